@@ -1,0 +1,471 @@
+"""The conference workspace as validated data.
+
+A workspace is a conference (its days, issues and rules), the attendees of the
+coordination group, and the meetings to cover. Every model here validates its
+own fields; `validate_workspace` checks what spans records (unknown ids,
+duplicates, meetings outside the conference). Times are timezone-aware
+datetimes in the conference timezone. Nothing here knows about files or solvers:
+the loader (`coverage.io`) passes the conference through the validation context
+so that local times can be read in the right timezone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from importlib import resources
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from coverage.errors import Problem
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:+-]*$"
+
+
+def _id_from_number(value: Any) -> Any:
+    # YAML reads `id: 12` as a number; an id is still a name.
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+Id = Annotated[str, BeforeValidator(_id_from_number), Field(pattern=ID_PATTERN, max_length=80)]
+Level = Annotated[int, Field(ge=1, le=3)]
+
+MeetingKind = Literal[
+    "plenary",
+    "committee",
+    "working_group",
+    "ad_hoc",
+    "informal",
+    "coordination",
+    "bilateral",
+    "other",
+]
+Access = Literal["open", "member_states", "delegations", "closed"]
+Status = Literal["confirmed", "tentative", "cancelled"]
+
+
+@cache
+def iso_alpha3() -> dict[str, str]:
+    """ISO 3166-1 alpha-3 codes and the country's short name."""
+    text = resources.files("coverage").joinpath("data/iso3166_alpha3.tsv").read_text("utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    return {code: name for code, name in rows}
+
+
+def _check_delegation(code: str) -> str:
+    if code not in iso_alpha3():
+        hint = " (codes are upper case)" if code.upper() in iso_alpha3() else ""
+        raise ValueError(f"'{code}' is not an ISO 3166-1 alpha-3 country code{hint}")
+    return code
+
+
+Delegation = Annotated[str, Field(min_length=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Issue(_Strict):
+    """A policy issue the group follows; its weight says how much covering it matters."""
+
+    id: Id
+    name: str
+    weight: int = Field(1, gt=0)
+
+
+class Rules(_Strict):
+    """The group's working rules; see the README for their exact meaning."""
+
+    changeover_minutes: int = Field(15, ge=0, le=24 * 60)
+    max_duty_hours: float = Field(10, gt=0, le=24)
+    min_rest_hours: float = Field(7, ge=0, le=48)
+    late_night_after: time = time(0, 0)
+    max_late_nights_in_a_row: int = Field(2, ge=0)
+    default_min_expertise: Level = 1
+
+
+class Conference(_Strict):
+    """The conference: where its days begin and end, its issues and its rules."""
+
+    name: str
+    timezone: str
+    start: date
+    end: date
+    day_start: time = time(8, 0)
+    day_end: time = time(3, 0)
+    issues: tuple[Issue, ...] = ()
+    rules: Rules = Rules()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown timezone '{value}' (use an IANA name such as 'Asia/Dubai')"
+            ) from None
+        return value
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Conference:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        if self.day_start == self.day_end:
+            raise ValueError("day_start and day_end are equal: a day needs a length")
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The conference timezone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def overnight(self) -> bool:
+        """Whether a conference day ends on the next calendar morning (e.g. 08:00-03:00)."""
+        return self.day_end <= self.day_start
+
+    def days(self) -> list[date]:
+        """The conference days, first to last."""
+        n = (self.end - self.start).days
+        return [self.start + timedelta(days=i) for i in range(n + 1)]
+
+    def localize(self, moment: datetime) -> datetime:
+        """A naive wall-clock time read in the conference timezone, or an aware one converted."""
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=self.tz)
+        return moment.astimezone(self.tz)
+
+    def day_opens(self, day: date) -> datetime:
+        """The moment conference day `day` begins (its day_start)."""
+        return self.localize(datetime.combine(day, self.day_start))
+
+    def day_closes(self, day: date) -> datetime:
+        """The moment conference day `day` ends (its day_end, on the next morning if overnight)."""
+        closing_date = day + timedelta(days=1) if self.overnight else day
+        return self.localize(datetime.combine(closing_date, self.day_end))
+
+    def day_of(self, moment: datetime) -> date:
+        """The conference day a moment belongs to.
+
+        With an overnight day (day_end <= day_start) that is the date of the local
+        wall-clock time minus day_end: 02:00 on the 6th belongs to the 5th.
+        """
+        local = self.localize(moment).replace(tzinfo=None)
+        if not self.overnight:
+            return local.date()
+        shift = timedelta(hours=self.day_end.hour, minutes=self.day_end.minute)
+        return (local - shift).date()
+
+    def issue_ids(self) -> set[str]:
+        """The ids of the conference's issues."""
+        return {issue.id for issue in self.issues}
+
+
+def _conference(info: ValidationInfo) -> Conference:
+    context = info.context or {}
+    conference = context.get("conference")
+    if not isinstance(conference, Conference):
+        raise ValueError("internal: validation needs the conference in its context")
+    return conference
+
+
+def parse_moment(
+    value: Any, conference: Conference, date_means: Literal["open", "close"]
+) -> datetime:
+    """Read a date-time (local unless it has an offset) or a date (the opening or closing of that
+    conference day) as an aware datetime in the conference timezone."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        return conference.day_opens(value) if date_means == "open" else conference.day_closes(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            day = date.fromisoformat(text)
+            return conference.day_opens(day) if date_means == "open" else conference.day_closes(day)
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(
+                f"'{value}' is not a date-time: write 'YYYY-MM-DD HH:MM' "
+                "(local time) or add an offset such as '+04:00'"
+            ) from None
+    else:
+        raise ValueError(f"expected a date-time like '2018-11-05 14:30', got {value!r}")
+    if moment.tzinfo is None:
+        local = moment.replace(tzinfo=conference.tz)
+        # A wall-clock time skipped by a DST change does not exist: refuse it.
+        round_trip = local.astimezone(ZoneInfo("UTC")).astimezone(conference.tz)
+        if round_trip.replace(tzinfo=None) != moment:
+            raise ValueError(
+                f"'{value}' does not exist in {conference.timezone} (the clocks skip it)"
+            )
+        return local.replace(second=0, microsecond=0)
+    return moment.astimezone(conference.tz).replace(second=0, microsecond=0)
+
+
+class Period(_Strict):
+    """A stretch of time, [start, end)."""
+
+    start: datetime
+    end: datetime
+
+    @field_validator("start", mode="before")
+    @classmethod
+    def _read_start(cls, value: Any, info: ValidationInfo) -> datetime:
+        return parse_moment(value, _conference(info), "open")
+
+    @field_validator("end", mode="before")
+    @classmethod
+    def _read_end(cls, value: Any, info: ValidationInfo) -> datetime:
+        return parse_moment(value, _conference(info), "close")
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Period:
+        if self.end <= self.start:
+            raise ValueError(
+                f"end {self.end:%Y-%m-%d %H:%M} is not after start {self.start:%Y-%m-%d %H:%M}"
+            )
+        return self
+
+    def overlaps(self, start: datetime, end: datetime) -> bool:
+        """Whether [start, end) shares any moment with this period."""
+        return start < self.end and self.start < end
+
+
+class Attendee(_Strict):
+    """A member of the coordination group."""
+
+    id: Id
+    name: str
+    organisation: str | None = None
+    delegation: str | None = None
+    expertise: dict[str, Level] = Field(default_factory=dict)
+    leads: tuple[str, ...] = ()
+    available_from: datetime | None = None
+    available_until: datetime | None = None
+    unavailable: tuple[Period, ...] = ()
+    max_duty_hours: float | None = Field(None, gt=0, le=24)
+    email: str | None = None
+    phone: str | None = None
+
+    @field_validator("delegation", mode="before")
+    @classmethod
+    def _read_delegation(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and value.strip() in ("", "null", "none")):
+            return None
+        if isinstance(value, str):
+            return _check_delegation(value.strip())
+        return value
+
+    @field_validator("available_from", mode="before")
+    @classmethod
+    def _read_from(cls, value: Any, info: ValidationInfo) -> datetime | None:
+        return None if value is None else parse_moment(value, _conference(info), "open")
+
+    @field_validator("available_until", mode="before")
+    @classmethod
+    def _read_until(cls, value: Any, info: ValidationInfo) -> datetime | None:
+        return None if value is None else parse_moment(value, _conference(info), "close")
+
+    @model_validator(mode="after")
+    def _availability_in_order(self) -> Attendee:
+        if (
+            self.available_from
+            and self.available_until
+            and self.available_until <= self.available_from
+        ):
+            raise ValueError("available_until is not after available_from")
+        return self
+
+    def best_level(self, issues: Iterable[str]) -> int:
+        """The person's best expertise level over `issues` (0 when none)."""
+        return max((self.expertise.get(issue, 0) for issue in issues), default=0)
+
+
+class Meeting(_Strict):
+    """A meeting that the group may cover."""
+
+    id: Id
+    title: str
+    kind: MeetingKind = "other"
+    start: datetime
+    end: datetime
+    room: str | None = None
+    issues: tuple[str, ...] = ()
+    access: Access = "open"
+    delegations: tuple[str, ...] = ()
+    priority: int = Field(1, ge=1, le=5)
+    seats: int = Field(1, ge=1, le=50)
+    min_expertise: Level | None = None
+    status: Status = "confirmed"
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _read_time(cls, value: Any, info: ValidationInfo) -> datetime:
+        if isinstance(value, date) and not isinstance(value, datetime):
+            raise ValueError("a meeting needs a time as well as a date")
+        if isinstance(value, str) and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
+            raise ValueError("a meeting needs a time as well as a date")
+        return parse_moment(value, _conference(info), "open")
+
+    @field_validator("delegations", mode="before")
+    @classmethod
+    def _read_delegations(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part for part in re.split(r"[,;\s]+", value) if part]
+        if isinstance(value, list | tuple):
+            return tuple(_check_delegation(str(code).strip()) for code in value)
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Meeting:
+        if self.end <= self.start:
+            raise ValueError(
+                f"end {self.end:%Y-%m-%d %H:%M} is not after start {self.start:%Y-%m-%d %H:%M}"
+            )
+        if self.access == "delegations" and not self.delegations:
+            raise ValueError("access 'delegations' needs a list of delegations")
+        if self.access != "delegations" and self.delegations:
+            raise ValueError(
+                f"delegations are listed but access is '{self.access}', not 'delegations'"
+            )
+        return self
+
+    @property
+    def minutes(self) -> int:
+        """The meeting's real elapsed length in minutes."""
+        return int((self.end - self.start).total_seconds() // 60)
+
+
+class Workspace(BaseModel):
+    """A whole workspace, validated across records."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    conference: Conference
+    attendees: tuple[Attendee, ...]
+    meetings: tuple[Meeting, ...]
+    name: str = "workspace"
+
+    def attendee(self, attendee_id: str) -> Attendee:
+        """The attendee with this id."""
+        return self._attendees_by_id()[attendee_id]
+
+    def meeting(self, meeting_id: str) -> Meeting:
+        """The meeting with this id."""
+        return self._meetings_by_id()[meeting_id]
+
+    def _attendees_by_id(self) -> dict[str, Attendee]:
+        return {a.id: a for a in self.attendees}
+
+    def _meetings_by_id(self) -> dict[str, Meeting]:
+        return {m.id: m for m in self.meetings}
+
+    def meetings_on(self, days: Iterable[date]) -> list[Meeting]:
+        """The meetings of the given conference days, by start time then id."""
+        wanted = set(days)
+        chosen = [m for m in self.meetings if self.conference.day_of(m.start) in wanted]
+        return sorted(chosen, key=lambda m: (m.start, m.id))
+
+
+def duplicates(ids: Iterable[str]) -> Iterator[str]:
+    """Each id that appears more than once (reported once)."""
+    seen: set[str] = set()
+    reported: set[str] = set()
+    for item in ids:
+        if item in seen and item not in reported:
+            reported.add(item)
+            yield item
+        seen.add(item)
+
+
+def cross_record_problems(
+    conference: Conference,
+    attendees: Iterable[tuple[str, Attendee]],
+    meetings: Iterable[tuple[str, Meeting]],
+    files: dict[str, str],
+) -> list[Problem]:
+    """What is wrong across records: unknown issue ids, duplicate ids, meetings outside the
+    conference. `attendees` and `meetings` pair each record with how to name it; `files` maps
+    'conference', 'attendees' and 'meetings' to the file names used in messages."""
+    problems: list[Problem] = []
+    known = conference.issue_ids()
+    conf_file = files["conference"]
+    for issue_id in duplicates(issue.id for issue in conference.issues):
+        problems.append(
+            Problem(conf_file, f"issue id '{issue_id}' appears twice", f"issue '{issue_id}'", "id")
+        )
+
+    attendee_list = list(attendees)
+    for attendee_id in duplicates(a.id for _, a in attendee_list):
+        problems.append(
+            Problem(
+                files["attendees"],
+                "this id appears more than once",
+                f"attendee '{attendee_id}'",
+                "id",
+            )
+        )
+    for where, attendee in attendee_list:
+        for issue_id in attendee.expertise:
+            if issue_id not in known:
+                problems.append(
+                    Problem(
+                        files["attendees"],
+                        _unknown_issue(issue_id, known),
+                        where,
+                        f"expertise.{issue_id}",
+                    )
+                )
+        for issue_id in attendee.leads:
+            if issue_id not in known:
+                problems.append(
+                    Problem(files["attendees"], _unknown_issue(issue_id, known), where, "leads")
+                )
+
+    meeting_list = list(meetings)
+    for meeting_id in duplicates(m.id for _, m in meeting_list):
+        problems.append(
+            Problem(
+                files["meetings"], "this id appears more than once", f"meeting '{meeting_id}'", "id"
+            )
+        )
+    first, last = conference.start, conference.end
+    for where, meeting in meeting_list:
+        for issue_id in meeting.issues:
+            if issue_id not in known:
+                problems.append(
+                    Problem(files["meetings"], _unknown_issue(issue_id, known), where, "issues")
+                )
+        day = conference.day_of(meeting.start)
+        if not first <= day <= last:
+            problems.append(
+                Problem(
+                    files["meetings"],
+                    f"starts {meeting.start:%Y-%m-%d %H:%M}, on conference day {day}, outside the "
+                    f"conference ({first} to {last})",
+                    where,
+                    "start",
+                )
+            )
+    return problems
+
+
+def _unknown_issue(issue_id: str, known: set[str]) -> str:
+    listed = ", ".join(sorted(known)) or "none defined"
+    return f"unknown issue id '{issue_id}' (conference.yaml defines: {listed})"

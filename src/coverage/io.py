@@ -1,0 +1,362 @@
+"""Reading workspaces from plain files, and writing files atomically.
+
+A workspace is a folder with `conference.yaml`, `attendees.yaml` (or
+`attendees.csv`) and `meetings.yaml`. Every problem found is reported with the
+file, the record (its id, or its line) and the field.
+"""
+
+from __future__ import annotations
+
+import csv
+import io as _io
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from coverage.domain import (
+    Attendee,
+    Conference,
+    Issue,
+    Meeting,
+    Workspace,
+    cross_record_problems,
+)
+from coverage.errors import Problem, WorkspaceError
+
+CONFERENCE_FILE = "conference.yaml"
+ATTENDEES_YAML = "attendees.yaml"
+ATTENDEES_CSV = "attendees.csv"
+MEETINGS_FILE = "meetings.yaml"
+
+
+class Record(dict[str, Any]):
+    """A YAML mapping that remembers the line it starts on (1-based)."""
+
+    line: int = 0
+
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _WorkspaceLoader(_Loader):  # type: ignore[valid-type,misc]
+    """YAML 1.2-like scalars: times and dates stay text (we read them in the conference
+    timezone), `23:00` is not a base-60 number, `no` is not false, duplicate keys are errors."""
+
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {}
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Record:  # type: ignore[override]
+        record = Record()
+        record.line = node.start_mark.line + 1
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            if key in record:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key '{key}'", key_node.start_mark
+                )
+            record[key] = self.construct_object(value_node, deep=deep)  # type: ignore[no-untyped-call]
+        return record
+
+
+for _tag, _pattern, _first in (
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    ("tag:yaml.org,2002:int", r"^[-+]?[0-9]+$", list("-+0123456789")),
+    (
+        "tag:yaml.org,2002:float",
+        r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$",
+        list("-+0123456789."),
+    ),
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+):
+    _WorkspaceLoader.add_implicit_resolver(_tag, re.compile(_pattern), _first)
+_WorkspaceLoader.add_constructor(
+    "tag:yaml.org,2002:map",
+    lambda loader, node: loader.construct_mapping(node, deep=True),
+)
+
+
+def load_yaml(path: Path, label: str) -> Any:
+    """Parse a YAML file, turning any syntax error into a located WorkspaceError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise WorkspaceError.single(label, "file not found") from None
+    except UnicodeDecodeError as error:
+        raise WorkspaceError.single(label, f"not UTF-8 text ({error.reason})") from None
+    try:
+        return yaml.load(text, Loader=_WorkspaceLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = f"line {mark.line + 1}" if mark else None
+        raise WorkspaceError.single(
+            label, f"malformed YAML: {error.problem or error}", line
+        ) from None
+    except yaml.YAMLError as error:
+        raise WorkspaceError.single(label, f"malformed YAML: {error}") from None
+
+
+def _record_name(kind: str, record: Any, line: int | None) -> str:
+    """How a message names a record: by its id when it has one, and its line."""
+    record_id = record.get("id") if isinstance(record, dict) else None
+    at_line = f" (line {line})" if line else ""
+    if record_id not in (None, ""):
+        return f"{kind} '{record_id}'{at_line}"
+    return f"{kind} at line {line}" if line else kind
+
+
+def _field_name(loc: tuple[int | str, ...]) -> str | None:
+    parts = [str(part) for part in loc if not isinstance(part, int)]
+    return ".".join(parts) or None
+
+
+def _problems_from(error: ValidationError, file: str, record: str | None) -> list[Problem]:
+    problems = []
+    for item in error.errors(include_url=False):
+        field = _field_name(tuple(item["loc"]))
+        if item["type"] == "extra_forbidden":
+            message = "unknown field"
+        elif item["type"] == "missing":
+            message = "this field is required"
+        else:
+            message = str(item["msg"]).removeprefix("Value error, ")
+        problems.append(Problem(file, message, record, field))
+    return problems
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _validate(
+    model: type[M], data: Any, file: str, record: str | None, context: dict[str, Any]
+) -> tuple[M | None, list[Problem]]:
+    try:
+        return model.model_validate(data, context=context), []
+    except ValidationError as error:
+        return None, _problems_from(error, file, record)
+
+
+def _records(data: Any, key: str, file: str) -> list[Any]:
+    """The list of records under `key` in a YAML document."""
+    if data is None:
+        return []
+    if not isinstance(data, dict):
+        raise WorkspaceError.single(file, f"expected a mapping with a '{key}:' list at the top")
+    extra = sorted(set(data) - {key})
+    if extra:
+        raise WorkspaceError.single(
+            file, f"unknown top-level key '{extra[0]}' (only '{key}' is read)"
+        )
+    records = data.get(key) or []
+    if not isinstance(records, list):
+        raise WorkspaceError.single(file, f"'{key}' must be a list", field=key)
+    return records
+
+
+def load_workspace(folder: Path | str) -> Workspace:
+    """Read and validate a workspace folder; raises WorkspaceError listing every problem."""
+    root = Path(folder)
+    if not root.is_dir():
+        raise WorkspaceError.single(str(root), "no such workspace folder")
+    label = {
+        "conference": str(root / CONFERENCE_FILE),
+        "meetings": str(root / MEETINGS_FILE),
+    }
+    conference = load_conference(root / CONFERENCE_FILE, label["conference"])
+    context = {"conference": conference}
+
+    attendees_yaml, attendees_csv = root / ATTENDEES_YAML, root / ATTENDEES_CSV
+    if attendees_yaml.exists() and attendees_csv.exists():
+        raise WorkspaceError.single(
+            str(attendees_csv), f"both {ATTENDEES_YAML} and {ATTENDEES_CSV} exist: keep one"
+        )
+    if attendees_csv.exists():
+        label["attendees"] = str(attendees_csv)
+        attendee_rows = list(_csv_attendee_records(attendees_csv, label["attendees"]))
+    else:
+        label["attendees"] = str(attendees_yaml)
+        data = load_yaml(attendees_yaml, label["attendees"])
+        attendee_rows = [
+            (r, getattr(r, "line", None)) for r in _records(data, "attendees", label["attendees"])
+        ]
+
+    problems: list[Problem] = []
+    attendees: list[tuple[str, Attendee]] = []
+    for raw, line in attendee_rows:
+        where = _record_name("attendee", raw, line)
+        if not isinstance(raw, dict):
+            problems.append(Problem(label["attendees"], "each attendee must be a mapping", where))
+            continue
+        attendee, found = _validate(Attendee, raw, label["attendees"], where, context)
+        problems += found
+        if attendee is not None:
+            attendees.append((where, attendee))
+
+    meetings: list[tuple[str, Meeting]] = []
+    meeting_data = load_yaml(root / MEETINGS_FILE, label["meetings"])
+    for raw in _records(meeting_data, "meetings", label["meetings"]):
+        where = _record_name("meeting", raw, getattr(raw, "line", None))
+        if not isinstance(raw, dict):
+            problems.append(Problem(label["meetings"], "each meeting must be a mapping", where))
+            continue
+        meeting, found = _validate(Meeting, raw, label["meetings"], where, context)
+        problems += found
+        if meeting is not None:
+            meetings.append((where, meeting))
+
+    problems += cross_record_problems(conference, attendees, meetings, label)
+    if problems:
+        raise WorkspaceError(problems)
+    return Workspace(
+        conference=conference,
+        attendees=tuple(a for _, a in attendees),
+        meetings=tuple(m for _, m in meetings),
+        name=root.resolve().name,
+    )
+
+
+def load_conference(path: Path, label: str) -> Conference:
+    """Read and validate conference.yaml."""
+    data = load_yaml(path, label)
+    if not isinstance(data, dict):
+        raise WorkspaceError.single(label, "expected a mapping (name, timezone, start, end, ...)")
+    problems: list[Problem] = []
+    raw_issues = data.get("issues")
+    if isinstance(raw_issues, list):
+        # Validate issues one by one first, so that a message can name the issue.
+        for raw in raw_issues:
+            where = _record_name("issue", raw, getattr(raw, "line", None))
+            problems += _validate(Issue, raw, label, where, {})[1]
+    conference, found = _validate(Conference, data, label, None, {})
+    if problems:
+        found = [p for p in found if not (p.field or "").startswith("issues")]
+    problems += found
+    if problems or conference is None:
+        raise WorkspaceError(problems)
+    return conference
+
+
+_LIST_SPLIT = re.compile(r"\s*[;,]\s*")
+
+
+def _csv_attendee_records(path: Path, label: str) -> Iterator[tuple[dict[str, Any], int]]:
+    """Attendee records from a spreadsheet export: the same fields as attendees.yaml, with
+    `expertise` as `privacy:3; ai:2`, `leads` as `privacy; ai` and `unavailable` as
+    `2018-11-05 12:00/2018-11-05 14:00; ...`."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise WorkspaceError.single(label, f"not UTF-8 text ({error.reason})") from None
+    try:
+        reader = csv.DictReader(_io.StringIO(text, newline=""), strict=True)
+        rows = list(reader)
+        header = reader.fieldnames or []
+    except csv.Error as error:
+        raise WorkspaceError.single(label, f"malformed CSV: {error}") from None
+    if "id" not in header:
+        raise WorkspaceError.single(
+            label, "malformed CSV: the first line must name the columns, with 'id'", "line 1"
+        )
+    for index, row in enumerate(rows):
+        line = index + 2 if "\n" not in "".join(str(v) for v in row.values()) else None
+        if None in row:
+            raise WorkspaceError.single(
+                label,
+                "malformed CSV: more cells than columns",
+                _record_name("attendee", row, line or index + 2),
+            )
+        record: dict[str, Any] = {}
+        for key, value in row.items():
+            value = (value or "").strip()
+            if value == "":
+                continue
+            record[key] = _csv_cell(key, value, label, _record_name("attendee", row, line))
+        yield record, line or index + 2
+
+
+def _csv_cell(key: str, value: str, label: str, where: str) -> Any:
+    if key == "expertise":
+        expertise: dict[str, Any] = {}
+        for part in _LIST_SPLIT.split(value):
+            if not part:
+                continue
+            issue, sep, level = part.partition(":")
+            if not sep:
+                raise WorkspaceError.single(
+                    label, f"'{part}' should be issue:level, e.g. privacy:3", where, key
+                )
+            expertise[issue.strip()] = level.strip()
+        return expertise
+    if key == "leads":
+        return [part for part in _LIST_SPLIT.split(value) if part]
+    if key == "unavailable":
+        periods = []
+        for part in (p for p in value.split(";") if p.strip()):
+            start, sep, end = part.partition("/")
+            if not sep:
+                raise WorkspaceError.single(
+                    label, f"'{part.strip()}' should be start/end", where, key
+                )
+            periods.append({"start": start.strip(), "end": end.strip()})
+        return periods
+    return value
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a file so that readers see either nothing or the whole text."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def dump_json(data: Any) -> str:
+    """Stable, readable JSON."""
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def publish_folder(parent: Path, name_for: Callable[[int], str], files: dict[str, str]) -> Path:
+    """Create a new numbered folder under `parent` holding `files`, never touching an existing
+    one. `name_for(n)` names version n; the folder appears whole or not at all."""
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=parent))
+    try:
+        for name, text in files.items():
+            (staging / name).write_text(text, encoding="utf-8", newline="\n")
+        number = next_version_number(parent)
+        while True:
+            target = parent / name_for(number)
+            try:
+                # rename(2) refuses to replace a non-empty directory; mkdir guards the empty case.
+                target.mkdir()
+            except FileExistsError:
+                number += 1
+                continue
+            os.replace(staging, target)
+            return target
+    except BaseException:
+        for leftover in staging.glob("*"):
+            leftover.unlink()
+        if staging.exists():
+            staging.rmdir()
+        raise
+
+
+def next_version_number(parent: Path) -> int:
+    """One more than the highest version number under `parent` (folders named vNNN-...)."""
+    numbers = [
+        int(match.group(1))
+        for child in parent.glob("v*")
+        if (match := re.match(r"v(\d+)", child.name)) and child.is_dir()
+    ]
+    return max(numbers, default=0) + 1
