@@ -1,0 +1,189 @@
+"""The staffing decision in numbers: what the solver needs, derived from the workspace by
+the rules, and nothing the solver would have to look up elsewhere.
+
+`build_problem` applies `coverage.rules` to a workspace and the fixed history; the
+solver never sees a date, a file or a delegation, only whole minutes, weights and the
+groups of choices the rules forbid together.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from coverage import rules
+from coverage.domain import Meeting, Workspace
+from coverage.rules import Barrier, Duty
+
+
+@dataclass(frozen=True)
+class FixedAssignment:
+    """A published assignment of a day outside the plan: fixed history the rules still see."""
+
+    meeting: str
+    attendee: str
+    day: date
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A meeting to staff, in numbers."""
+
+    id: str
+    day: int  # date.toordinal() of its conference day
+    start: int  # minutes since the epoch
+    end: int
+    weight: int
+    seats: int
+    issues: tuple[str, ...]
+    late: bool  # attending makes the day a late night
+    night_minutes: int
+
+    @property
+    def minutes(self) -> int:
+        """Real elapsed length."""
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Option:
+    """An (attendee, meeting) pair the rules allow, with what makes it more or less good."""
+
+    attendee: str
+    meeting: str
+    level: int  # best expertise over the meeting's issues (0 for a meeting with no issues)
+    leads: bool  # the attendee leads one of the meeting's issues
+
+
+@dataclass
+class StaffingProblem:
+    """Everything the solver decides over.
+
+    `options` are the allowed (attendee, meeting) pairs; `overlap_groups[a]` lists groups of
+    meetings of which attendee `a` may take at most one (changeover rule); `rest_pairs[a]`
+    pairs of meetings on different days that `a` may not both take (rest rule);
+    `duty_caps[a]` the minutes `a` may sit in per day; `late_windows[a]` the runs of days
+    with at most `max_late` late nights, each with the late nights already in history.
+    """
+
+    slots: dict[str, Slot]
+    attendees: tuple[str, ...]
+    options: dict[tuple[str, str], Option]
+    overlap_groups: dict[str, list[tuple[str, ...]]]
+    rest_pairs: dict[str, list[tuple[str, str]]]
+    duty_caps: dict[str, int]
+    late_windows: dict[str, list[tuple[tuple[int, ...], int]]]
+    max_late: int
+    days: tuple[int, ...]
+    barriers: dict[tuple[str, str], Barrier] = field(default_factory=dict)
+    blocked_by_history: dict[tuple[str, str], FixedAssignment] = field(default_factory=dict)
+
+    def options_of(self, attendee: str) -> list[Option]:
+        """The options of one attendee, by meeting start."""
+        found = [o for (a, _), o in self.options.items() if a == attendee]
+        return sorted(found, key=lambda o: (self.slots[o.meeting].start, o.meeting))
+
+
+def slot_of(meeting: Meeting, workspace: Workspace) -> Slot:
+    """A meeting in numbers."""
+    conference = workspace.conference
+    return Slot(
+        id=meeting.id,
+        day=conference.day_of(meeting.start).toordinal(),
+        start=rules.minute(meeting.start),
+        end=rules.minute(meeting.end),
+        weight=rules.meeting_weight(meeting, conference),
+        seats=meeting.seats,
+        issues=meeting.issues,
+        late=rules.is_late(meeting, conference),
+        night_minutes=rules.night_minutes(meeting, conference),
+    )
+
+
+def build_problem(
+    workspace: Workspace, days: Sequence[date], history: Sequence[FixedAssignment] = ()
+) -> StaffingProblem:
+    """Apply the rules to the meetings of `days`, with `history` as fixed duties."""
+    conference = workspace.conference
+    changeover = conference.rules.changeover_minutes
+    rest = round(conference.rules.min_rest_hours * 60)
+    meetings = workspace.meetings_on(days)
+    slots = {m.id: slot_of(m, workspace) for m in meetings}
+    planned = {d.toordinal() for d in days}
+    history = [h for h in history if h.day.toordinal() not in planned]
+
+    options: dict[tuple[str, str], Option] = {}
+    barriers: dict[tuple[str, str], Barrier] = {}
+    blocked: dict[tuple[str, str], FixedAssignment] = {}
+    overlap: dict[str, list[tuple[str, ...]]] = {}
+    rest_pairs: dict[str, list[tuple[str, str]]] = {}
+    late_windows: dict[str, list[tuple[tuple[int, ...], int]]] = {}
+    history_of: dict[str, list[FixedAssignment]] = defaultdict(list)
+    for fixed in history:
+        history_of[fixed.attendee].append(fixed)
+
+    for attendee in workspace.attendees:
+        fixed_duties = [
+            Duty(
+                f"fixed:{f.meeting}",
+                rules.minute(f.start),
+                rules.minute(f.end),
+                f.day.toordinal(),
+            )
+            for f in history_of[attendee.id]
+        ]
+        own: list[Duty] = []
+        for meeting in meetings:
+            key = (attendee.id, meeting.id)
+            barrier = rules.eligibility(attendee, meeting, conference)
+            if barrier is not None:
+                barriers[key] = barrier
+                continue
+            slot = slots[meeting.id]
+            duty = Duty(meeting.id, slot.start, slot.end, slot.day)
+            clash = next(
+                (
+                    f
+                    for f, d in zip(history_of[attendee.id], fixed_duties, strict=True)
+                    if rules.clashes(duty, d, changeover, rest)
+                ),
+                None,
+            )
+            if clash is not None:
+                blocked[key] = clash
+                continue
+            options[key] = Option(
+                attendee=attendee.id,
+                meeting=meeting.id,
+                level=attendee.best_level(meeting.issues),
+                leads=any(issue in attendee.leads for issue in meeting.issues),
+            )
+            own.append(duty)
+        overlap[attendee.id] = rules.overlap_groups(own, changeover)
+        rest_pairs[attendee.id] = rules.rest_clashes(own, changeover, rest)
+        history_late = {
+            f.day.toordinal()
+            for f in history_of[attendee.id]
+            if f.end > rules.late_night_threshold(conference, f.day)
+        }
+        late_windows[attendee.id] = rules.late_night_windows(
+            planned, history_late, conference.rules.max_late_nights_in_a_row
+        )
+
+    return StaffingProblem(
+        slots=slots,
+        attendees=tuple(a.id for a in workspace.attendees),
+        options=options,
+        overlap_groups=overlap,
+        rest_pairs=rest_pairs,
+        duty_caps={a.id: rules.duty_cap_minutes(a, conference) for a in workspace.attendees},
+        late_windows=late_windows,
+        max_late=conference.rules.max_late_nights_in_a_row,
+        days=tuple(sorted(planned)),
+        barriers=barriers,
+        blocked_by_history=blocked,
+    )

@@ -1,0 +1,9 @@
+"""The CP-SAT back end: variables, constraints (one method per rule), objective tiers.
+
+It knows the staffing problem in numbers (`coverage.problem`) and nothing of files,
+dates or the command line."""
+
+from coverage.solver.model import Solution, SolveParams, StaffingModel, TierResult
+from coverage.solver.objective import TIERS, Tier
+
+__all__ = ["TIERS", "Solution", "SolveParams", "StaffingModel", "Tier", "TierResult"]

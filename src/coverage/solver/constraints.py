@@ -1,0 +1,115 @@
+"""The hard rules as CP-SAT constraints: one method per rule, one line saying the rule."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ortools.sat.python import cp_model
+
+from coverage.problem import StaffingProblem
+from coverage.solver.variables import Variables
+
+
+class Constraints:
+    """Adds every hard rule of the staffing problem to a model."""
+
+    def __init__(self, model: cp_model.CpModel, problem: StaffingProblem, variables: Variables):
+        self._model = model
+        self._problem = problem
+        self._vars = variables
+        self._by_meeting: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+        self._by_attendee: dict[str, list[tuple[str, cp_model.IntVar]]] = defaultdict(list)
+        for (attendee, meeting), var in variables.covers.items():
+            self._by_meeting[meeting].append(var)
+            self._by_attendee[attendee].append((meeting, var))
+
+    def add_all(self) -> None:
+        """Every rule, then the definitions of the derived variables."""
+        self._seats()
+        self._no_overlap()
+        self._rest_between_days()
+        self._daily_duty()
+        self._late_nights_in_a_row()
+        self._covered_means_someone_attends()
+        self._follows_an_issue()
+        self._peak_load()
+
+    def _seats(self) -> None:
+        """At most `seats` attendees per meeting."""
+        for meeting, attending in self._by_meeting.items():
+            seats = self._problem.slots[meeting].seats
+            if len(attending) > seats:
+                self._model.add(sum(attending) <= seats)
+
+    def _no_overlap(self) -> None:
+        """A person's meetings are at least `changeover_minutes` apart: at most one per group
+        of meetings that pairwise break that."""
+        covers = self._vars.covers
+        for attendee, groups in self._problem.overlap_groups.items():
+            for group in groups:
+                self._model.add_at_most_one(covers[attendee, m] for m in group)
+
+    def _rest_between_days(self) -> None:
+        """A meeting on a later conference day starts `min_rest_hours` after the person's
+        meetings of earlier days end."""
+        covers = self._vars.covers
+        for attendee, pairs in self._problem.rest_pairs.items():
+            for first, second in pairs:
+                self._model.add_bool_or(
+                    [covers[attendee, first].Not(), covers[attendee, second].Not()]
+                )
+
+    def _daily_duty(self) -> None:
+        """A person sits in at most `max_duty_hours` of meetings per conference day."""
+        for attendee, taken in self._by_attendee.items():
+            cap = self._problem.duty_caps[attendee]
+            per_day: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+            for meeting, var in taken:
+                slot = self._problem.slots[meeting]
+                per_day[slot.day].append((slot.minutes, var))
+            for terms in per_day.values():
+                if sum(minutes for minutes, _ in terms) > cap:
+                    self._model.add(sum(minutes * var for minutes, var in terms) <= cap)
+
+    def _late_nights_in_a_row(self) -> None:
+        """At most `max_late_nights_in_a_row` late nights on consecutive days, counting the
+        published history."""
+        late_night = self._vars.late_night
+        for (attendee, day), late in late_night.items():
+            for meeting, var in self._by_attendee[attendee]:
+                slot = self._problem.slots[meeting]
+                if slot.day == day and slot.late:
+                    self._model.add_implication(var, late)
+        limit = self._problem.max_late
+        for attendee, windows in self._problem.late_windows.items():
+            for days, already in windows:
+                nights = [late_night[attendee, d] for d in days if (attendee, d) in late_night]
+                if nights and len(nights) + already > limit:
+                    self._model.add(sum(nights) <= max(0, limit - already))
+
+    def _covered_means_someone_attends(self) -> None:
+        """A meeting counts as covered only when at least one attendee sits in it."""
+        for meeting, covered in self._vars.covered.items():
+            attending = self._by_meeting[meeting]
+            self._model.add(covered <= sum(attending))
+            for var in attending:
+                # Not needed for the objective, but keeps `covered` exact in every solution.
+                self._model.add_implication(var, covered)
+
+    def _follows_an_issue(self) -> None:
+        """`follows[a, day, issue]` is true when `a` covers a meeting on that issue that day."""
+        follows = self._vars.follows
+        for (attendee, meeting), var in self._vars.covers.items():
+            slot = self._problem.slots[meeting]
+            for issue in slot.issues:
+                self._model.add_implication(var, follows[attendee, slot.day, issue])
+
+    def _peak_load(self) -> None:
+        """`peak_load` is at least each person's load: minutes in meetings, night minutes
+        counted twice."""
+        for taken in self._by_attendee.values():
+            load = []
+            for meeting, var in taken:
+                slot = self._problem.slots[meeting]
+                load.append((slot.minutes + slot.night_minutes) * var)
+            self._model.add(sum(load) <= self._vars.peak_load)
