@@ -190,8 +190,7 @@ def person_violations(
         seconds = sum((d.end - d.start).total_seconds() for d in todays)
         if seconds > duty_hours * 3600:
             found.append(
-                f"{person}: {seconds / 3600:g} h of meetings on {day} "
-                f"(max duty {duty_hours:g} h)"
+                f"{person}: {seconds / 3600:g} h of meetings on {day} (max duty {duty_hours:g} h)"
             )
 
     late: dict[date, bool] = {}  # late night day -> has a non-fixed late meeting
@@ -277,9 +276,7 @@ def check_rota(workspace: Workspace, rota: Mapping[str, Any]) -> list[str]:
         if str(record.get("day")) != day.isoformat():
             problems.append(f"{where}: day {record.get('day')} but the meeting is on {day}")
         try:
-            if utc(record["start"]) != utc(meeting.start) or utc(record["end"]) != utc(
-                meeting.end
-            ):
+            if utc(record["start"]) != utc(meeting.start) or utc(record["end"]) != utc(meeting.end):
                 problems.append(
                     f"{where}: times {record['start']}..{record['end']} differ from the meeting's "
                     f"{fmt(meeting.start, conference)}..{fmt(meeting.end, conference)}"

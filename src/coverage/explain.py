@@ -216,7 +216,8 @@ def _clock(moment: datetime) -> str:
 def _meeting_text(workspace: Workspace, problem: StaffingProblem, meeting_id: str) -> str:
     meeting = workspace.meeting(meeting_id)
     weight = problem.slots[meeting_id].weight
-    return f"{meeting.title} [{meeting_id}] {_clock(meeting.start)}-{_clock(meeting.end)} (weight {weight})"
+    when = f"{_clock(meeting.start)}-{_clock(meeting.end)}"
+    return f"{meeting.title} [{meeting_id}] {when} (weight {weight})"
 
 
 def _rule_text(rule: str, workspace: Workspace) -> str:

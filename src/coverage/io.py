@@ -325,31 +325,32 @@ def dump_json(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
-def publish_folder(parent: Path, name_for: Callable[[int], str], files: dict[str, str]) -> Path:
-    """Create a new numbered folder under `parent` holding `files`, never touching an existing
-    one. `name_for(n)` names version n; the folder appears whole or not at all."""
+def publish_folder(
+    parent: Path, name_for: Callable[[int], str], files_for: Callable[[int], dict[str, str]]
+) -> Path:
+    """Create a new numbered folder under `parent` holding `files_for(n)`, never touching an
+    existing one. `name_for(n)` names version n; the folder appears whole or not at all."""
     parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=parent))
-    try:
-        for name, text in files.items():
-            (staging / name).write_text(text, encoding="utf-8", newline="\n")
-        number = next_version_number(parent)
-        while True:
-            target = parent / name_for(number)
+    number = next_version_number(parent)
+    while True:
+        target = parent / name_for(number)
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=parent))
+        try:
+            for name, text in files_for(number).items():
+                (staging / name).write_text(text, encoding="utf-8", newline="\n")
             try:
-                # rename(2) refuses to replace a non-empty directory; mkdir guards the empty case.
+                # Claim the name first: rename(2) would silently replace an empty folder.
                 target.mkdir()
             except FileExistsError:
                 number += 1
                 continue
             os.replace(staging, target)
             return target
-    except BaseException:
-        for leftover in staging.glob("*"):
-            leftover.unlink()
-        if staging.exists():
-            staging.rmdir()
-        raise
+        finally:
+            if staging.exists():
+                for leftover in staging.iterdir():
+                    leftover.unlink()
+                staging.rmdir()
 
 
 def next_version_number(parent: Path) -> int:
@@ -360,3 +361,16 @@ def next_version_number(parent: Path) -> int:
         if (match := re.match(r"v(\d+)", child.name)) and child.is_dir()
     ]
     return max(numbers, default=0) + 1
+
+
+def workspace_digest(folder: Path | str) -> str:
+    """A SHA-256 over the workspace's input files, to tell which input made a rota."""
+    import hashlib
+
+    root = Path(folder)
+    digest = hashlib.sha256()
+    for name in (CONFERENCE_FILE, ATTENDEES_YAML, ATTENDEES_CSV, MEETINGS_FILE):
+        path = root / name
+        if path.exists():
+            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return "sha256:" + digest.hexdigest()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -35,7 +35,6 @@ class Rota:
     options: PlanOptions
     eligible_pairs: int
     seconds: float
-    meta: dict[str, Any] = field(default_factory=dict)
 
     @property
     def optimal(self) -> bool:
@@ -87,7 +86,6 @@ class Rota:
             )
         return {
             "format": ROTA_FORMAT,
-            **self.meta,
             "workspace": ws.name,
             "conference": conference.name,
             "timezone": conference.timezone,
@@ -98,7 +96,6 @@ class Rota:
                 "seed": self.options.seed,
                 "time_limit": self.options.time_limit,
                 "eligible_pairs": self.eligible_pairs,
-                "seconds": round(self.seconds, 3),
             },
             "scores": [
                 {

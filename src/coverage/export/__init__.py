@@ -1,0 +1,1 @@
+"""Exports: a published rota (its JSON data) in, text or files out."""

@@ -1,0 +1,36 @@
+"""Publishing a rota: a new numbered version with its JSON and Markdown."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from coverage.export.markdown import render_markdown
+from coverage.io import dump_json
+from coverage.plan import Rota
+from coverage.store import ROTA_JSON, ROTA_MD, RotaStore
+
+
+def publish(
+    rota: Rota, store: RotaStore, reason: str, input_digest: str
+) -> tuple[Path, dict[str, Any]]:
+    """Write `rota` as the next version in `store`; returns the folder and the data written.
+
+    Everything but the `run` block (version, time, wall seconds) depends only on the
+    input and the seed."""
+    data = rota.to_dict()
+    created = datetime.now(UTC).isoformat(timespec="seconds")
+
+    def files_for(version: int) -> dict[str, str]:
+        data["run"] = {
+            "version": version,
+            "reason": reason,
+            "created_at": created,
+            "seconds": round(rota.seconds, 3),
+            "input_digest": input_digest,
+        }
+        return {ROTA_JSON: dump_json(data), ROTA_MD: render_markdown(data)}
+
+    folder = store.publish(rota.days, files_for)
+    return folder, data
