@@ -79,74 +79,209 @@ class Person:
 
 
 PEOPLE = [
-    Person("amara-nwosu", "Amara Nwosu", "Lagos Digital Commons Initiative", "NGA",
-           {"digital_divide": 3, "community_networks": 2, "gender": 2}, ["digital_divide"]),
-    Person("lucas-ferreira", "Lucas Ferreira", "Instituto Rede Aberta", "BRA",
-           {"internet_policy": 3, "privacy": 2, "openness": 2}, ["internet_policy"]),
-    Person("ingrid-halvorsen", "Ingrid Halvorsen", "Nordic Open Net Forum", "SWE",
-           {"openness": 3, "internet_policy": 2, "gender": 1}, ["openness"]),
-    Person("daniel-mwangi", "Daniel Mwangi", "Kilimanjaro ICT Policy Trust", "KEN",
-           {"community_networks": 3, "digital_divide": 2, "cybersecurity": 1},
-           ["community_networks"],
-           unavailable=[("2018-11-08", "2018-11-08")]),
-    Person("priya-raghavan", "Priya Raghavan", "Centre for Networked Futures", "IND",
-           {"privacy": 3, "ai": 2, "iot": 1}, ["privacy"],
-           unavailable=[("2018-11-12 12:00", "2018-11-12 15:30")]),
-    Person("tomas-ibarra", "Tomás Ibarra", "Fundación Conectar", "MEX",
-           {"ott": 3, "internet_policy": 2, "privacy": 1}, ["ott"],
-           email_local="tomas.ibarra"),
-    Person("sophie-lambert", "Sophie Lambert", "Observatoire des libertés numériques", "FRA",
-           {"privacy": 2, "cybersecurity": 2, "openness": 1},
-           available_until="2018-11-14 18:00"),
-    Person("hannah-becker", "Hannah Becker", "Digitale Zivilgesellschaft e.V.", "DEU",
-           {"cybersecurity": 3, "iot": 2, "doa": 1}, ["cybersecurity"],
-           unavailable=[("2018-11-03", "2018-11-04")]),
-    Person("kwame-asante", "Kwame Asante", "Accra Tech Policy Hub", "GHA",
-           {"counterfeit": 3, "doa": 2, "digital_divide": 1},
-           available_from="2018-11-05"),
-    Person("margaret-oneill", "Margaret O'Neill", "Open Identifiers Alliance", "GBR",
-           {"doa": 3, "iot": 2, "internet_policy": 2}, ["doa"],
-           email_local="margaret.oneill"),
-    Person("ethan-whitford", "Ethan Whitford", "Center for Open Networks and Trade", "USA",
-           {"internet_policy": 3, "ott": 2, "cybersecurity": 2},
-           available_until="2018-11-09"),
-    Person("chloe-tremblay", "Chloé Tremblay", "Réseau citoyen du numérique", "CAN",
-           {"gender": 3, "digital_divide": 2, "ai": 1}, ["gender"],
-           email_local="chloe.tremblay"),
-    Person("jaan-tamm", "Jaan Tamm", "Baltic Cyber Policy Lab", "EST",
-           {"cybersecurity": 3, "ai": 2, "privacy": 1},
-           unavailable=[("2018-11-10 14:00", "2018-11-11 12:00")]),
-    Person("valentina-sosa", "Valentina Sosa", "Derechos Digitales del Sur", "ARG",
-           {"privacy": 2, "gender": 2, "openness": 2}),
-    Person("thabo-mokoena", "Thabo Mokoena", "Ubuntu Connect Network", "ZAF",
-           {"digital_divide": 3, "community_networks": 2, "iot": 1}),
-    Person("mei-lin-tan", "Mei Lin Tan", "Asia-Pacific Digital Citizens", "AUS",
-           {"ai": 3, "iot": 2, "privacy": 2},
-           available_from="2018-10-31"),
-    Person("aroha-ngata", "Aroha Ngata", "Te Kōtuku Digital Trust", "NZL",
-           {"community_networks": 2, "digital_divide": 2, "openness": 1},
-           available_from="2018-11-07 14:00", max_duty_hours=8),
-    Person("lukas-meier", "Lukas Meier", "Geneva Internet Governance Circle", "CHE",
-           {"openness": 3, "internet_policy": 2, "doa": 2},
-           available_from="2018-11-01"),
-    Person("sanne-de-vries", "Sanne de Vries", "Stichting Open Netwerken", "NLD",
-           {"iot": 3, "privacy": 2, "cybersecurity": 1}, ["iot"]),
-    Person("youssef-ben-salah", "Youssef Ben Salah", "Tunis Digital Rights Collective", "TUN",
-           {"privacy": 2, "internet_policy": 2, "openness": 2}),
-    Person("farida-haidari", "Farida Haidari", "Global Coalition for Open Knowledge", None,
-           {"openness": 2, "gender": 2, "ai": 1},
-           unavailable=[("2018-11-06 18:00", "2018-11-07 12:00")]),
-    Person("mateo-vargas", "Mateo Vargas", "Latin American Consumer Voice", None,
-           {"ott": 2, "counterfeit": 2, "privacy": 1},
-           max_duty_hours=8),
-    Person("olena-kovalenko", "Olena Kovalenko", "Digital Futures Research Network", None,
-           {"cybersecurity": 2, "ai": 2, "doa": 1},
-           available_until="2018-11-15"),
-    Person("kenji-morita", "Kenji Morita", "Open Internet Engineering Network", None,
-           {"internet_policy": 2, "iot": 2, "doa": 2}),
-    Person("rania-haddad", "Rania Haddad", "Mashreq Digital Rights Watch", None,
-           {"privacy": 2, "gender": 2, "ott": 1},
-           available_from="2018-11-02"),
+    Person(
+        "amara-nwosu",
+        "Amara Nwosu",
+        "Lagos Digital Commons Initiative",
+        "NGA",
+        {"digital_divide": 3, "community_networks": 2, "gender": 2},
+        ["digital_divide"],
+    ),
+    Person(
+        "lucas-ferreira",
+        "Lucas Ferreira",
+        "Instituto Rede Aberta",
+        "BRA",
+        {"internet_policy": 3, "privacy": 2, "openness": 2},
+        ["internet_policy"],
+    ),
+    Person(
+        "ingrid-halvorsen",
+        "Ingrid Halvorsen",
+        "Nordic Open Net Forum",
+        "SWE",
+        {"openness": 3, "internet_policy": 2, "gender": 1},
+        ["openness"],
+    ),
+    Person(
+        "daniel-mwangi",
+        "Daniel Mwangi",
+        "Kilimanjaro ICT Policy Trust",
+        "KEN",
+        {"community_networks": 3, "digital_divide": 2, "cybersecurity": 1},
+        ["community_networks"],
+        unavailable=[("2018-11-08", "2018-11-08")],
+    ),
+    Person(
+        "priya-raghavan",
+        "Priya Raghavan",
+        "Centre for Networked Futures",
+        "IND",
+        {"privacy": 3, "ai": 2, "iot": 1},
+        ["privacy"],
+        unavailable=[("2018-11-12 12:00", "2018-11-12 15:30")],
+    ),
+    Person(
+        "tomas-ibarra",
+        "Tomás Ibarra",
+        "Fundación Conectar",
+        "MEX",
+        {"ott": 3, "internet_policy": 2, "privacy": 1},
+        ["ott"],
+        email_local="tomas.ibarra",
+    ),
+    Person(
+        "sophie-lambert",
+        "Sophie Lambert",
+        "Observatoire des libertés numériques",
+        "FRA",
+        {"privacy": 2, "cybersecurity": 2, "openness": 1},
+        available_until="2018-11-14 18:00",
+    ),
+    Person(
+        "hannah-becker",
+        "Hannah Becker",
+        "Digitale Zivilgesellschaft e.V.",
+        "DEU",
+        {"cybersecurity": 3, "iot": 2, "doa": 1},
+        ["cybersecurity"],
+        unavailable=[("2018-11-03", "2018-11-04")],
+    ),
+    Person(
+        "kwame-asante",
+        "Kwame Asante",
+        "Accra Tech Policy Hub",
+        "GHA",
+        {"counterfeit": 3, "doa": 2, "digital_divide": 1},
+        available_from="2018-11-05",
+    ),
+    Person(
+        "margaret-oneill",
+        "Margaret O'Neill",
+        "Open Identifiers Alliance",
+        "GBR",
+        {"doa": 3, "iot": 2, "internet_policy": 2},
+        ["doa"],
+        email_local="margaret.oneill",
+    ),
+    Person(
+        "ethan-whitford",
+        "Ethan Whitford",
+        "Center for Open Networks and Trade",
+        "USA",
+        {"internet_policy": 3, "ott": 2, "cybersecurity": 2},
+        available_until="2018-11-09",
+    ),
+    Person(
+        "chloe-tremblay",
+        "Chloé Tremblay",
+        "Réseau citoyen du numérique",
+        "CAN",
+        {"gender": 3, "digital_divide": 2, "ai": 1},
+        ["gender"],
+        email_local="chloe.tremblay",
+    ),
+    Person(
+        "jaan-tamm",
+        "Jaan Tamm",
+        "Baltic Cyber Policy Lab",
+        "EST",
+        {"cybersecurity": 3, "ai": 2, "privacy": 1},
+        unavailable=[("2018-11-10 14:00", "2018-11-11 12:00")],
+    ),
+    Person(
+        "valentina-sosa",
+        "Valentina Sosa",
+        "Derechos Digitales del Sur",
+        "ARG",
+        {"privacy": 2, "gender": 2, "openness": 2},
+    ),
+    Person(
+        "thabo-mokoena",
+        "Thabo Mokoena",
+        "Ubuntu Connect Network",
+        "ZAF",
+        {"digital_divide": 3, "community_networks": 2, "iot": 1},
+    ),
+    Person(
+        "mei-lin-tan",
+        "Mei Lin Tan",
+        "Asia-Pacific Digital Citizens",
+        "AUS",
+        {"ai": 3, "iot": 2, "privacy": 2},
+        available_from="2018-10-31",
+    ),
+    Person(
+        "aroha-ngata",
+        "Aroha Ngata",
+        "Te Kōtuku Digital Trust",
+        "NZL",
+        {"community_networks": 2, "digital_divide": 2, "openness": 1},
+        available_from="2018-11-07 14:00",
+        max_duty_hours=8,
+    ),
+    Person(
+        "lukas-meier",
+        "Lukas Meier",
+        "Geneva Internet Governance Circle",
+        "CHE",
+        {"openness": 3, "internet_policy": 2, "doa": 2},
+        available_from="2018-11-01",
+    ),
+    Person(
+        "sanne-de-vries",
+        "Sanne de Vries",
+        "Stichting Open Netwerken",
+        "NLD",
+        {"iot": 3, "privacy": 2, "cybersecurity": 1},
+        ["iot"],
+    ),
+    Person(
+        "youssef-ben-salah",
+        "Youssef Ben Salah",
+        "Tunis Digital Rights Collective",
+        "TUN",
+        {"privacy": 2, "internet_policy": 2, "openness": 2},
+    ),
+    Person(
+        "farida-haidari",
+        "Farida Haidari",
+        "Global Coalition for Open Knowledge",
+        None,
+        {"openness": 2, "gender": 2, "ai": 1},
+        unavailable=[("2018-11-06 18:00", "2018-11-07 12:00")],
+    ),
+    Person(
+        "mateo-vargas",
+        "Mateo Vargas",
+        "Latin American Consumer Voice",
+        None,
+        {"ott": 2, "counterfeit": 2, "privacy": 1},
+        max_duty_hours=8,
+    ),
+    Person(
+        "olena-kovalenko",
+        "Olena Kovalenko",
+        "Digital Futures Research Network",
+        None,
+        {"cybersecurity": 2, "ai": 2, "doa": 1},
+        available_until="2018-11-15",
+    ),
+    Person(
+        "kenji-morita",
+        "Kenji Morita",
+        "Open Internet Engineering Network",
+        None,
+        {"internet_policy": 2, "iot": 2, "doa": 2},
+    ),
+    Person(
+        "rania-haddad",
+        "Rania Haddad",
+        "Mashreq Digital Rights Watch",
+        None,
+        {"privacy": 2, "gender": 2, "ott": 1},
+        available_from="2018-11-02",
+    ),
 ]
 
 # --------------------------------------------------------------------------------------
@@ -171,44 +306,153 @@ def d(day: int, month: int = 11) -> date:
 
 
 TOPICS = [
-    Topic("res102", "Res. 102 (Internet-related public policy)",
-          ("internet_policy", "openness"), 5, "c5", d(30, 10), d(16)),
+    Topic(
+        "res102",
+        "Res. 102 (Internet-related public policy)",
+        ("internet_policy", "openness"),
+        5,
+        "c5",
+        d(30, 10),
+        d(16),
+    ),
     Topic("res206", "Res. 206 (OTT)", ("ott", "internet_policy"), 5, "c5", d(30, 10), d(16)),
-    Topic("res130", "Res. 130 (Confidence and security in the use of ICTs)",
-          ("cybersecurity", "privacy"), 5, "c5", d(30, 10), d(15)),
-    Topic("res174", "Res. 174 (Illicit use of ICTs)", ("cybersecurity",), 3, "c5",
-          d(31, 10), d(13)),
-    Topic("res101", "Res. 101 (Internet Protocol-based networks)", ("internet_policy",), 3,
-          "c5", d(31, 10), d(12), technical=True),
-    Topic("res133", "Res. 133 (Internationalized domain names)", ("internet_policy",), 2,
-          "c5", d(2), d(8), technical=True),
-    Topic("res180", "Res. 180 (Transition from IPv4 to IPv6)", ("internet_policy",), 2,
-          "c5", d(2), d(9), technical=True),
-    Topic("res188", "Res. 188 (Combating counterfeit ICT devices)", ("counterfeit", "doa"), 4,
-          "c5", d(31, 10), d(14), technical=True),
-    Topic("res189", "Res. 189 (Mobile device theft)", ("counterfeit", "doa"), 3, "c5",
-          d(2), d(12)),
-    Topic("ai", "proposals on emerging technologies (AI)", ("ai", "privacy"), 3, "c5",
-          d(5), d(15)),
-    Topic("res2", "Res. 2 (World Telecommunication/ICT Policy Forum)",
-          ("internet_policy", "openness"), 2, "c5", d(5), d(12)),
-    Topic("res179", "Res. 179 (Child online protection)", ("privacy", "cybersecurity"), 2,
-          "wgpl", d(31, 10), d(9)),
-    Topic("res196", "Res. 196 (Protecting ICT users and consumers)", ("privacy", "ott"), 3,
-          "wgpl", d(5), d(14)),
-    Topic("res197", "Res. 197 (IoT and smart sustainable cities)", ("iot", "doa"), 3, "wgpl",
-          d(31, 10), d(14), technical=True),
+    Topic(
+        "res130",
+        "Res. 130 (Confidence and security in the use of ICTs)",
+        ("cybersecurity", "privacy"),
+        5,
+        "c5",
+        d(30, 10),
+        d(15),
+    ),
+    Topic(
+        "res174", "Res. 174 (Illicit use of ICTs)", ("cybersecurity",), 3, "c5", d(31, 10), d(13)
+    ),
+    Topic(
+        "res101",
+        "Res. 101 (Internet Protocol-based networks)",
+        ("internet_policy",),
+        3,
+        "c5",
+        d(31, 10),
+        d(12),
+        technical=True,
+    ),
+    Topic(
+        "res133",
+        "Res. 133 (Internationalized domain names)",
+        ("internet_policy",),
+        2,
+        "c5",
+        d(2),
+        d(8),
+        technical=True,
+    ),
+    Topic(
+        "res180",
+        "Res. 180 (Transition from IPv4 to IPv6)",
+        ("internet_policy",),
+        2,
+        "c5",
+        d(2),
+        d(9),
+        technical=True,
+    ),
+    Topic(
+        "res188",
+        "Res. 188 (Combating counterfeit ICT devices)",
+        ("counterfeit", "doa"),
+        4,
+        "c5",
+        d(31, 10),
+        d(14),
+        technical=True,
+    ),
+    Topic("res189", "Res. 189 (Mobile device theft)", ("counterfeit", "doa"), 3, "c5", d(2), d(12)),
+    Topic("ai", "proposals on emerging technologies (AI)", ("ai", "privacy"), 3, "c5", d(5), d(15)),
+    Topic(
+        "res2",
+        "Res. 2 (World Telecommunication/ICT Policy Forum)",
+        ("internet_policy", "openness"),
+        2,
+        "c5",
+        d(5),
+        d(12),
+    ),
+    Topic(
+        "res179",
+        "Res. 179 (Child online protection)",
+        ("privacy", "cybersecurity"),
+        2,
+        "wgpl",
+        d(31, 10),
+        d(9),
+    ),
+    Topic(
+        "res196",
+        "Res. 196 (Protecting ICT users and consumers)",
+        ("privacy", "ott"),
+        3,
+        "wgpl",
+        d(5),
+        d(14),
+    ),
+    Topic(
+        "res197",
+        "Res. 197 (IoT and smart sustainable cities)",
+        ("iot", "doa"),
+        3,
+        "wgpl",
+        d(31, 10),
+        d(14),
+        technical=True,
+    ),
     Topic("res70", "Res. 70 (Gender mainstreaming)", ("gender",), 3, "wgpl", d(31, 10), d(13)),
-    Topic("res139", "Res. 139 (Bridging the digital divide)",
-          ("digital_divide", "community_networks"), 4, "wgpl", d(31, 10), d(15)),
-    Topic("res203", "Res. 203 (Connectivity to broadband networks)",
-          ("digital_divide", "community_networks"), 3, "wgpl", d(5), d(14)),
-    Topic("res64", "Res. 64 (Non-discriminatory access to ICT facilities)",
-          ("digital_divide", "internet_policy"), 2, "wgpl", d(5), d(13)),
-    Topic("res66", "Res. 66 and Decision 12 (ITU documents and free online access)",
-          ("openness",), 4, "c6", d(30, 10), d(15)),
-    Topic("res167", "Res. 167 (Electronic meetings and remote participation)",
-          ("openness",), 2, "c6", d(2), d(13)),
+    Topic(
+        "res139",
+        "Res. 139 (Bridging the digital divide)",
+        ("digital_divide", "community_networks"),
+        4,
+        "wgpl",
+        d(31, 10),
+        d(15),
+    ),
+    Topic(
+        "res203",
+        "Res. 203 (Connectivity to broadband networks)",
+        ("digital_divide", "community_networks"),
+        3,
+        "wgpl",
+        d(5),
+        d(14),
+    ),
+    Topic(
+        "res64",
+        "Res. 64 (Non-discriminatory access to ICT facilities)",
+        ("digital_divide", "internet_policy"),
+        2,
+        "wgpl",
+        d(5),
+        d(13),
+    ),
+    Topic(
+        "res66",
+        "Res. 66 and Decision 12 (ITU documents and free online access)",
+        ("openness",),
+        4,
+        "c6",
+        d(30, 10),
+        d(15),
+    ),
+    Topic(
+        "res167",
+        "Res. 167 (Electronic meetings and remote participation)",
+        ("openness",),
+        2,
+        "c6",
+        d(2),
+        d(13),
+    ),
 ]
 TOPIC = {t.key: t for t in TOPICS}
 
@@ -223,41 +467,195 @@ C6_ROUTINE = [
 
 # Regional groups and (a selection of) their real member states.
 REGIONS = [
-    ("cept", "CEPT coordination meeting",
-     ["DEU", "FRA", "GBR", "SWE", "NLD", "CHE", "EST", "ITA", "ESP", "POL", "NOR", "FIN",
-      "DNK", "AUT", "BEL", "IRL", "PRT", "CZE", "ROU", "GRC", "TUR", "RUS"]),
-    ("citel", "CITEL (Americas) coordination meeting",
-     ["USA", "CAN", "BRA", "MEX", "ARG", "CHL", "COL", "PER", "URY", "PRY", "CRI", "PAN",
-      "DOM", "ECU", "GTM", "HND", "SLV", "JAM", "TTO", "BHS", "BOL"]),
-    ("atu", "ATU (African Group) coordination meeting",
-     ["KEN", "GHA", "NGA", "ZAF", "TUN", "EGY", "MAR", "DZA", "SEN", "CIV", "CMR", "UGA",
-      "TZA", "RWA", "ETH", "ZWE", "ZMB", "SDN", "MLI", "BFA"]),
-    ("apt", "APT coordination meeting",
-     ["IND", "AUS", "NZL", "JPN", "CHN", "KOR", "IDN", "MYS", "THA", "PHL", "SGP", "VNM",
-      "PAK", "BGD", "LKA", "IRN", "FJI", "PNG", "NPL"]),
-    ("rcc", "RCC coordination meeting",
-     ["RUS", "KAZ", "BLR", "ARM", "AZE", "KGZ", "UZB", "TJK", "MDA"]),
-    ("arab", "Arab Group coordination meeting",
-     ["ARE", "SAU", "EGY", "TUN", "MAR", "DZA", "JOR", "LBN", "KWT", "QAT", "BHR", "OMN",
-      "IRQ", "SDN", "LBY", "MRT", "DJI", "SOM", "COM", "PSE"]),
+    (
+        "cept",
+        "CEPT coordination meeting",
+        [
+            "DEU",
+            "FRA",
+            "GBR",
+            "SWE",
+            "NLD",
+            "CHE",
+            "EST",
+            "ITA",
+            "ESP",
+            "POL",
+            "NOR",
+            "FIN",
+            "DNK",
+            "AUT",
+            "BEL",
+            "IRL",
+            "PRT",
+            "CZE",
+            "ROU",
+            "GRC",
+            "TUR",
+            "RUS",
+        ],
+    ),
+    (
+        "citel",
+        "CITEL (Americas) coordination meeting",
+        [
+            "USA",
+            "CAN",
+            "BRA",
+            "MEX",
+            "ARG",
+            "CHL",
+            "COL",
+            "PER",
+            "URY",
+            "PRY",
+            "CRI",
+            "PAN",
+            "DOM",
+            "ECU",
+            "GTM",
+            "HND",
+            "SLV",
+            "JAM",
+            "TTO",
+            "BHS",
+            "BOL",
+        ],
+    ),
+    (
+        "atu",
+        "ATU (African Group) coordination meeting",
+        [
+            "KEN",
+            "GHA",
+            "NGA",
+            "ZAF",
+            "TUN",
+            "EGY",
+            "MAR",
+            "DZA",
+            "SEN",
+            "CIV",
+            "CMR",
+            "UGA",
+            "TZA",
+            "RWA",
+            "ETH",
+            "ZWE",
+            "ZMB",
+            "SDN",
+            "MLI",
+            "BFA",
+        ],
+    ),
+    (
+        "apt",
+        "APT coordination meeting",
+        [
+            "IND",
+            "AUS",
+            "NZL",
+            "JPN",
+            "CHN",
+            "KOR",
+            "IDN",
+            "MYS",
+            "THA",
+            "PHL",
+            "SGP",
+            "VNM",
+            "PAK",
+            "BGD",
+            "LKA",
+            "IRN",
+            "FJI",
+            "PNG",
+            "NPL",
+        ],
+    ),
+    (
+        "rcc",
+        "RCC coordination meeting",
+        ["RUS", "KAZ", "BLR", "ARM", "AZE", "KGZ", "UZB", "TJK", "MDA"],
+    ),
+    (
+        "arab",
+        "Arab Group coordination meeting",
+        [
+            "ARE",
+            "SAU",
+            "EGY",
+            "TUN",
+            "MAR",
+            "DZA",
+            "JOR",
+            "LBN",
+            "KWT",
+            "QAT",
+            "BHR",
+            "OMN",
+            "IRQ",
+            "SDN",
+            "LBY",
+            "MRT",
+            "DJI",
+            "SOM",
+            "COM",
+            "PSE",
+        ],
+    ),
 ]
 
 # Delegations that convene or join small informal groups.
 ACTIVE_STATES = [
-    "USA", "CAN", "GBR", "DEU", "FRA", "SWE", "NLD", "CHE", "BRA", "MEX", "ARG", "IND", "AUS",
-    "JPN", "CHN", "KOR", "RUS", "SAU", "ARE", "EGY", "KEN", "NGA", "ZAF", "GHA", "TUN", "IRN",
+    "USA",
+    "CAN",
+    "GBR",
+    "DEU",
+    "FRA",
+    "SWE",
+    "NLD",
+    "CHE",
+    "BRA",
+    "MEX",
+    "ARG",
+    "IND",
+    "AUS",
+    "JPN",
+    "CHN",
+    "KOR",
+    "RUS",
+    "SAU",
+    "ARE",
+    "EGY",
+    "KEN",
+    "NGA",
+    "ZAF",
+    "GHA",
+    "TUN",
+    "IRN",
 ]
 
 # Delegations of the group's members, with short names, for bilaterals.
 BILATERAL_STATES = [
-    ("BRA", "Brazil"), ("KEN", "Kenya"), ("SWE", "Sweden"), ("IND", "India"),
-    ("MEX", "Mexico"), ("CAN", "Canada"), ("GHA", "Ghana"), ("DEU", "Germany"),
-    ("ARE", "the United Arab Emirates"), ("ZAF", "South Africa"), ("AUS", "Australia"),
+    ("BRA", "Brazil"),
+    ("KEN", "Kenya"),
+    ("SWE", "Sweden"),
+    ("IND", "India"),
+    ("MEX", "Mexico"),
+    ("CAN", "Canada"),
+    ("GHA", "Ghana"),
+    ("DEU", "Germany"),
+    ("ARE", "the United Arab Emirates"),
+    ("ZAF", "South Africa"),
+    ("AUS", "Australia"),
 ]
 
 SIDE_EVENTS = [
-    ("Side event: Community networks and spectrum for the unconnected",
-     ("community_networks", "digital_divide")),
+    (
+        "Side event: Community networks and spectrum for the unconnected",
+        ("community_networks", "digital_divide"),
+    ),
     ("Side event: Women in ICT leadership", ("gender",)),
     ("Side event: AI policy and human rights", ("ai", "privacy")),
     ("Side event: Securing consumer IoT devices", ("iot", "cybersecurity")),
@@ -270,9 +668,26 @@ SIDE_EVENTS = [
 ]
 
 SMALL_ROOMS = [
-    "Room A", "Room B", "Room C", "Room D1", "Room D2", "Room E", "Room F", "Room G",
-    "Room H", "Room J", "Room K", "Room L", "Room M", "Room N", "Za'abeel 1", "Za'abeel 2",
-    "Za'abeel 3", "Sheikh Saeed Hall 1", "Sheikh Saeed Hall 2", "Al Ghubaiba Room",
+    "Room A",
+    "Room B",
+    "Room C",
+    "Room D1",
+    "Room D2",
+    "Room E",
+    "Room F",
+    "Room G",
+    "Room H",
+    "Room J",
+    "Room K",
+    "Room L",
+    "Room M",
+    "Room N",
+    "Za'abeel 1",
+    "Za'abeel 2",
+    "Za'abeel 3",
+    "Sheikh Saeed Hall 1",
+    "Sheikh Saeed Hall 2",
+    "Al Ghubaiba Room",
 ]
 PLENARY_HALL = "Plenary Hall"
 C5_ROOM = "Committee 5 Room"
@@ -297,7 +712,7 @@ class DayPlan:
 
 ALL_REGIONS = ("cept", "citel", "atu", "apt", "rcc", "arab")
 PLANS: dict[date, DayPlan] = {
-    d(29, 10): DayPlan("w1", 0, 1, side=2, regions=("cept", "citel", "atu", "apt")),
+    d(29, 10): DayPlan("w1", 0, 0, side=2, regions=("cept", "citel", "atu", "apt")),
     d(30, 10): DayPlan("w1", 1, 2, side=2, regions=("cept", "citel", "atu", "arab")),
     d(31, 10): DayPlan("w1", 3, 3, side=2, bilateral=1, regions=("cept", "apt", "rcc", "atu")),
     d(1): DayPlan("w1", 2, 2, side=1, regions=ALL_REGIONS),
@@ -328,7 +743,7 @@ def hm(text: str) -> int:
 
 # Start times (with weights) and the latest end for ad hoc groups and informals.
 _W1 = ["09:30", "10:00", "11:00", "13:00", "14:30", "15:00", "16:00", "16:30"]
-_W2 = _W1 + ["09:00", "12:45", "17:00", "18:00", "18:30", "19:00", "19:30", "20:00", "20:30"]
+_W2 = [*_W1, "09:00", "12:45", "17:00", "18:00", "18:30", "19:00", "19:30", "20:00", "20:30"]
 _W3_LATE = ["21:00", "21:30", "22:00", "22:30", "23:00", "23:30", "00:00+", "00:30+", "01:00+"]
 SLOTS: dict[str, tuple[list[tuple[int, int]], int]] = {
     "w1": ([(hm(t), 1) for t in _W1], hm("18:30")),
@@ -339,12 +754,26 @@ SLOTS: dict[str, tuple[list[tuple[int, int]], int]] = {
         hm("21:00"),
     ),
     "w3": (
-        [(hm(t), 2) for t in _W2]
-        + [(hm(t), 3 if hm(t) < hm("00:00+") else 2) for t in _W3_LATE],
+        [(hm(t), 2) for t in _W2] + [(hm(t), 3 if hm(t) < hm("00:00+") else 2) for t in _W3_LATE],
         hm("03:00+"),
     ),
-    "final": ([(hm(t), 1) for t in ["10:00", "12:45", "15:00", "18:00", "19:00", "21:00",
-                                    "22:00", "23:00", "00:00+"]], hm("02:30+")),
+    "final": (
+        [
+            (hm(t), 1)
+            for t in [
+                "10:00",
+                "12:45",
+                "15:00",
+                "18:00",
+                "19:00",
+                "21:00",
+                "22:00",
+                "23:00",
+                "00:00+",
+            ]
+        ],
+        hm("02:30+"),
+    ),
 }
 
 # --------------------------------------------------------------------------------------
@@ -385,8 +814,10 @@ def moment(day: date, minutes: int) -> datetime:
 def room_free(room: str, day: date, start: int, end: int) -> bool:
     a, b = moment(day, start), moment(day, end)
     # Rooms need 15 minutes to turn over.
-    return all(b + timedelta(minutes=15) <= s or e + timedelta(minutes=15) <= a
-               for s, e in bookings.get(room, []))
+    return all(
+        b + timedelta(minutes=15) <= s or e + timedelta(minutes=15) <= a
+        for s, e in bookings.get(room, [])
+    )
 
 
 def book(room: str, day: date, start: int, end: int) -> None:
@@ -409,10 +840,12 @@ def next_number(body: str) -> int:
     return counters[body]
 
 
-def add(day: date, slug: str, title: str, kind: str, start: int, end: int, room: str,
-        **extra: Any) -> Meeting:
-    meeting = Meeting(unique_id(f"{day.isoformat()}-{slug}"), title, kind, day, start, end,
-                      room, **extra)
+def add(
+    day: date, slug: str, title: str, kind: str, start: int, end: int, room: str, **extra: Any
+) -> Meeting:
+    meeting = Meeting(
+        unique_id(f"{day.isoformat()}-{slug}"), title, kind, day, start, end, room, **extra
+    )
     book(room, day, start, end)
     meetings.append(meeting)
     return meeting
@@ -425,8 +858,8 @@ def active(day: date, body: str | None = None) -> list[Topic]:
 def weighted_topic(day: date, body: str | None = None, exclude: tuple[str, ...] = ()) -> Topic:
     pool = [t for t in active(day, body) if t.key not in exclude]
     # Hot topics dominate more and more as the conference goes on.
-    boost = 1.0 + (day - START).days / 8
-    weights = [t.heat ** boost for t in pool]
+    boost = 1.0 + (day - START).days / 12
+    weights = [t.heat**boost for t in pool]
     return rng.choices(pool, weights)[0]
 
 
@@ -456,11 +889,18 @@ def session(day: date, body: str, start: str, end: str, size: int = 2) -> None:
         labels = [t.label for t in items] + routine
         n = next_number("c6")
         issues = issues_of(items)
-        add(day, f"c6-m{n:02d}",
+        add(
+            day,
+            f"c6-m{n:02d}",
             f"Committee 6 (Administration and management), {ordinal(n)} meeting: "
             + "; ".join(labels),
-            "committee", hm(start), hm(end), C6_ROOM, issues=issues,
-            priority=max([t.heat - 1 for t in items], default=1))
+            "committee",
+            hm(start),
+            hm(end),
+            C6_ROOM,
+            issues=issues,
+            priority=max([t.heat - 1 for t in items], default=1),
+        )
         return
     items = agenda(day, body, size)
     heat = max(t.heat for t in items)
@@ -471,22 +911,46 @@ def session(day: date, body: str, start: str, end: str, size: int = 2) -> None:
     else:
         title = f"Working Group of the Plenary (WG-PL), {ordinal(n)} meeting: "
         room, kind = WGPL_ROOM, "working_group"
-    add(day, f"{body}-m{n:02d}", title + topic_labels(items), kind, hm(start), hm(end), room,
-        issues=issues_of(items), priority=min(5, heat - 1 + (day >= d(12))),
-        seats=2 if heat >= 5 else 1)
+    add(
+        day,
+        f"{body}-m{n:02d}",
+        title + topic_labels(items),
+        kind,
+        hm(start),
+        hm(end),
+        room,
+        issues=issues_of(items),
+        priority=min(4, heat - 1 + (day >= d(12))),
+        seats=2 if heat >= 5 else 1,
+    )
 
 
-def plenary(day: date, start: str, end: str, business: str, topics: list[Topic] | None = None,
-            seats: int | None = None) -> None:
+def plenary(
+    day: date,
+    start: str,
+    end: str,
+    business: str,
+    topics: list[Topic] | None = None,
+    seats: int | None = None,
+) -> None:
     n = next_number("plenary")
     topics = topics or []
     title = f"Plenary, {ordinal(n)} meeting: {business}"
     if topics:
         title += f" ({topic_labels(topics)})"
     heat = max((t.heat for t in topics), default=0)
-    add(day, f"pl-m{n:02d}", title, "plenary", hm(start), hm(end), PLENARY_HALL,
-        issues=issues_of(topics), priority=max(1, heat),
-        seats=seats or (3 if heat >= 5 and day >= d(15) else 2 if heat >= 4 else 1))
+    add(
+        day,
+        f"pl-m{n:02d}",
+        title,
+        "plenary",
+        hm(start),
+        hm(end),
+        PLENARY_HALL,
+        issues=issues_of(topics),
+        priority=max(1, heat),
+        seats=seats or (3 if heat >= 5 and day >= d(15) else 2 if heat >= 4 else 1),
+    )
 
 
 def texts_for_plenary(day: date, size: int) -> list[Topic]:
@@ -502,8 +966,16 @@ def texts_for_plenary(day: date, size: int) -> list[Topic]:
 
 
 def coordination(day: date, start: str = "08:00", end: str = "08:45") -> None:
-    add(day, "cs-coord", "Civil-society coordination meeting (daily)", "coordination",
-        hm(start), hm(end), CS_ROOM, priority=2)
+    add(
+        day,
+        "cs-coord",
+        "Civil-society coordination meeting (daily)",
+        "coordination",
+        hm(start),
+        hm(end),
+        CS_ROOM,
+        priority=2,
+    )
 
 
 def regional(day: date, keys: tuple[str, ...], plan: DayPlan) -> None:
@@ -517,9 +989,19 @@ def regional(day: date, keys: tuple[str, ...], plan: DayPlan) -> None:
         room = free_room(day, hm(start), hm(end))
         if room is None:
             continue
-        add(day, key, title, "coordination", hm(start), hm(end), room,
-            issues=issues_of(topics), access="delegations", delegations=tuple(members),
-            priority=3 if plan.phase == "w3" else 2)
+        add(
+            day,
+            key,
+            title,
+            "coordination",
+            hm(start),
+            hm(end),
+            room,
+            issues=issues_of(topics),
+            access="delegations",
+            delegations=tuple(members),
+            priority=3 if plan.phase == "w3" else 2,
+        )
 
 
 def free_room(day: date, start: int, end: int, rooms: list[str] | None = None) -> str | None:
@@ -556,12 +1038,22 @@ def adhoc(day: date, plan: DayPlan) -> None:
         room = free_room(day, start, end, rng.sample(SMALL_ROOMS, len(SMALL_ROOMS)))
         if room is None:
             continue
-        prio = {5: 4, 4: 3, 3: 3, 2: 2}[topic.heat] + (1 if day >= d(13) and topic.heat >= 4
-                                                       else 0)
+        # Ad hoc groups and informals top out at 4: priority 5 is for plenary decisions.
+        prio = {5: 4, 4: 3, 3: 3, 2: 2}[topic.heat] + (1 if day >= d(13) and topic.heat == 4 else 0)
         minexp = 2 if topic.technical and rng.random() < 0.5 else None
-        add(day, f"adhoc-{topic.key}", f"Ad hoc group on {topic.label}", "ad_hoc", start, end,
-            room, issues=topic.issues, priority=min(prio, 5), min_expertise=minexp,
-            status=status_for(day, start))
+        add(
+            day,
+            f"adhoc-{topic.key}",
+            f"Ad hoc group on {topic.label}",
+            "ad_hoc",
+            start,
+            end,
+            room,
+            issues=topic.issues,
+            priority=min(prio, 4),
+            min_expertise=minexp,
+            status=status_for(day, start),
+        )
         return
 
 
@@ -587,9 +1079,20 @@ def informal(day: date, plan: DayPlan) -> None:
         if access == "delegations":
             delegations = tuple(sorted(rng.sample(ACTIVE_STATES, rng.randint(3, 7))))
         prio = {5: 4, 4: 3, 3: 3, 2: 2}[topic.heat] - (1 if access == "closed" else 0)
-        add(day, f"inf-{topic.key}", f"{prefix} {topic.label}", "informal", start, end, room,
-            issues=topic.issues, access=access, delegations=delegations, priority=max(prio, 2),
-            status=status_for(day, start))
+        add(
+            day,
+            f"inf-{topic.key}",
+            f"{prefix} {topic.label}",
+            "informal",
+            start,
+            end,
+            room,
+            issues=topic.issues,
+            access=access,
+            delegations=delegations,
+            priority=max(prio, 2),
+            status=status_for(day, start),
+        )
         return
 
 
@@ -600,8 +1103,17 @@ def side_events(day: date, count: int) -> None:
         room = free_room(day, start, end)
         if room is None:
             continue
-        add(day, "side", title, "other", start, end, room, issues=issues,
-            priority=rng.choice([1, 1, 2]))
+        add(
+            day,
+            "side",
+            title,
+            "other",
+            start,
+            end,
+            room,
+            issues=issues,
+            priority=rng.choice([1, 1, 2]),
+        )
 
 
 def bilaterals(day: date, count: int) -> None:
@@ -612,20 +1124,45 @@ def bilaterals(day: date, count: int) -> None:
         room = free_room(day, start, end)
         if room is None:
             continue
-        add(day, f"bilat-{code.lower()}",
+        add(
+            day,
+            f"bilat-{code.lower()}",
             f"Bilateral: civil-society group with the delegation of {country} on {topic.label}",
-            "bilateral", start, end, room, issues=topic.issues, priority=rng.choice([2, 3]))
+            "bilateral",
+            start,
+            end,
+            room,
+            issues=topic.issues,
+            priority=rng.choice([2, 3]),
+        )
 
 
 def fixed_program(day: date) -> None:
     """Plenaries, committees and the working group: the conference's formal timetable."""
     w = day.weekday()  # 0 = Monday
     if day == d(29, 10):
-        add(day, "opening", "Opening ceremony", "plenary", hm("10:00"), hm("12:30"),
-            PLENARY_HALL, priority=1)
+        add(
+            day,
+            "opening",
+            "Opening ceremony",
+            "plenary",
+            hm("10:00"),
+            hm("12:30"),
+            PLENARY_HALL,
+            priority=1,
+        )
         plenary(day, "14:30", "18:00", "organization of work; policy statements")
-        add(day, "com1", "Committee 1 (Steering Committee)", "committee", hm("18:15"),
-            hm("19:00"), C6_ROOM, access="closed", priority=1)
+        add(
+            day,
+            "com1",
+            "Committee 1 (Steering Committee)",
+            "committee",
+            hm("18:15"),
+            hm("19:00"),
+            C6_ROOM,
+            access="closed",
+            priority=1,
+        )
     elif day == d(30, 10):
         plenary(day, "09:30", "12:30", "policy statements")
         session(day, "c5", "14:30", "17:30")
@@ -635,16 +1172,34 @@ def fixed_program(day: date) -> None:
         session(day, "c6", "09:30", "12:30")
         session(day, "wgpl", "14:30", "17:30")
         session(day, "c5", "14:30", "17:30")
-        add(day, "com2", "Committee 2 (Credentials)", "committee", hm("17:45"), hm("18:30"),
-            C6_ROOM, access="closed", priority=1)
+        add(
+            day,
+            "com2",
+            "Committee 2 (Credentials)",
+            "committee",
+            hm("17:45"),
+            hm("18:30"),
+            C6_ROOM,
+            access="closed",
+            priority=1,
+        )
     elif day == d(1):
-        plenary(day, "09:30", "13:00",
-                "election of the Secretary-General and the Deputy Secretary-General")
+        plenary(
+            day,
+            "09:30",
+            "13:00",
+            "election of the Secretary-General and the Deputy Secretary-General",
+        )
         plenary(day, "14:30", "18:00", "election of the Directors of the three Bureaux")
         session(day, "wgpl", "18:15", "20:00", size=1)
     elif day == d(2):
-        plenary(day, "09:30", "13:00", "election of Member States of the Council and of "
-                "members of the Radio Regulations Board")
+        plenary(
+            day,
+            "09:30",
+            "13:00",
+            "election of Member States of the Council and of "
+            "members of the Radio Regulations Board",
+        )
         session(day, "c5", "14:30", "17:30")
         session(day, "c6", "14:30", "17:30")
         session(day, "wgpl", "14:30", "17:30")
@@ -666,11 +1221,27 @@ def fixed_program(day: date) -> None:
             session(day, "wgpl", "18:00", "20:00", size=1)
         if day >= d(7):
             session(day, "c5", "19:00", "22:00")
-        add(day, "com4", "Committee 4 (Editorial Committee)", "committee", hm("13:00"),
-            hm("14:15"), C6_ROOM, priority=1)
+        add(
+            day,
+            "com4",
+            "Committee 4 (Editorial Committee)",
+            "committee",
+            hm("13:00"),
+            hm("14:15"),
+            C6_ROOM,
+            priority=1,
+        )
         if day == d(7):
-            add(day, "com3", "Committee 3 (Budget Control)", "committee", hm("17:45"),
-                hm("18:45"), C6_ROOM, priority=1)
+            add(
+                day,
+                "com3",
+                "Committee 3 (Budget Control)",
+                "committee",
+                hm("17:45"),
+                hm("18:45"),
+                C6_ROOM,
+                priority=1,
+            )
     elif day == d(10):
         session(day, "c5", "09:30", "12:30")
         session(day, "c5", "14:30", "17:30")
@@ -688,8 +1259,9 @@ def fixed_program(day: date) -> None:
         else:
             plenary(day, "09:30", "12:30", "second reading of texts", texts_for_plenary(day, 3))
             plenary(day, "14:30", "18:00", "second reading of texts", texts_for_plenary(day, 2))
-            plenary(day, "20:00", "00:30+", "outstanding issues",
-                    [TOPIC["res130"], TOPIC["res206"]])
+            plenary(
+                day, "20:00", "00:30+", "outstanding issues", [TOPIC["res130"], TOPIC["res206"]]
+            )
         if day == d(12):
             session(day, "c6", "09:30", "12:30")
             session(day, "c5", "14:30", "17:30")
@@ -705,24 +1277,54 @@ def fixed_program(day: date) -> None:
             session(day, "c5", "14:30", "17:30")
             session(day, "wgpl", "14:30", "17:30")
             session(day, "c5", "22:30", "01:00+", size=1)
-        add(day, "com4", "Committee 4 (Editorial Committee)", "committee", hm("13:00"),
-            hm("14:15"), C6_ROOM, priority=1)
+        add(
+            day,
+            "com4",
+            "Committee 4 (Editorial Committee)",
+            "committee",
+            hm("13:00"),
+            hm("14:15"),
+            C6_ROOM,
+            priority=1,
+        )
     elif day == d(16):
-        plenary(day, "09:30", "12:30", "second reading of texts", texts_for_plenary(day, 3),
-                seats=2)
-        plenary(day, "14:30", "18:30", "final texts",
-                [TOPIC["res102"], TOPIC["res206"], TOPIC["res130"]])
-        plenary(day, "20:30", "01:30+", "final texts and closing statements",
-                [TOPIC["res102"], TOPIC["res206"]])
-        add(day, "signing", "Signing of the Final Acts", "other", hm("01:45+"), hm("02:45+"),
-            PLENARY_HALL, priority=1)
+        plenary(
+            day, "09:30", "12:30", "second reading of texts", texts_for_plenary(day, 3), seats=2
+        )
+        plenary(
+            day,
+            "14:30",
+            "18:30",
+            "final texts",
+            [TOPIC["res102"], TOPIC["res206"], TOPIC["res130"]],
+        )
+        plenary(
+            day,
+            "20:30",
+            "01:30+",
+            "final texts and closing statements",
+            [TOPIC["res102"], TOPIC["res206"]],
+        )
+        add(
+            day,
+            "signing",
+            "Signing of the Final Acts",
+            "other",
+            hm("01:45+"),
+            hm("02:45+"),
+            PLENARY_HALL,
+            priority=1,
+        )
 
 
 def build() -> list[Meeting]:
     for day, plan in sorted(PLANS.items()):
         if day != d(4):
-            coordination(day, "08:00" if plan.phase not in ("weekend1", "weekend2") else "09:00",
-                         "08:45" if plan.phase not in ("weekend1", "weekend2") else "09:45")
+            coordination(
+                day,
+                "08:00" if plan.phase not in ("weekend1", "weekend2") else "09:00",
+                "08:45" if plan.phase not in ("weekend1", "weekend2") else "09:45",
+            )
         fixed_program(day)
         regional(day, plan.regions, plan)
         side_events(day, plan.side)

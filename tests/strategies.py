@@ -109,9 +109,9 @@ def attendees(draw: st.DrawFn, conference: Conference, index: int) -> Attendee:
     data: dict[str, Any] = {
         "id": f"a{index}",
         "name": f"Attendee {index}",
-        "delegation": draw(st.sampled_from([None, *DELEGATIONS, *DELEGATIONS])),
+        "delegation": draw(st.sampled_from([*DELEGATIONS, *DELEGATIONS, None])),
         "expertise": {
-            issue: level for issue in issues if (level := draw(st.sampled_from([0, 1, 2, 2, 3, 3])))
+            issue: level for issue in issues if (level := draw(st.sampled_from([3, 3, 2, 2, 1, 0])))
         },
     }
     if draw(st.integers(0, 6)) == 0:

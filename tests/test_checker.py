@@ -16,6 +16,7 @@ from coverage.io import load_workspace
 
 DATA = Path(__file__).parent / "data"
 
+
 def flagged(ws: Workspace, r: dict[str, Any], *words: str) -> list[str]:
     """The problems found; asserts there is one mentioning every word."""
     problems = check_rota(ws, r)

@@ -86,8 +86,8 @@ def explain_uncovered(
         )
 
     chosen: dict[str, set[str]] = defaultdict(set)
-    for attendee, meeting_id in assignments:
-        chosen[attendee].add(meeting_id)
+    for attendee_id, meeting_id in assignments:
+        chosen[attendee_id].add(meeting_id)
     obstacles: list[Obstacle] = []
     for attendee in free:
         obstacles += _obstacles(attendee.id, meeting, workspace, problem, chosen[attendee.id])

@@ -51,16 +51,16 @@ class _WorkspaceLoader(_Loader):  # type: ignore[valid-type,misc]
 
     yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {}
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Record:  # type: ignore[override]
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Record:
         record = Record()
         record.line = node.start_mark.line + 1
         for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=deep)
             if key in record:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"duplicate key '{key}'", key_node.start_mark
                 )
-            record[key] = self.construct_object(value_node, deep=deep)  # type: ignore[no-untyped-call]
+            record[key] = self.construct_object(value_node, deep=deep)
         return record
 
 
@@ -175,6 +175,7 @@ def load_workspace(folder: Path | str) -> Workspace:
         raise WorkspaceError.single(
             str(attendees_csv), f"both {ATTENDEES_YAML} and {ATTENDEES_CSV} exist: keep one"
         )
+    attendee_rows: list[tuple[Any, int | None]]
     if attendees_csv.exists():
         label["attendees"] = str(attendees_csv)
         attendee_rows = list(_csv_attendee_records(attendees_csv, label["attendees"]))

@@ -68,7 +68,7 @@ class StaffingModel:
     def hint(self, assignments: Iterable[tuple[str, str]]) -> None:
         """Suggest a rota as the starting point (replacing any earlier hint)."""
         chosen = set(assignments)
-        self.model.clear_hints()
+        self.model.clear_hints()  # type: ignore[no-untyped-call]
         for key, var in self.variables.covers.items():
             self.model.add_hint(var, key in chosen)
 
@@ -145,6 +145,6 @@ class StaffingModel:
             self.model.add(expression <= value)
 
     def _hint_values(self, values: list[int]) -> None:
-        self.model.clear_hints()
+        self.model.clear_hints()  # type: ignore[no-untyped-call]
         for var in self.variables.all():
             self.model.add_hint(var, values[var.index])

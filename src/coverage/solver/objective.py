@@ -27,37 +27,43 @@ class Tier:
 
 def coverage(problem: StaffingProblem, variables: Variables) -> Expression:
     """Sum of weight(m) over covered meetings."""
-    return sum(problem.slots[m].weight * var for m, var in variables.covered.items())
+    meetings = list(variables.covered)
+    return cp_model.LinearExpr.weighted_sum(
+        [variables.covered[m] for m in meetings], [problem.slots[m].weight for m in meetings]
+    )
 
 
 def depth(problem: StaffingProblem, variables: Variables) -> Expression:
     """Sum of weight(m) x (attendees - 1) over covered meetings (seats cap attendees)."""
-    extra = [problem.slots[m].weight * var for (_, m), var in variables.covers.items()]
-    return sum(extra) - coverage(problem, variables)
+    keys = list(variables.covers)
+    meetings = list(variables.covered)
+    return cp_model.LinearExpr.weighted_sum(
+        [variables.covers[k] for k in keys] + [variables.covered[m] for m in meetings],
+        [problem.slots[k[1]].weight for k in keys] + [-problem.slots[m].weight for m in meetings],
+    )
 
 
 def leads(problem: StaffingProblem, variables: Variables) -> Expression:
     """Sum of weight(m) over meetings attended by a lead of one of their issues."""
-    return sum(
-        problem.slots[m].weight * var
-        for key, var in variables.covers.items()
-        if problem.options[key].leads
-        for m in (key[1],)
+    keys = [k for k in variables.covers if problem.options[k].leads]
+    return cp_model.LinearExpr.weighted_sum(
+        [variables.covers[k] for k in keys], [problem.slots[k[1]].weight for k in keys]
     )
 
 
 def expertise(problem: StaffingProblem, variables: Variables) -> Expression:
     """Sum of weight(m) x expertise level over attendances."""
-    return sum(
-        problem.slots[key[1]].weight * problem.options[key].level * var
-        for key, var in variables.covers.items()
+    keys = list(variables.covers)
+    return cp_model.LinearExpr.weighted_sum(
+        [variables.covers[k] for k in keys],
+        [problem.slots[k[1]].weight * problem.options[k].level for k in keys],
     )
 
 
 def continuity(problem: StaffingProblem, variables: Variables) -> Expression:
     """Number of (person, day, issue) threads: fewer means the same people follow an issue
     through the day."""
-    return sum(variables.follows.values())
+    return cp_model.LinearExpr.sum(list(variables.follows.values()))
 
 
 def fairness(problem: StaffingProblem, variables: Variables) -> Expression:
