@@ -365,7 +365,7 @@ TOPICS = [
         4,
         "c5",
         d(31, 10),
-        d(14),
+        d(15),
         technical=True,
     ),
     Topic("res189", "Res. 189 (Mobile device theft)", ("counterfeit", "doa"), 3, "c5", d(2), d(12)),
@@ -395,7 +395,7 @@ TOPICS = [
         3,
         "wgpl",
         d(5),
-        d(14),
+        d(15),
     ),
     Topic(
         "res197",
@@ -404,7 +404,7 @@ TOPICS = [
         3,
         "wgpl",
         d(31, 10),
-        d(14),
+        d(15),
         technical=True,
     ),
     Topic("res70", "Res. 70 (Gender mainstreaming)", ("gender",), 3, "wgpl", d(31, 10), d(13)),
@@ -799,6 +799,7 @@ class Meeting:
     seats: int = 1
     min_expertise: int | None = None
     status: str = "confirmed"
+    topic: str | None = None  # for ad hoc groups and informals; not written out
 
 
 meetings: list[Meeting] = []
@@ -843,9 +844,8 @@ def next_number(body: str) -> int:
 def add(
     day: date, slug: str, title: str, kind: str, start: int, end: int, room: str, **extra: Any
 ) -> Meeting:
-    meeting = Meeting(
-        unique_id(f"{day.isoformat()}-{slug}"), title, kind, day, start, end, room, **extra
-    )
+    # The id is completed (numbered) once the meetings are in time order.
+    meeting = Meeting(f"{day.isoformat()}-{slug}", title, kind, day, start, end, room, **extra)
     book(room, day, start, end)
     meetings.append(meeting)
     return meeting
@@ -1031,10 +1031,24 @@ def status_for(day: date, start: int) -> str:
     return "confirmed"
 
 
+def topic_busy(day: date, key: str, kind: str, start: int, end: int) -> bool:
+    """Whether an ad hoc group (or an informal) on this topic already meets around then."""
+    return any(
+        m.topic == key
+        and m.kind == kind
+        and m.day == day
+        and m.start < end + 15
+        and start < m.end + 15
+        for m in meetings
+    )
+
+
 def adhoc(day: date, plan: DayPlan) -> None:
-    for _ in range(60):
+    for _ in range(200):
         topic = weighted_topic(day)
         start, end = pick_slot(plan.phase, [60, 90, 120, 120, 150, 180])
+        if topic_busy(day, topic.key, "ad_hoc", start, end):
+            continue
         room = free_room(day, start, end, rng.sample(SMALL_ROOMS, len(SMALL_ROOMS)))
         if room is None:
             continue
@@ -1050,9 +1064,11 @@ def adhoc(day: date, plan: DayPlan) -> None:
             end,
             room,
             issues=topic.issues,
+            access="member_states" if rng.random() < 0.3 else "open",
             priority=min(prio, 4),
             min_expertise=minexp,
             status=status_for(day, start),
+            topic=topic.key,
         )
         return
 
@@ -1067,9 +1083,11 @@ INFORMAL_FORMS = [
 
 
 def informal(day: date, plan: DayPlan) -> None:
-    for _ in range(60):
+    for _ in range(200):
         topic = weighted_topic(day)
         start, end = pick_slot(plan.phase, [45, 60, 60, 90, 90, 120])
+        if topic_busy(day, topic.key, "informal", start, end):
+            continue
         room = free_room(day, start, end, rng.sample(SMALL_ROOMS, len(SMALL_ROOMS)))
         if room is None:
             continue
@@ -1092,6 +1110,7 @@ def informal(day: date, plan: DayPlan) -> None:
             delegations=delegations,
             priority=max(prio, 2),
             status=status_for(day, start),
+            topic=topic.key,
         )
         return
 
@@ -1333,7 +1352,10 @@ def build() -> list[Meeting]:
             adhoc(day, plan)
         for _ in range(plan.informal):
             informal(day, plan)
-    return sorted(meetings, key=lambda m: (m.day, m.start, m.id))
+    ordered = sorted(meetings, key=lambda m: (m.day, m.start, m.id))
+    for m in ordered:
+        m.id = unique_id(m.id)
+    return ordered
 
 
 # --------------------------------------------------------------------------------------

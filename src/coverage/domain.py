@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from importlib import resources
 from typing import Annotated, Any, Literal
@@ -187,7 +187,10 @@ def parse_moment(
     value: Any, conference: Conference, date_means: Literal["open", "close"]
 ) -> datetime:
     """Read a date-time (local unless it has an offset) or a date (the opening or closing of that
-    conference day) as an aware datetime in the conference timezone."""
+    conference day) as an aware datetime in UTC.
+
+    Moments are kept in UTC because Python compares and subtracts two datetimes that share
+    a tzinfo by their wall clocks, which is wrong across a DST change."""
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, date):
@@ -214,8 +217,13 @@ def parse_moment(
             raise ValueError(
                 f"'{value}' does not exist in {conference.timezone} (the clocks skip it)"
             )
-        return local.replace(second=0, microsecond=0)
-    return moment.astimezone(conference.tz).replace(second=0, microsecond=0)
+        return local.astimezone(UTC).replace(second=0, microsecond=0)
+    return moment.astimezone(UTC).replace(second=0, microsecond=0)
+
+
+def _not_after(start: datetime, end: datetime, conference: Conference) -> str:
+    local = conference.localize
+    return f"end {local(end):%Y-%m-%d %H:%M} is not after start {local(start):%Y-%m-%d %H:%M}"
 
 
 class Period(_Strict):
@@ -235,11 +243,9 @@ class Period(_Strict):
         return parse_moment(value, _conference(info), "close")
 
     @model_validator(mode="after")
-    def _end_after_start(self) -> Period:
+    def _end_after_start(self, info: ValidationInfo) -> Period:
         if self.end <= self.start:
-            raise ValueError(
-                f"end {self.end:%Y-%m-%d %H:%M} is not after start {self.start:%Y-%m-%d %H:%M}"
-            )
+            raise ValueError(_not_after(self.start, self.end, _conference(info)))
         return self
 
     def overlaps(self, start: datetime, end: datetime) -> bool:
@@ -333,11 +339,9 @@ class Meeting(_Strict):
         return value
 
     @model_validator(mode="after")
-    def _consistent(self) -> Meeting:
+    def _consistent(self, info: ValidationInfo) -> Meeting:
         if self.end <= self.start:
-            raise ValueError(
-                f"end {self.end:%Y-%m-%d %H:%M} is not after start {self.start:%Y-%m-%d %H:%M}"
-            )
+            raise ValueError(_not_after(self.start, self.end, _conference(info)))
         if self.access == "delegations" and not self.delegations:
             raise ValueError("access 'delegations' needs a list of delegations")
         if self.access != "delegations" and self.delegations:
@@ -349,7 +353,7 @@ class Meeting(_Strict):
     @property
     def minutes(self) -> int:
         """The meeting's real elapsed length in minutes."""
-        return int((self.end - self.start).total_seconds() // 60)
+        return int((self.end - self.start).total_seconds()) // 60
 
 
 class Workspace(BaseModel):
@@ -457,7 +461,8 @@ def cross_record_problems(
             problems.append(
                 Problem(
                     files["meetings"],
-                    f"starts {meeting.start:%Y-%m-%d %H:%M}, on conference day {day}, outside the "
+                    f"starts {conference.localize(meeting.start):%Y-%m-%d %H:%M}, on conference "
+                    f"day {day}, outside the "
                     f"conference ({first} to {last})",
                     where,
                     "start",

@@ -139,7 +139,8 @@ def _obstacles(
                 attendee,
                 gap_rule,
                 f"{name} is published for {fixed.meeting} on {fixed.day} "
-                f"until {_clock(fixed.end)} ({_rule_text(gap_rule, workspace)})",
+                f"until {_clock(conference.localize(fixed.end))} "
+                f"({_rule_text(gap_rule, workspace)})",
                 (fixed.meeting,),
             )
         ]
@@ -216,7 +217,8 @@ def _clock(moment: datetime) -> str:
 def _meeting_text(workspace: Workspace, problem: StaffingProblem, meeting_id: str) -> str:
     meeting = workspace.meeting(meeting_id)
     weight = problem.slots[meeting_id].weight
-    when = f"{_clock(meeting.start)}-{_clock(meeting.end)}"
+    local = workspace.conference.localize
+    when = f"{_clock(local(meeting.start))}-{_clock(local(meeting.end))}"
     return f"{meeting.title} [{meeting_id}] {when} (weight {weight})"
 
 

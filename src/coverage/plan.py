@@ -71,8 +71,8 @@ class Rota:
                     "title": meeting.title,
                     "kind": meeting.kind,
                     "day": conference.day_of(meeting.start).isoformat(),
-                    "start": meeting.start.isoformat(),
-                    "end": meeting.end.isoformat(),
+                    "start": conference.localize(meeting.start).isoformat(),
+                    "end": conference.localize(meeting.end).isoformat(),
                     "room": meeting.room,
                     "issues": list(meeting.issues),
                     "access": meeting.access,
@@ -146,8 +146,8 @@ class Rota:
                     "meeting": f.meeting,
                     "attendee": f.attendee,
                     "day": f.day.isoformat(),
-                    "start": f.start.isoformat(),
-                    "end": f.end.isoformat(),
+                    "start": conference.localize(f.start).isoformat(),
+                    "end": conference.localize(f.end).isoformat(),
                 }
                 for f in self.fixed
             ],
@@ -160,8 +160,8 @@ def _assignment(ws: Workspace, meeting_id: str, attendee_id: str) -> dict[str, s
         "meeting": meeting_id,
         "attendee": attendee_id,
         "day": ws.conference.day_of(meeting.start).isoformat(),
-        "start": meeting.start.isoformat(),
-        "end": meeting.end.isoformat(),
+        "start": ws.conference.localize(meeting.start).isoformat(),
+        "end": ws.conference.localize(meeting.end).isoformat(),
     }
 
 
