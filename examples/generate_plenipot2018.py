@@ -726,10 +726,10 @@ PLANS: dict[date, DayPlan] = {
     d(9): DayPlan("w2", 14, 12, side=1, bilateral=2, regions=ALL_REGIONS),
     d(10): DayPlan("weekend2", 6, 4),
     d(11): DayPlan("weekend2", 3, 2),
-    d(12): DayPlan("w3", 20, 16, side=1, bilateral=2, regions=ALL_REGIONS),
-    d(13): DayPlan("w3", 26, 21, side=1, bilateral=1, regions=ALL_REGIONS),
-    d(14): DayPlan("w3", 31, 26, bilateral=2, regions=ALL_REGIONS),
-    d(15): DayPlan("w3", 36, 32, bilateral=1, regions=ALL_REGIONS),
+    d(12): DayPlan("w3", 30, 26, side=1, bilateral=2, regions=ALL_REGIONS),
+    d(13): DayPlan("w3", 38, 32, side=1, bilateral=1, regions=ALL_REGIONS),
+    d(14): DayPlan("w3", 46, 40, bilateral=2, regions=ALL_REGIONS),
+    d(15): DayPlan("w3", 56, 48, bilateral=1, regions=ALL_REGIONS),
     d(16): DayPlan("final", 4, 9, regions=("cept", "citel", "atu", "apt", "arab")),
 }
 

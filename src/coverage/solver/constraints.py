@@ -24,15 +24,13 @@ class Constraints:
             self._by_attendee[attendee].append((meeting, var))
 
     def add_all(self) -> None:
-        """Every rule, then the definitions of the derived variables."""
+        """Every hard rule, and what `covered` means."""
         self._seats()
         self._no_overlap()
         self._rest_between_days()
         self._daily_duty()
         self._late_nights_in_a_row()
         self._covered_means_someone_attends()
-        self._follows_an_issue()
-        self._peak_load()
 
     def _seats(self) -> None:
         """At most `seats` attendees per meeting."""
@@ -89,27 +87,7 @@ class Constraints:
 
     def _covered_means_someone_attends(self) -> None:
         """A meeting counts as covered only when at least one attendee sits in it."""
+        # Only this direction: every tier pushes `covered` up or holds its weighted sum, and
+        # scores are computed from the assignments, not from `covered`.
         for meeting, covered in self._vars.covered.items():
-            attending = self._by_meeting[meeting]
-            self._model.add(covered <= sum(attending))
-            for var in attending:
-                # Not needed for the objective, but keeps `covered` exact in every solution.
-                self._model.add_implication(var, covered)
-
-    def _follows_an_issue(self) -> None:
-        """`follows[a, day, issue]` is true when `a` covers a meeting on that issue that day."""
-        follows = self._vars.follows
-        for (attendee, meeting), var in self._vars.covers.items():
-            slot = self._problem.slots[meeting]
-            for issue in slot.issues:
-                self._model.add_implication(var, follows[attendee, slot.day, issue])
-
-    def _peak_load(self) -> None:
-        """`peak_load` is at least each person's load: minutes in meetings, night minutes
-        counted twice."""
-        for taken in self._by_attendee.values():
-            load = []
-            for meeting, var in taken:
-                slot = self._problem.slots[meeting]
-                load.append((slot.minutes + slot.night_minutes) * var)
-            self._model.add(sum(load) <= self._vars.peak_load)
+            self._model.add(covered <= sum(self._by_meeting[meeting]))

@@ -10,7 +10,7 @@ from ortools.sat.python import cp_model
 
 from coverage.problem import StaffingProblem
 from coverage.solver.constraints import Constraints
-from coverage.solver.objective import TIERS, Tier
+from coverage.solver.objective import TIERS, Expression, Tier, fairness_score, threads_of
 from coverage.solver.variables import Variables, create_variables
 
 
@@ -64,44 +64,66 @@ class StaffingModel:
         self.model = cp_model.CpModel()
         self.variables: Variables = create_variables(self.model, problem)
         Constraints(self.model, problem, self.variables).add_all()
+        self._hinted: frozenset[tuple[str, str]] = frozenset()
 
     def hint(self, assignments: Iterable[tuple[str, str]]) -> None:
-        """Suggest a rota as the starting point (replacing any earlier hint)."""
-        chosen = set(assignments)
+        """Suggest a rota (attendee, meeting pairs) as the starting point, replacing any
+        earlier hint; the derived variables are hinted at the values that rota gives them."""
+        chosen = frozenset(assignments) & self.variables.covers.keys()
+        self._hinted = chosen
+        problem, variables = self.problem, self.variables
+        covered = {m for _, m in chosen}
+        late = {(a, problem.slots[m].day) for a, m in chosen if problem.slots[m].late}
+        threads = threads_of(problem, chosen)
         self.model.clear_hints()  # type: ignore[no-untyped-call]
-        for key, var in self.variables.covers.items():
+        for key, var in variables.covers.items():
             self.model.add_hint(var, key in chosen)
+        for meeting, var in variables.covered.items():
+            self.model.add_hint(var, meeting in covered)
+        for night, var in variables.late_night.items():
+            self.model.add_hint(var, night in late)
+        for thread, var in variables.threads.items():
+            self.model.add_hint(var, thread in threads)
+        if variables.peak_load is not None:
+            self.model.add_hint(variables.peak_load, fairness_score(problem, chosen))
 
     def solve(self, params: SolveParams) -> Solution:
-        """Optimise the tiers in order; each later tier keeps the earlier ones at the value
-        found (the proven optimum when the solver proved it)."""
+        """Optimise the tiers in order; each later tier holds the earlier ones at the value
+        found (the proven optimum when the solver proved it). Values are scored on the final
+        rota; bounds are the solver's."""
         started = time.monotonic()
         tiers = [t for t in TIERS if t.name in params.tiers]
-        results: list[TierResult] = []
-        best: list[int] | None = None
+        runs: list[tuple[Tier, _Run]] = []
+        chosen = self._hinted
         for index, tier in enumerate(tiers):
             remaining = max(0.05, params.time_limit - (time.monotonic() - started))
+            # The coverage tiers may take half of what is left; the quality tiers share it.
             share = 0.5 if index < 2 and len(tiers) > index + 1 else 1 / (len(tiers) - index)
-            result, values = self._solve_tier(tier, params, remaining * share)
-            if values is None:
-                # No rota found in time for this tier: keep the previous one.
-                results.append(result)
-                break
-            best = values
-            results.append(result)
-            self._hold(tier, result.value)
-            self._hint_values(values)
-        assignments = frozenset(
-            key
-            for key, var in self.variables.covers.items()
-            if best is not None and best[var.index]
-        )
-        return Solution(assignments, results)
+            run = self._solve_tier(tier, params, remaining * share)
+            runs.append((tier, run))
+            if run.chosen is None:
+                break  # nothing found in time: keep the rota of the tier before
+            chosen = run.chosen
+            self._hold(run.expression, tier.sense, run.objective)
+            self.hint(chosen)
+        results = [
+            TierResult(
+                name=tier.name,
+                sense=tier.sense,
+                meaning=tier.meaning,
+                value=tier.score(self.problem, chosen),
+                bound=run.bound,
+                optimal=run.status == "OPTIMAL",
+                status=run.status,
+                seconds=round(run.seconds, 3),
+            )
+            for tier, run in runs
+        ]
+        return Solution(frozenset(chosen), results)
 
-    def _solve_tier(
-        self, tier: Tier, params: SolveParams, seconds: float
-    ) -> tuple[TierResult, list[int] | None]:
-        expression = tier.expression(self.problem, self.variables)
+    def _solve_tier(self, tier: Tier, params: SolveParams, seconds: float) -> _Run:
+        expression = tier.build(self.model, self.problem, self.variables)
+        self.hint(self._hinted)  # the tier may have added helpers: hint them too
         if tier.sense == "max":
             self.model.maximize(expression)
         else:
@@ -118,33 +140,37 @@ class StaffingModel:
         status = solver.solve(self.model)
         elapsed = time.monotonic() - tick
         name = solver.status_name(status)
+        if status == cp_model.MODEL_INVALID:
+            raise RuntimeError(f"internal error: invalid model ({self.model.validate()})")
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            if status == cp_model.MODEL_INVALID:
-                raise RuntimeError(f"internal error: invalid model ({self.model.validate()})")
-            return TierResult(tier.name, tier.sense, tier.meaning, 0, 0, False, name, elapsed), None
-        values = list(solver.response_proto.solution)
-        result = TierResult(
-            name=tier.name,
-            sense=tier.sense,
-            meaning=tier.meaning,
-            value=round(solver.objective_value),
-            bound=round(solver.best_objective_bound),
-            optimal=status == cp_model.OPTIMAL,
-            status=name,
-            seconds=round(elapsed, 3),
+            return _Run(expression, name, 0, 0, elapsed, None)
+        values = solver.response_proto.solution
+        chosen = frozenset(key for key, var in self.variables.covers.items() if values[var.index])
+        return _Run(
+            expression,
+            name,
+            round(solver.objective_value),
+            round(solver.best_objective_bound),
+            elapsed,
+            chosen,
         )
-        return result, values
 
-    def _hold(self, tier: Tier, value: int) -> None:
-        expression = tier.expression(self.problem, self.variables)
+    def _hold(self, expression: Expression, sense: str, value: int) -> None:
         if isinstance(expression, int):
             return  # nothing to decide in this tier
-        if tier.sense == "max":
+        if sense == "max":
             self.model.add(expression >= value)
         else:
             self.model.add(expression <= value)
 
-    def _hint_values(self, values: list[int]) -> None:
-        self.model.clear_hints()  # type: ignore[no-untyped-call]
-        for var in self.variables.all():
-            self.model.add_hint(var, values[var.index])
+
+@dataclass(frozen=True)
+class _Run:
+    """One tier's solve: its expression, status, objective, bound, time and rota."""
+
+    expression: Expression
+    status: str
+    objective: int
+    bound: int
+    seconds: float
+    chosen: frozenset[tuple[str, str]] | None

@@ -1,9 +1,11 @@
 """The objective tiers, in lexicographic order: each is optimised with the earlier ones held
-at their best values."""
+at their best values. Each tier also says how to score a finished rota, so that reported
+values come from the assignments themselves."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Literal
 
@@ -13,69 +15,155 @@ from coverage.problem import StaffingProblem
 from coverage.solver.variables import Variables
 
 Expression = cp_model.LinearExprT
+Assignments = Collection[tuple[str, str]]  # (attendee, meeting)
 
 
 @dataclass(frozen=True)
 class Tier:
-    """One level of the lexicographic objective."""
+    """One level of the lexicographic objective: `build` adds what the tier needs to the
+    model and returns its expression; `score` computes its value for a finished rota."""
 
     name: str
     sense: Literal["max", "min"]
     meaning: str
-    expression: Callable[[StaffingProblem, Variables], Expression]
+    build: Callable[[cp_model.CpModel, StaffingProblem, Variables], Expression]
+    score: Callable[[StaffingProblem, Assignments], int]
 
 
-def coverage(problem: StaffingProblem, variables: Variables) -> Expression:
+def _weighted(pairs: list[tuple[cp_model.IntVar, int]]) -> Expression:
+    return cp_model.LinearExpr.weighted_sum([v for v, _ in pairs], [c for _, c in pairs])
+
+
+def coverage(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) -> Expression:
     """Sum of weight(m) over covered meetings."""
-    meetings = list(variables.covered)
-    return cp_model.LinearExpr.weighted_sum(
-        [variables.covered[m] for m in meetings], [problem.slots[m].weight for m in meetings]
-    )
+    return _weighted([(var, problem.slots[m].weight) for m, var in v.covered.items()])
 
 
-def depth(problem: StaffingProblem, variables: Variables) -> Expression:
+def coverage_score(problem: StaffingProblem, chosen: Assignments) -> int:
+    """Sum of weight(m) over meetings with at least one attendee."""
+    return sum(problem.slots[m].weight for m in {m for _, m in chosen})
+
+
+def depth(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) -> Expression:
     """Sum of weight(m) x (attendees - 1) over covered meetings (seats cap attendees)."""
-    keys = list(variables.covers)
-    meetings = list(variables.covered)
-    return cp_model.LinearExpr.weighted_sum(
-        [variables.covers[k] for k in keys] + [variables.covered[m] for m in meetings],
-        [problem.slots[k[1]].weight for k in keys] + [-problem.slots[m].weight for m in meetings],
+    attending = [(var, problem.slots[m].weight) for (_, m), var in v.covers.items()]
+    counted = [(var, -problem.slots[m].weight) for m, var in v.covered.items()]
+    return _weighted(attending + counted)
+
+
+def depth_score(problem: StaffingProblem, chosen: Assignments) -> int:
+    """Sum over covered meetings of weight(m) x (attendees - 1)."""
+    return sum(problem.slots[m].weight for _, m in chosen) - coverage_score(problem, chosen)
+
+
+def leads(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) -> Expression:
+    """Sum of weight(m) over attendances by a lead of one of the meeting's issues."""
+    return _weighted(
+        [
+            (var, problem.slots[k[1]].weight)
+            for k, var in v.covers.items()
+            if problem.options[k].leads
+        ]
     )
 
 
-def leads(problem: StaffingProblem, variables: Variables) -> Expression:
-    """Sum of weight(m) over meetings attended by a lead of one of their issues."""
-    keys = [k for k in variables.covers if problem.options[k].leads]
-    return cp_model.LinearExpr.weighted_sum(
-        [variables.covers[k] for k in keys], [problem.slots[k[1]].weight for k in keys]
-    )
+def leads_score(problem: StaffingProblem, chosen: Assignments) -> int:
+    """Sum of weight(m) over attendances by a lead of one of the meeting's issues."""
+    return sum(problem.slots[m].weight for a, m in chosen if problem.options[a, m].leads)
 
 
-def expertise(problem: StaffingProblem, variables: Variables) -> Expression:
+def expertise(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) -> Expression:
     """Sum of weight(m) x expertise level over attendances."""
-    keys = list(variables.covers)
-    return cp_model.LinearExpr.weighted_sum(
-        [variables.covers[k] for k in keys],
-        [problem.slots[k[1]].weight * problem.options[k].level for k in keys],
+    return _weighted(
+        [
+            (var, problem.slots[k[1]].weight * problem.options[k].level)
+            for k, var in v.covers.items()
+        ]
     )
 
 
-def continuity(problem: StaffingProblem, variables: Variables) -> Expression:
+def expertise_score(problem: StaffingProblem, chosen: Assignments) -> int:
+    """Sum of weight(m) x expertise level over attendances."""
+    return sum(problem.slots[m].weight * problem.options[a, m].level for a, m in chosen)
+
+
+def _load(problem: StaffingProblem, meeting: str) -> int:
+    slot = problem.slots[meeting]
+    return slot.minutes + slot.night_minutes
+
+
+def fairness(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) -> Expression:
+    """The heaviest load of anyone: minutes in meetings, night minutes counted twice."""
+    by_attendee: dict[str, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
+    for (a, m), var in v.covers.items():
+        by_attendee[a].append((var, _load(problem, m)))
+    ceiling = max((sum(c for _, c in terms) for terms in by_attendee.values()), default=0)
+    v.peak_load = model.new_int_var(0, ceiling, "peak_load")
+    for terms in by_attendee.values():
+        model.add(_weighted(terms) <= v.peak_load)
+    return v.peak_load
+
+
+def fairness_score(problem: StaffingProblem, chosen: Assignments) -> int:
+    """The heaviest load of anyone."""
+    load: dict[str, int] = defaultdict(int)
+    for a, m in chosen:
+        load[a] += _load(problem, m)
+    return max(load.values(), default=0)
+
+
+def continuity(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) -> Expression:
     """Number of (person, day, issue) threads: fewer means the same people follow an issue
     through the day."""
-    return cp_model.LinearExpr.sum(list(variables.follows.values()))
+    for (a, m), var in v.covers.items():
+        slot = problem.slots[m]
+        for issue in slot.issues:
+            key = (a, slot.day, issue)
+            if key not in v.threads:
+                v.threads[key] = model.new_bool_var(f"threads[{a},{slot.day},{issue}]")
+            model.add_implication(var, v.threads[key])
+    return cp_model.LinearExpr.sum(list(v.threads.values()))
 
 
-def fairness(problem: StaffingProblem, variables: Variables) -> Expression:
-    """The heaviest load of anyone: minutes in meetings, night minutes counted twice."""
-    return variables.peak_load
+def continuity_score(problem: StaffingProblem, chosen: Assignments) -> int:
+    """Number of distinct (person, day, issue) threads."""
+    return len(threads_of(problem, chosen))
+
+
+def threads_of(problem: StaffingProblem, chosen: Assignments) -> set[tuple[str, int, str]]:
+    """The (person, day, issue) threads a rota has."""
+    return {(a, problem.slots[m].day, i) for a, m in chosen for i in problem.slots[m].issues}
 
 
 TIERS: tuple[Tier, ...] = (
-    Tier("coverage", "max", "sum of weight over covered meetings", coverage),
-    Tier("depth", "max", "sum of weight x (attendees - 1) over covered meetings", depth),
-    Tier("leads", "max", "sum of weight over meetings attended by a lead of their issue", leads),
-    Tier("expertise", "max", "sum of weight x expertise level over attendances", expertise),
-    Tier("continuity", "min", "number of (person, day, issue) threads", continuity),
-    Tier("fairness", "min", "heaviest load in minutes, night minutes counted twice", fairness),
+    Tier("coverage", "max", "sum of weight over covered meetings", coverage, coverage_score),
+    Tier(
+        "depth", "max", "sum of weight x (attendees - 1) over covered meetings", depth, depth_score
+    ),
+    Tier(
+        "leads",
+        "max",
+        "sum of weight over meetings attended by a lead of their issue",
+        leads,
+        leads_score,
+    ),
+    Tier(
+        "expertise",
+        "max",
+        "sum of weight x expertise level over attendances",
+        expertise,
+        expertise_score,
+    ),
+    # Fairness before continuity: sparing the most loaded person matters more than having
+    # one person follow an issue, and proving it in this order is also much faster.
+    Tier(
+        "fairness",
+        "min",
+        "heaviest load in minutes, night minutes counted twice",
+        fairness,
+        fairness_score,
+    ),
+    Tier(
+        "continuity", "min", "number of (person, day, issue) threads", continuity, continuity_score
+    ),
 )
