@@ -16,9 +16,18 @@ from pathlib import Path
 import yaml
 
 ISSUES = [
-    ("internet_policy", 5), ("cybersecurity", 5), ("ott", 5), ("privacy", 4), ("doa", 4),
-    ("openness", 4), ("gender", 3), ("digital_divide", 3), ("community_networks", 3),
-    ("counterfeit", 2), ("iot", 2), ("ai", 2),
+    ("internet_policy", 5),
+    ("cybersecurity", 5),
+    ("ott", 5),
+    ("privacy", 4),
+    ("doa", 4),
+    ("openness", 4),
+    ("gender", 3),
+    ("digital_divide", 3),
+    ("community_networks", 3),
+    ("counterfeit", 2),
+    ("iot", 2),
+    ("ai", 2),
 ]
 DELEGATIONS = ["USA", "CAN", "GBR", "DEU", "SWE", "BRA", "MEX", "KEN", "GHA", "IND", "AUS", "CHE"]
 

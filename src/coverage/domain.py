@@ -29,7 +29,7 @@ from pydantic import (
     model_validator,
 )
 
-from coverage.errors import Problem
+from coverage.errors import FieldError, Problem
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:+-]*$"
 
@@ -123,9 +123,9 @@ class Conference(_Strict):
     @model_validator(mode="after")
     def _dates_in_order(self) -> Conference:
         if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
+            raise FieldError("end", f"end {self.end} is before start {self.start}")
         if self.day_start == self.day_end:
-            raise ValueError("day_start and day_end are equal: a day needs a length")
+            raise FieldError("day_end", "day_start and day_end are equal: a day needs a length")
         return self
 
     @property
@@ -198,7 +198,10 @@ def parse_moment(
     elif isinstance(value, str):
         text = value.strip()
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            day = date.fromisoformat(text)
+            try:
+                day = date.fromisoformat(text)
+            except ValueError as error:
+                raise ValueError(f"'{value}' is not a date ({error})") from None
             return conference.day_opens(day) if date_means == "open" else conference.day_closes(day)
         try:
             moment = datetime.fromisoformat(text)
@@ -245,7 +248,7 @@ class Period(_Strict):
     @model_validator(mode="after")
     def _end_after_start(self, info: ValidationInfo) -> Period:
         if self.end <= self.start:
-            raise ValueError(_not_after(self.start, self.end, _conference(info)))
+            raise FieldError("end", _not_after(self.start, self.end, _conference(info)))
         return self
 
     def overlaps(self, start: datetime, end: datetime) -> bool:
@@ -295,7 +298,7 @@ class Attendee(_Strict):
             and self.available_until
             and self.available_until <= self.available_from
         ):
-            raise ValueError("available_until is not after available_from")
+            raise FieldError("available_until", "available_until is not after available_from")
         return self
 
     def best_level(self, issues: Iterable[str]) -> int:
@@ -341,12 +344,12 @@ class Meeting(_Strict):
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> Meeting:
         if self.end <= self.start:
-            raise ValueError(_not_after(self.start, self.end, _conference(info)))
+            raise FieldError("end", _not_after(self.start, self.end, _conference(info)))
         if self.access == "delegations" and not self.delegations:
-            raise ValueError("access 'delegations' needs a list of delegations")
+            raise FieldError("delegations", "access 'delegations' needs a list of delegations")
         if self.access != "delegations" and self.delegations:
-            raise ValueError(
-                f"delegations are listed but access is '{self.access}', not 'delegations'"
+            raise FieldError(
+                "access", f"delegations are listed but access is '{self.access}', not 'delegations'"
             )
         return self
 
@@ -416,15 +419,7 @@ def cross_record_problems(
         )
 
     attendee_list = list(attendees)
-    for attendee_id in duplicates(a.id for _, a in attendee_list):
-        problems.append(
-            Problem(
-                files["attendees"],
-                "this id appears more than once",
-                f"attendee '{attendee_id}'",
-                "id",
-            )
-        )
+    problems += _repeated_ids(files["attendees"], [(where, a.id) for where, a in attendee_list])
     for where, attendee in attendee_list:
         for issue_id in attendee.expertise:
             if issue_id not in known:
@@ -443,12 +438,7 @@ def cross_record_problems(
                 )
 
     meeting_list = list(meetings)
-    for meeting_id in duplicates(m.id for _, m in meeting_list):
-        problems.append(
-            Problem(
-                files["meetings"], "this id appears more than once", f"meeting '{meeting_id}'", "id"
-            )
-        )
+    problems += _repeated_ids(files["meetings"], [(where, m.id) for where, m in meeting_list])
     first, last = conference.start, conference.end
     for where, meeting in meeting_list:
         for issue_id in meeting.issues:
@@ -468,6 +458,19 @@ def cross_record_problems(
                     "start",
                 )
             )
+    return problems
+
+
+def _repeated_ids(file: str, records: list[tuple[str, str]]) -> list[Problem]:
+    """A problem for each record that repeats an earlier record's id, naming the first."""
+    first: dict[str, str] = {}
+    problems = []
+    for where, record_id in records:
+        if record_id in first:
+            message = f"id '{record_id}' is already used by {first[record_id]}"
+            problems.append(Problem(file, message, where, "id"))
+        else:
+            first[record_id] = where
     return problems
 
 

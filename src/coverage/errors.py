@@ -39,5 +39,14 @@ class WorkspaceError(Exception):
         return cls([Problem(file, message, record, field)])
 
 
+class FieldError(ValueError):
+    """A check across a record's fields that fails: `field` is the one a message should name
+    (a model-level validator has no field of its own)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 class UsageError(Exception):
     """A command was asked for something the workspace cannot give (an unknown day, say)."""

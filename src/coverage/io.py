@@ -27,8 +27,9 @@ from coverage.domain import (
     Meeting,
     Workspace,
     cross_record_problems,
+    duplicates,
 )
-from coverage.errors import Problem, WorkspaceError
+from coverage.errors import FieldError, Problem, WorkspaceError
 
 CONFERENCE_FILE = "conference.yaml"
 ATTENDEES_YAML = "attendees.yaml"
@@ -89,14 +90,18 @@ def load_yaml(path: Path, label: str) -> Any:
         raise WorkspaceError.single(label, "file not found") from None
     except UnicodeDecodeError as error:
         raise WorkspaceError.single(label, f"not UTF-8 text ({error.reason})") from None
+    except OSError as error:
+        raise WorkspaceError.single(label, f"cannot read the file ({error.strerror})") from None
     try:
         return yaml.load(text, Loader=_WorkspaceLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = f"line {mark.line + 1}" if mark else None
-        raise WorkspaceError.single(
-            label, f"malformed YAML: {error.problem or error}", line
-        ) from None
+        message = f"malformed YAML: {error.problem or error}"
+        context = error.context_mark
+        if error.problem and error.context and context and mark and context.line != mark.line:
+            message += f" ({error.context} on line {context.line + 1})"
+        raise WorkspaceError.single(label, message, line) from None
     except yaml.YAMLError as error:
         raise WorkspaceError.single(label, f"malformed YAML: {error}") from None
 
@@ -118,13 +123,25 @@ def _field_name(loc: tuple[int | str, ...]) -> str | None:
 def _problems_from(error: ValidationError, file: str, record: str | None) -> list[Problem]:
     problems = []
     for item in error.errors(include_url=False):
-        field = _field_name(tuple(item["loc"]))
+        loc = tuple(item["loc"])
+        cause = item.get("ctx", {}).get("error")
+        if isinstance(cause, FieldError):
+            loc += (cause.field,)
+        field = _field_name(loc)
         if item["type"] == "extra_forbidden":
             message = "unknown field"
         elif item["type"] == "missing":
             message = "this field is required"
+        elif item["type"] == "string_pattern_mismatch" and field and field.endswith("id"):
+            message = (
+                f"{item['input']!r} is not a valid id: use letters, digits and _ . : + - "
+                "(no spaces), starting with a letter or digit"
+            )
         else:
             message = str(item["msg"]).removeprefix("Value error, ")
+            given = item.get("input")
+            if item["type"] != "value_error" and isinstance(given, str | int | float):
+                message += f" (got {given!r})"
         problems.append(Problem(file, message, record, field))
     return problems
 
@@ -253,31 +270,47 @@ def _csv_attendee_records(path: Path, label: str) -> Iterator[tuple[dict[str, An
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
         raise WorkspaceError.single(label, f"not UTF-8 text ({error.reason})") from None
+    except OSError as error:
+        raise WorkspaceError.single(label, f"cannot read the file ({error.strerror})") from None
+    reader = csv.DictReader(_io.StringIO(text, newline=""), strict=True)
+    rows: list[tuple[dict[Any, Any], int]] = []  # each row with the line it starts on
+    starts = 1  # the line the next record starts on
     try:
-        reader = csv.DictReader(_io.StringIO(text, newline=""), strict=True)
-        rows = list(reader)
         header = reader.fieldnames or []
+        starts = reader.line_num + 1
+        for row in reader:
+            # A quoted cell may span lines, and blank lines are skipped: count back from
+            # the line the row ends on.
+            cells = [v for v in row.values() if v is not None]
+            flat = [c for v in cells for c in (v if isinstance(v, list) else [v])]
+            rows.append((row, reader.line_num - sum(c.count("\n") for c in flat)))
+            starts = reader.line_num + 1
     except csv.Error as error:
-        raise WorkspaceError.single(label, f"malformed CSV: {error}") from None
+        raise WorkspaceError.single(
+            label, f"malformed CSV: {error}", f"the record starting on line {starts}"
+        ) from None
     if "id" not in header:
         raise WorkspaceError.single(
             label, "malformed CSV: the first line must name the columns, with 'id'", "line 1"
         )
-    for index, row in enumerate(rows):
-        line = index + 2 if "\n" not in "".join(str(v) for v in row.values()) else None
+    repeated = next(duplicates(name.strip() for name in header), None)
+    if repeated is not None:
+        raise WorkspaceError.single(
+            label, "malformed CSV: this column appears more than once", "line 1", repeated
+        )
+    for row, line in rows:
+        where = _record_name("attendee", row, line)
         if None in row:
             raise WorkspaceError.single(
-                label,
-                "malformed CSV: more cells than columns",
-                _record_name("attendee", row, line or index + 2),
+                label, f"malformed CSV: more cells than the {len(header)} columns", where
             )
         record: dict[str, Any] = {}
         for key, value in row.items():
             value = (value or "").strip()
             if value == "":
                 continue
-            record[key] = _csv_cell(key, value, label, _record_name("attendee", row, line))
-        yield record, line or index + 2
+            record[key] = _csv_cell(key, value, label, where)
+        yield record, line
 
 
 def _csv_cell(key: str, value: str, label: str, where: str) -> Any:
@@ -331,7 +364,12 @@ def publish_folder(
 ) -> Path:
     """Create a new numbered folder under `parent` holding `files_for(n)`, never touching an
     existing one. `name_for(n)` names version n; the folder appears whole or not at all."""
-    parent.mkdir(parents=True, exist_ok=True)
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise WorkspaceError.single(
+            str(parent), f"cannot create the output folder ({error.strerror})"
+        ) from None
     number = next_version_number(parent)
     while True:
         target = parent / name_for(number)
