@@ -11,7 +11,12 @@ from typing import Any
 from coverage import rules
 from coverage.domain import Workspace
 from coverage.explain import Explanation, explain_uncovered
-from coverage.problem import FixedAssignment, StaffingProblem, build_problem
+from coverage.problem import (
+    FixedAssignment,
+    StaffingProblem,
+    build_problem,
+    relevant_history,
+)
 from coverage.solver import SolveParams, StaffingModel, TierResult
 
 __all__ = ["FixedAssignment", "PlanOptions", "Rota", "plan"]
@@ -186,12 +191,11 @@ def plan(
             explanations[meeting.id] = explain_uncovered(
                 meeting, workspace, problem, [(a, m) for m, a in assignments]
             )
-    planned = {d.toordinal() for d in days}
     return Rota(
         workspace=workspace,
         days=list(days),
         assignments=assignments,
-        fixed=[f for f in history if f.day.toordinal() not in planned],
+        fixed=relevant_history(workspace, days, history),
         explanations=explanations,
         tiers=solution.tiers,
         options=options,

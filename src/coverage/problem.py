@@ -104,6 +104,20 @@ def slot_of(meeting: Meeting, workspace: Workspace) -> Slot:
     )
 
 
+def relevant_history(
+    workspace: Workspace, days: Sequence[date], history: Sequence[FixedAssignment]
+) -> list[FixedAssignment]:
+    """The published assignments of other days near enough to `days` to constrain them."""
+    planned = {d.toordinal() for d in days}
+    reach = rules.history_reach(workspace.conference)
+    return [
+        f
+        for f in history
+        if f.day.toordinal() not in planned
+        and any(abs(f.day.toordinal() - d) <= reach for d in planned)
+    ]
+
+
 def build_problem(
     workspace: Workspace, days: Sequence[date], history: Sequence[FixedAssignment] = ()
 ) -> StaffingProblem:
@@ -114,7 +128,7 @@ def build_problem(
     meetings = workspace.meetings_on(days)
     slots = {m.id: slot_of(m, workspace) for m in meetings}
     planned = {d.toordinal() for d in days}
-    history = [h for h in history if h.day.toordinal() not in planned]
+    history = relevant_history(workspace, days, history)
 
     options: dict[tuple[str, str], Option] = {}
     barriers: dict[tuple[str, str], Barrier] = {}
@@ -126,15 +140,15 @@ def build_problem(
     for fixed in history:
         history_of[fixed.attendee].append(fixed)
 
+    # Only published duties within reach of the planned meetings can clash with them.
+    reach = max(rest, changeover)
+    earliest = min((s.start for s in slots.values()), default=0) - reach
+    latest = max((s.end for s in slots.values()), default=0) + reach
     for attendee in workspace.attendees:
-        fixed_duties = [
-            Duty(
-                f"fixed:{f.meeting}",
-                rules.minute(f.start),
-                rules.minute(f.end),
-                f.day.toordinal(),
-            )
+        nearby = [
+            (f, Duty(f"fixed:{f.meeting}", start, end, f.day.toordinal()))
             for f in history_of[attendee.id]
+            if (start := rules.minute(f.start)) < latest and (end := rules.minute(f.end)) > earliest
         ]
         own: list[Duty] = []
         for meeting in meetings:
@@ -146,11 +160,7 @@ def build_problem(
             slot = slots[meeting.id]
             duty = Duty(meeting.id, slot.start, slot.end, slot.day)
             clash = next(
-                (
-                    f
-                    for f, d in zip(history_of[attendee.id], fixed_duties, strict=True)
-                    if rules.clashes(duty, d, changeover, rest)
-                ),
+                (f for f, d in nearby if rules.clashes(duty, d, changeover, rest)),
                 None,
             )
             if clash is not None:

@@ -110,6 +110,14 @@ def night_minutes(meeting: Meeting, conference: Conference) -> int:
     return max(0, minute(meeting.end) - max(minute(meeting.start), minute(threshold)))
 
 
+def history_reach(conference: Conference) -> int:
+    """How many days away a published day can still constrain a planned one: through the
+    late-night run, or through rest and changeover across midnight."""
+    rules = conference.rules
+    gap_days = -(-(rules.min_rest_hours * 60 + rules.changeover_minutes) // (24 * 60))
+    return int(max(rules.max_late_nights_in_a_row, gap_days)) + 1
+
+
 @dataclass(frozen=True)
 class Duty:
     """A stretch a person may spend in a meeting: the unit the separation rules talk about."""

@@ -12,7 +12,8 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -22,17 +23,22 @@ from coverage.problem import FixedAssignment
 
 ROTA_JSON = "rota.json"
 ROTA_MD = "rota.md"
-_FOLDER = re.compile(r"^v(\d+)-")
+_FOLDER = re.compile(r"^v(\d+)-(\d{4}-\d{2}-\d{2})(?:_to_(\d{4}-\d{2}-\d{2}))?$")
 
 
 @dataclass(frozen=True)
 class Version:
-    """One published rota."""
+    """One published rota; its days come from its folder name, its data is read on demand
+    (a workspace gathers many versions, and planning a day needs only a few of them)."""
 
     number: int
     path: Path
     days: tuple[date, ...]
-    data: dict[str, Any]
+
+    @cached_property
+    def data(self) -> dict[str, Any]:
+        """The rota as published."""
+        return _read_rota(self.path / ROTA_JSON)
 
 
 class RotaStore:
@@ -50,16 +56,13 @@ class RotaStore:
             match = _FOLDER.match(child.name)
             if not match or not (child / ROTA_JSON).is_file():
                 continue
-            data = _read_rota(child / ROTA_JSON)
             try:
-                days = tuple(date.fromisoformat(d) for d in data["days"])
-            except (KeyError, TypeError, ValueError):
-                raise WorkspaceError.single(
-                    str(child / ROTA_JSON),
-                    "not a rota: 'days' is missing or not dates",
-                    field="days",
-                ) from None
-            found.append(Version(int(match.group(1)), child, days, data))
+                first = date.fromisoformat(match.group(2))
+                last = date.fromisoformat(match.group(3) or match.group(2))
+            except ValueError:
+                continue  # not a folder we wrote
+            days = tuple(first + timedelta(days=n) for n in range((last - first).days + 1))
+            found.append(Version(int(match.group(1)), child, days))
         return sorted(found, key=lambda v: v.number)
 
     def latest_for(self, day: date) -> Version | None:

@@ -132,6 +132,8 @@ class StaffingModel:
         solver.parameters.num_workers = max(1, params.workers)
         solver.parameters.random_seed = params.seed
         solver.parameters.linearization_level = 2
+        if not tier.thorough:
+            solver.parameters.cp_model_probing_level = 0
         solver.parameters.max_time_in_seconds = seconds
         solver.parameters.max_deterministic_time = seconds
         if params.workers > 1:

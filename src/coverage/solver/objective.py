@@ -28,6 +28,9 @@ class Tier:
     meaning: str
     build: Callable[[cp_model.CpModel, StaffingProblem, Variables], Expression]
     score: Callable[[StaffingProblem, Assignments], int]
+    # Coverage tiers get the full presolve; for the quality tiers, probing costs more than
+    # it saves (measured on the example's busiest day).
+    thorough: bool = True
 
 
 def _weighted(pairs: list[tuple[cp_model.IntVar, int]]) -> Expression:
@@ -56,35 +59,23 @@ def depth_score(problem: StaffingProblem, chosen: Assignments) -> int:
     return sum(problem.slots[m].weight for _, m in chosen) - coverage_score(problem, chosen)
 
 
-def leads(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) -> Expression:
-    """Sum of weight(m) over attendances by a lead of one of the meeting's issues."""
-    return _weighted(
-        [
-            (var, problem.slots[k[1]].weight)
-            for k, var in v.covers.items()
-            if problem.options[k].leads
-        ]
-    )
+LEAD_BONUS = 3
 
 
-def leads_score(problem: StaffingProblem, chosen: Assignments) -> int:
-    """Sum of weight(m) over attendances by a lead of one of the meeting's issues."""
-    return sum(problem.slots[m].weight for a, m in chosen if problem.options[a, m].leads)
+def _quality(problem: StaffingProblem, attendee: str, meeting: str) -> int:
+    option = problem.options[attendee, meeting]
+    return problem.slots[meeting].weight * (option.level + (LEAD_BONUS if option.leads else 0))
 
 
 def expertise(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) -> Expression:
-    """Sum of weight(m) x expertise level over attendances."""
-    return _weighted(
-        [
-            (var, problem.slots[k[1]].weight * problem.options[k].level)
-            for k, var in v.covers.items()
-        ]
-    )
+    """Sum over attendances of weight(m) x expertise level, a lead of one of the meeting's
+    issues counting LEAD_BONUS levels more."""
+    return _weighted([(var, _quality(problem, a, m)) for (a, m), var in v.covers.items()])
 
 
 def expertise_score(problem: StaffingProblem, chosen: Assignments) -> int:
-    """Sum of weight(m) x expertise level over attendances."""
-    return sum(problem.slots[m].weight * problem.options[a, m].level for a, m in chosen)
+    """Sum over attendances of weight(m) x (expertise level, + LEAD_BONUS for a lead)."""
+    return sum(_quality(problem, a, m) for a, m in chosen)
 
 
 def _load(problem: StaffingProblem, meeting: str) -> int:
@@ -140,19 +131,15 @@ TIERS: tuple[Tier, ...] = (
     Tier(
         "depth", "max", "sum of weight x (attendees - 1) over covered meetings", depth, depth_score
     ),
-    Tier(
-        "leads",
-        "max",
-        "sum of weight over meetings attended by a lead of their issue",
-        leads,
-        leads_score,
-    ),
+    # Leads and expertise in one tier: a lead reporting on their own issue is worth three
+    # levels more. Measured: one tier instead of two halves the time of the quality tiers.
     Tier(
         "expertise",
         "max",
-        "sum of weight x expertise level over attendances",
+        f"sum of weight x (expertise level, +{LEAD_BONUS} for an issue lead) over attendances",
         expertise,
         expertise_score,
+        thorough=False,
     ),
     # Fairness before continuity: sparing the most loaded person matters more than having
     # one person follow an issue, and proving it in this order is also much faster.
@@ -162,8 +149,14 @@ TIERS: tuple[Tier, ...] = (
         "heaviest load in minutes, night minutes counted twice",
         fairness,
         fairness_score,
+        thorough=False,
     ),
     Tier(
-        "continuity", "min", "number of (person, day, issue) threads", continuity, continuity_score
+        "continuity",
+        "min",
+        "number of (person, day, issue) threads",
+        continuity,
+        continuity_score,
+        thorough=False,
     ),
 )
