@@ -113,6 +113,8 @@ def plan(
     from coverage.publish import publish
     from coverage.store import RotaStore
 
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file, not a folder")
     ws = load_workspace(workspace)
     days = _days(ws.conference.days(), day, first, last)
     store = RotaStore(out, ws.name)
@@ -139,13 +141,13 @@ def _days(conference_days: list[date], day: Any, first: Any, last: Any) -> list[
     start, end = first.date(), last.date()
     if end < start:
         raise UsageError(f"--to {end} is before --from {start}")
-    days = [d for d in conference_days if start <= d <= end]
-    if start not in conference_days or end not in conference_days:
-        raise UsageError(
-            f"the conference runs from {conference_days[0]} to {conference_days[-1]}; "
-            f"{start if start not in conference_days else end} is not one of its days"
-        )
-    return days
+    for option, value in (("--day" if day is not None else "--from", start), ("--to", end)):
+        if value not in conference_days:
+            raise UsageError(
+                f"{option} {value}: not a conference day (the conference runs from "
+                f"{conference_days[0]} to {conference_days[-1]})"
+            )
+    return [d for d in conference_days if start <= d <= end]
 
 
 @main.command()

@@ -128,6 +128,11 @@ class StaffingModel:
             self.model.maximize(expression)
         else:
             self.model.minimize(expression)
+        model = self.model
+        if tier.narrow is not None:
+            # Constraints that keep this tier's optimum but not later tiers': on a copy.
+            model = self.model.clone()
+            tier.narrow(model, self.problem, self.variables)
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = max(1, params.workers)
         solver.parameters.random_seed = params.seed
@@ -139,7 +144,7 @@ class StaffingModel:
         if params.workers > 1:
             solver.parameters.interleave_search = True
         tick = time.monotonic()
-        status = solver.solve(self.model)
+        status = solver.solve(model)
         elapsed = time.monotonic() - tick
         name = solver.status_name(status)
         if status == cp_model.MODEL_INVALID:

@@ -31,6 +31,9 @@ class Tier:
     # Coverage tiers get the full presolve; for the quality tiers, probing costs more than
     # it saves (measured on the example's busiest day).
     thorough: bool = True
+    # Optional constraints that keep this tier's optimum (but not the later tiers'), added
+    # to a copy of the model for this tier's solve only.
+    narrow: Callable[[cp_model.CpModel, StaffingProblem, Variables], None] | None = None
 
 
 def _weighted(pairs: list[tuple[cp_model.IntVar, int]]) -> Expression:
@@ -40,6 +43,17 @@ def _weighted(pairs: list[tuple[cp_model.IntVar, int]]) -> Expression:
 def coverage(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) -> Expression:
     """Sum of weight(m) over covered meetings."""
     return _weighted([(var, problem.slots[m].weight) for m, var in v.covered.items()])
+
+
+def one_attendee_suffices(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) -> None:
+    """For coverage alone a second attendee never helps: seat exactly one per covered
+    meeting. Measured on scarce synthetic days: about 30 % less time to prove coverage."""
+    var = model.get_bool_var_from_proto_index
+    attending: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+    for (_, meeting), covers in v.covers.items():
+        attending[meeting].append(var(covers.index))
+    for meeting, covered in v.covered.items():
+        model.add(sum(attending[meeting]) == var(covered.index))
 
 
 def coverage_score(problem: StaffingProblem, chosen: Assignments) -> int:
@@ -52,6 +66,14 @@ def depth(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) -> Ex
     attending = [(var, problem.slots[m].weight) for (_, m), var in v.covers.items()]
     counted = [(var, -problem.slots[m].weight) for m, var in v.covered.items()]
     return _weighted(attending + counted)
+
+
+def counted_when_attended(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) -> None:
+    """For depth, a meeting with an attendee counts as covered (so `covered` is exact and
+    the relaxation tighter). Measured on scarce synthetic days: proves depth faster."""
+    var = model.get_bool_var_from_proto_index
+    for (_, meeting), covers in v.covers.items():
+        model.add_implication(var(covers.index), var(v.covered[meeting].index))
 
 
 def depth_score(problem: StaffingProblem, chosen: Assignments) -> int:
@@ -127,9 +149,21 @@ def threads_of(problem: StaffingProblem, chosen: Assignments) -> set[tuple[str, 
 
 
 TIERS: tuple[Tier, ...] = (
-    Tier("coverage", "max", "sum of weight over covered meetings", coverage, coverage_score),
     Tier(
-        "depth", "max", "sum of weight x (attendees - 1) over covered meetings", depth, depth_score
+        "coverage",
+        "max",
+        "sum of weight over covered meetings",
+        coverage,
+        coverage_score,
+        narrow=one_attendee_suffices,
+    ),
+    Tier(
+        "depth",
+        "max",
+        "sum of weight x (attendees - 1) over covered meetings",
+        depth,
+        depth_score,
+        narrow=counted_when_attended,
     ),
     # Leads and expertise in one tier: a lead reporting on their own issue is worth three
     # levels more. Measured: one tier instead of two halves the time of the quality tiers.
