@@ -93,37 +93,80 @@ class StaffingModel:
         rota; bounds are the solver's."""
         started = time.monotonic()
         tiers = [t for t in TIERS if t.name in params.tiers]
-        runs: list[tuple[Tier, _Run]] = []
+        steps: list[list[Tier]] = []
+        for tier in tiers:
+            if steps and steps[-1][-1].solve_with_next and len(steps[-1]) == 1:
+                steps[-1].append(tier)
+            else:
+                steps.append([tier])
+        results: list[TierResult] = []
+        runs: list[tuple[list[Tier], _Run]] = []
         chosen = self._hinted
-        for index, tier in enumerate(tiers):
+        for index, step in enumerate(steps):
             remaining = max(0.05, params.time_limit - (time.monotonic() - started))
             # The coverage tiers may take half of what is left; the quality tiers share it.
-            share = 0.5 if index < 2 and len(tiers) > index + 1 else 1 / (len(tiers) - index)
-            run = self._solve_tier(tier, params, remaining * share)
-            runs.append((tier, run))
+            share = 0.5 if index < 2 and len(steps) > index + 1 else 1 / (len(steps) - index)
+            run = self._solve_step(step, params, remaining * share)
+            runs.append((step, run))
             if run.chosen is None:
-                break  # nothing found in time: keep the rota of the tier before
+                break  # nothing found in time: keep the rota of the step before
             chosen = run.chosen
-            self._hold(run.expression, tier.sense, run.objective)
+            self._hold(run.expression, step[0].sense, run.objective)
             self.hint(chosen)
-        results = [
+        for step, run in runs:
+            results += self._results(step, run, chosen)
+        return Solution(frozenset(chosen), results)
+
+    def _results(
+        self, step: list[Tier], run: _Run, chosen: frozenset[tuple[str, str]]
+    ) -> list[TierResult]:
+        """Each tier of a step with its value on the final rota and its bound. For two tiers
+        solved together as `first x scale + second`, the first tier's bound is the step's
+        bound divided by the scale; the second has a bound of its own only when proven."""
+        optimal = run.status == "OPTIMAL"
+        values = [tier.score(self.problem, chosen) for tier in step]
+        if len(step) == 1:
+            bounds = [run.bound]
+        else:
+            first, second = step
+            if first.sense == "min":
+                first_bound = -((-(run.bound - run.scale + 1)) // run.scale)
+            else:
+                first_bound = run.bound // run.scale
+            second_bound = (
+                run.bound - values[0] * run.scale
+                if optimal
+                else (0 if second.sense == "min" else run.scale - 1)
+            )
+            bounds = [first_bound, second_bound]
+        return [
             TierResult(
                 name=tier.name,
                 sense=tier.sense,
                 meaning=tier.meaning,
-                value=tier.score(self.problem, chosen),
-                bound=run.bound,
-                optimal=run.status == "OPTIMAL",
+                value=value,
+                bound=bound,
+                optimal=optimal,
                 status=run.status,
                 seconds=round(run.seconds, 3),
             )
-            for tier, run in runs
+            for tier, value, bound in zip(step, values, bounds, strict=True)
         ]
-        return Solution(frozenset(chosen), results)
 
-    def _solve_tier(self, tier: Tier, params: SolveParams, seconds: float) -> _Run:
-        expression = tier.build(self.model, self.problem, self.variables)
-        self.hint(self._hinted)  # the tier may have added helpers: hint them too
+    def _solve_step(self, step: list[Tier], params: SolveParams, seconds: float) -> _Run:
+        expressions = [tier.build(self.model, self.problem, self.variables) for tier in step]
+        scale = 1
+        expression: Expression
+        if len(step) == 2:
+            # Lexicographic in one solve: the second tier ranges over [0, ceiling].
+            ceiling = step[1].ceiling
+            assert ceiling is not None, f"tier {step[1].name} cannot be solved jointly"
+            scale = ceiling(self.problem, self.variables) + 1
+            expression = cp_model.LinearExpr.weighted_sum(expressions, [scale, 1])
+        else:
+            (expression,) = expressions
+        tier = step[0]
+        self.hint(self._hinted)  # the tiers may have added helpers: hint them too
         if tier.sense == "max":
             self.model.maximize(expression)
         else:
@@ -150,7 +193,7 @@ class StaffingModel:
         if status == cp_model.MODEL_INVALID:
             raise RuntimeError(f"internal error: invalid model ({self.model.validate()})")
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return _Run(expression, name, 0, 0, elapsed, None)
+            return _Run(expression, name, 0, 0, elapsed, None, scale)
         values = solver.response_proto.solution
         chosen = frozenset(key for key, var in self.variables.covers.items() if values[var.index])
         return _Run(
@@ -160,6 +203,7 @@ class StaffingModel:
             round(solver.best_objective_bound),
             elapsed,
             chosen,
+            scale,
         )
 
     def _hold(self, expression: Expression, sense: str, value: int) -> None:
@@ -181,3 +225,4 @@ class _Run:
     bound: int
     seconds: float
     chosen: frozenset[tuple[str, str]] | None
+    scale: int = 1  # for two tiers solved together: the weight of the first

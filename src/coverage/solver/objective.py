@@ -34,6 +34,11 @@ class Tier:
     # Optional constraints that keep this tier's optimum (but not the later tiers'), added
     # to a copy of the model for this tier's solve only.
     narrow: Callable[[cp_model.CpModel, StaffingProblem, Variables], None] | None = None
+    # Solve this tier and the next in one run, as `this x (ceiling of next + 1) + next`:
+    # still lexicographic, one presolve and one proof fewer.
+    solve_with_next: bool = False
+    # The largest value the tier can take (needed to be solved jointly after another).
+    ceiling: Callable[[StaffingProblem, Variables], int] | None = None
 
 
 def _weighted(pairs: list[tuple[cp_model.IntVar, int]]) -> Expression:
@@ -138,6 +143,11 @@ def continuity(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) 
     return cp_model.LinearExpr.sum(list(v.threads.values()))
 
 
+def continuity_ceiling(problem: StaffingProblem, v: Variables) -> int:
+    """At most one thread per helper variable."""
+    return len(v.threads)
+
+
 def continuity_score(problem: StaffingProblem, chosen: Assignments) -> int:
     """Number of distinct (person, day, issue) threads."""
     return len(threads_of(problem, chosen))
@@ -184,6 +194,7 @@ TIERS: tuple[Tier, ...] = (
         fairness,
         fairness_score,
         thorough=False,
+        solve_with_next=True,
     ),
     Tier(
         "continuity",
@@ -192,5 +203,6 @@ TIERS: tuple[Tier, ...] = (
         continuity,
         continuity_score,
         thorough=False,
+        ceiling=continuity_ceiling,
     ),
 )
