@@ -178,7 +178,11 @@ def _obstacles(
             )
         )
     same_day = [m for m in taken if problem.slots[m].day == slot.day]
-    minutes = sum(problem.slots[m].minutes for m in same_day) + slot.minutes
+    minutes = (
+        sum(problem.slots[m].minutes for m in same_day)
+        + slot.minutes
+        + problem.duty_used.get((attendee, slot.day), 0)
+    )
     cap = problem.duty_caps[attendee]
     if minutes > cap:
         found.append(

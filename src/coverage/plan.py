@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from typing import Any
 
 from coverage import rules
+from coverage.changes import PersonChange, person_changes
 from coverage.domain import Workspace
 from coverage.explain import Explanation, explain_uncovered
 from coverage.problem import (
@@ -17,9 +18,10 @@ from coverage.problem import (
     build_problem,
     relevant_history,
 )
+from coverage.rules import Barrier
 from coverage.solver import SolveParams, StaffingModel, TierResult
 
-__all__ = ["FixedAssignment", "PlanOptions", "Rota", "plan"]
+__all__ = ["FixedAssignment", "PlanOptions", "Rota", "plan", "replan"]
 
 PlanOptions = SolveParams
 
@@ -40,6 +42,10 @@ class Rota:
     options: PlanOptions
     eligible_pairs: int
     seconds: float
+    frozen: list[FixedAssignment] = field(default_factory=list)  # kept exactly as published
+    changes: list[PersonChange] = field(default_factory=list)
+    replanned_at: datetime | None = None
+    based_on: int | None = None  # the published version a replan started from
 
     @property
     def optimal(self) -> bool:
@@ -123,10 +129,7 @@ class Rota:
                 }
                 for a in ws.attendees
             ],
-            "assignments": [
-                _assignment(ws, meeting_id, attendee_id)
-                for meeting_id, attendee_id in self.assignments
-            ],
+            "assignments": [self._assignment(m, a) for m, a in self.assignments],
             "meetings": meetings,
             "uncovered": [
                 {
@@ -156,18 +159,45 @@ class Rota:
                 }
                 for f in self.fixed
             ],
+            **self._replan_block(),
         }
 
+    def _assignment(self, meeting_id: str, attendee_id: str) -> dict[str, Any]:
+        conference = self.workspace.conference
+        frozen = next(
+            (f for f in self.frozen if (f.meeting, f.attendee) == (meeting_id, attendee_id)),
+            None,
+        )
+        if frozen is not None:
+            return {
+                "meeting": meeting_id,
+                "attendee": attendee_id,
+                "day": frozen.day.isoformat(),
+                "start": conference.localize(frozen.start).isoformat(),
+                "end": conference.localize(frozen.end).isoformat(),
+                "frozen": True,
+            }
+        meeting = self.workspace.meeting(meeting_id)
+        return {
+            "meeting": meeting_id,
+            "attendee": attendee_id,
+            "day": conference.day_of(meeting.start).isoformat(),
+            "start": conference.localize(meeting.start).isoformat(),
+            "end": conference.localize(meeting.end).isoformat(),
+        }
 
-def _assignment(ws: Workspace, meeting_id: str, attendee_id: str) -> dict[str, str]:
-    meeting = ws.meeting(meeting_id)
-    return {
-        "meeting": meeting_id,
-        "attendee": attendee_id,
-        "day": ws.conference.day_of(meeting.start).isoformat(),
-        "start": ws.conference.localize(meeting.start).isoformat(),
-        "end": ws.conference.localize(meeting.end).isoformat(),
-    }
+    def _replan_block(self) -> dict[str, Any]:
+        if self.replanned_at is None:
+            return {}
+        return {
+            "replan": {
+                "based_on": self.based_on,
+                "now": self.workspace.conference.localize(self.replanned_at).isoformat(),
+                "disruption": sum(len(c.added) + len(c.removed) for c in self.changes),
+                "people_affected": len(self.changes),
+                "changes": [c.to_dict() for c in self.changes],
+            }
+        }
 
 
 def plan(
@@ -213,3 +243,144 @@ def _ordered(
         ((m, a) for a, m in chosen),
         key=lambda pair: (problem.slots[pair[0]].start, pair[0], rank[pair[1]]),
     )
+
+
+def replan(
+    workspace: Workspace,
+    day: date,
+    published: Sequence[FixedAssignment],
+    now: datetime,
+    history: Sequence[FixedAssignment] = (),
+    options: PlanOptions | None = None,
+    based_on: int | None = None,
+) -> Rota:
+    """Re-plan `day` at `now`, changing as little as possible of the `published` rota.
+
+    Assignments to meetings that started before `now` are kept exactly as published; the
+    rest is solved again with a stability tier (pairs added or removed, then people
+    affected) right after coverage and depth. Every published assignment that is dropped
+    gets a reason."""
+    options = options or PlanOptions()
+    started = time.monotonic()
+    frozen = [p for p in published if p.start < now]
+    problem = build_problem(workspace, [day], history, frozen, not_before=now)
+    later = {(p.attendee, p.meeting) for p in published if p.start >= now}
+    problem.previous = frozenset(later)
+    model = StaffingModel(problem)
+    model.hint(later)
+    solution = model.solve(options)
+
+    pairs = {(f.meeting, f.attendee) for f in frozen} | {(m, a) for a, m in solution.assignments}
+    starts = {m.id: m.start for m in workspace.meetings} | {f.meeting: f.start for f in frozen}
+    rank = {a.id: i for i, a in enumerate(workspace.attendees)}
+    assignments = sorted(pairs, key=lambda p: (starts[p[0]], p[0], rank.get(p[1], len(rank))))
+    explanations: dict[str, Explanation] = {}
+    covered = {m for m, _ in pairs}
+    for meeting in workspace.meetings_on([day]):
+        if meeting.status == "cancelled" or meeting.id in covered:
+            continue
+        if meeting.id not in problem.slots:
+            explanations[meeting.id] = Explanation(
+                meeting.id,
+                "already_started",
+                f"it started before {workspace.conference.localize(now):%H:%M}, "
+                "when the rota was replanned",
+            )
+        else:
+            explanations[meeting.id] = explain_uncovered(
+                meeting, workspace, problem, solution.assignments
+            )
+    after = {(a, m) for m, a in pairs}
+    before = {(p.attendee, p.meeting) for p in published}
+    why = {
+        pair: _why_released(workspace, problem, published, pair, after) for pair in before - after
+    }
+    order = [a.id for a in workspace.attendees]
+    order += sorted({a for a, _ in before} - set(order))
+    return Rota(
+        workspace=workspace,
+        days=[day],
+        assignments=assignments,
+        fixed=relevant_history(workspace, [day], history),
+        explanations=explanations,
+        tiers=_with_frozen(workspace, solution.tiers, frozen),
+        options=options,
+        eligible_pairs=len(problem.options),
+        seconds=time.monotonic() - started,
+        frozen=frozen,
+        changes=person_changes(before, after, order, why),
+        replanned_at=now,
+        based_on=based_on,
+    )
+
+
+def _with_frozen(
+    workspace: Workspace, tiers: list[TierResult], frozen: Sequence[FixedAssignment]
+) -> list[TierResult]:
+    """Coverage and depth of the whole day: the solver's part plus the frozen meetings."""
+    count: dict[str, int] = {}
+    for f in frozen:
+        count[f.meeting] = count.get(f.meeting, 0) + 1
+    weights = {
+        m.id: (rules.meeting_weight(m, workspace.conference), m.seats) for m in workspace.meetings
+    }
+    extra = {"coverage": 0, "depth": 0}
+    for meeting, n in count.items():
+        weight, seats = weights.get(meeting, (1, n))
+        extra["coverage"] += weight
+        extra["depth"] += weight * (min(n, seats) - 1)
+    return [
+        replace(t, value=t.value + extra[t.name], bound=t.bound + extra[t.name])
+        if t.name in extra
+        else t
+        for t in tiers
+    ]
+
+
+_BARRIER_TEXT = {
+    Barrier.CANCELLED: "the meeting was cancelled",
+    Barrier.CLOSED: "the meeting is now closed",
+    Barrier.NO_DELEGATION: "the meeting is now for member states only",
+    Barrier.NOT_ON_DELEGATIONS: "your delegation is no longer admitted",
+    Barrier.EXPERTISE: "the meeting now needs more expertise",
+    Barrier.NOT_AVAILABLE: "you are not available then",
+}
+
+
+def _why_released(
+    workspace: Workspace,
+    problem: StaffingProblem,
+    published: Sequence[FixedAssignment],
+    pair: tuple[str, str],
+    after: set[tuple[str, str]],
+) -> str:
+    """Why a published assignment is not in the new rota, in words for that person."""
+    attendee, meeting_id = pair
+    meetings = {m.id: m for m in workspace.meetings}
+    meeting = meetings.get(meeting_id)
+    if meeting is None:
+        return "the meeting was removed from the programme"
+    local = workspace.conference.localize
+    was = next(p for p in published if (p.attendee, p.meeting) == pair)
+    barrier = problem.barriers.get(pair)
+    if barrier is Barrier.CANCELLED:
+        return _BARRIER_TEXT[barrier]
+    if (meeting.start, meeting.end) != (was.start, was.end):
+        moved = f"the meeting moved to {local(meeting.start):%H:%M}-{local(meeting.end):%H:%M}"
+        return moved + (f" and {_BARRIER_TEXT[barrier]}" if barrier else "")
+    if barrier is not None:
+        return _BARRIER_TEXT[barrier]
+    clash = problem.blocked_by_history.get(pair)
+    if clash is not None:
+        return f"it would clash with {clash.meeting}, which you already attended"
+    if meeting_id not in problem.slots:
+        return "the meeting already started"
+    elsewhere = sorted(
+        m
+        for a, m in after
+        if a == attendee and (attendee, m) not in {(p.attendee, p.meeting) for p in published}
+    )
+    if elsewhere:
+        titles = ", ".join(meetings[m].title for m in elsewhere if m in meetings)
+        return f"you are needed at {titles} instead"
+    return "someone else covers it now, to cover more meetings"

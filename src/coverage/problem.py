@@ -66,7 +66,8 @@ class StaffingProblem:
     `options` are the allowed (attendee, meeting) pairs; `overlap_groups[a]` lists groups of
     meetings of which attendee `a` may take at most one (changeover rule); `rest_pairs[a]`
     pairs of meetings on different days that `a` may not both take (rest rule);
-    `duty_caps[a]` the minutes `a` may sit in per day; `late_windows[a]` the runs of days
+    `duty_caps[a]` the minutes `a` may sit in per day (`duty_used` those already spent in
+    frozen meetings of a planned day); `late_windows[a]` the runs of days
     with at most `max_late` late nights, each with the late nights already in history.
     """
 
@@ -81,6 +82,13 @@ class StaffingProblem:
     days: tuple[int, ...]
     barriers: dict[tuple[str, str], Barrier] = field(default_factory=dict)
     blocked_by_history: dict[tuple[str, str], FixedAssignment] = field(default_factory=dict)
+    duty_used: dict[tuple[str, int], int] = field(default_factory=dict)
+    # When replanning: the published (attendee, meeting) pairs of the meetings re-planned.
+    previous: frozenset[tuple[str, str]] | None = None
+
+    def duty_left(self, attendee: str, day: int) -> int:
+        """Minutes the attendee may still sit in on `day` beyond the frozen ones."""
+        return self.duty_caps[attendee] - self.duty_used.get((attendee, day), 0)
 
     def options_of(self, attendee: str) -> list[Option]:
         """The options of one attendee, by meeting start."""
@@ -119,16 +127,32 @@ def relevant_history(
 
 
 def build_problem(
-    workspace: Workspace, days: Sequence[date], history: Sequence[FixedAssignment] = ()
+    workspace: Workspace,
+    days: Sequence[date],
+    history: Sequence[FixedAssignment] = (),
+    frozen: Sequence[FixedAssignment] = (),
+    not_before: datetime | None = None,
 ) -> StaffingProblem:
-    """Apply the rules to the meetings of `days`, with `history` as fixed duties."""
+    """Apply the rules to the meetings of `days` (those starting at `not_before` or later,
+    when given), with `history` (other days) and `frozen` (assignments of the planned days
+    that already happened) as fixed duties."""
     conference = workspace.conference
     changeover = conference.rules.changeover_minutes
     rest = round(conference.rules.min_rest_hours * 60)
-    meetings = workspace.meetings_on(days)
+    happened = {f.meeting for f in frozen}
+    meetings = [
+        m
+        for m in workspace.meetings_on(days)
+        if (not_before is None or m.start >= not_before) and m.id not in happened
+    ]
     slots = {m.id: slot_of(m, workspace) for m in meetings}
     planned = {d.toordinal() for d in days}
-    history = relevant_history(workspace, days, history)
+    history = [*relevant_history(workspace, days, history), *frozen]
+    duty_used: dict[tuple[str, int], int] = defaultdict(int)
+    for fixed in frozen:
+        duty_used[fixed.attendee, fixed.day.toordinal()] += rules.minute(fixed.end) - rules.minute(
+            fixed.start
+        )
 
     options: dict[tuple[str, str], Option] = {}
     barriers: dict[tuple[str, str], Barrier] = {}
@@ -191,6 +215,7 @@ def build_problem(
         overlap_groups=overlap,
         rest_pairs=rest_pairs,
         duty_caps={a.id: rules.duty_cap_minutes(a, conference) for a in workspace.attendees},
+        duty_used=dict(duty_used),
         late_windows=late_windows,
         max_late=conference.rules.max_late_nights_in_a_row,
         days=tuple(sorted(planned)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,11 @@ from coverage.store import ROTA_JSON, ROTA_MD, RotaStore
 
 
 def publish(
-    rota: Rota, store: RotaStore, reason: str, input_digest: str
+    rota: Rota,
+    store: RotaStore,
+    reason: str,
+    input_digest: str,
+    extra: Callable[[dict[str, Any]], dict[str, str]] | None = None,
 ) -> tuple[Path, dict[str, Any]]:
     """Write `rota` as the next version in `store`; returns the folder and the data written.
 
@@ -30,7 +35,8 @@ def publish(
             "seconds": round(rota.seconds, 3),
             "input_digest": input_digest,
         }
-        return {ROTA_JSON: dump_json(data), ROTA_MD: render_markdown(data)}
+        files = {ROTA_JSON: dump_json(data), ROTA_MD: render_markdown(data)}
+        return files | (extra(data) if extra else {})
 
     folder = store.publish(rota.days, files_for)
     return folder, data

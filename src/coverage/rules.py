@@ -186,7 +186,8 @@ def late_night_windows(
         for first in range(day - length + 1, day + 1):
             run = tuple(range(first, first + length))
             windows[first] = (
-                tuple(d for d in run if d in planned),
+                # A planned day already late through a frozen meeting counts as history.
+                tuple(d for d in run if d in planned and d not in past),
                 sum(1 for d in run if d in past),
             )
     return [windows[k] for k in sorted(windows)]

@@ -79,30 +79,37 @@ class RotaStore:
             for day in version.days:
                 newest[day] = version
         fixed: list[FixedAssignment] = []
-        for day in sorted(newest):
-            if day in skip:
-                continue
-            version = newest[day]
-            for item in version.data.get("assignments", []):
-                try:
-                    if date.fromisoformat(item["day"]) != day:
-                        continue
-                    fixed.append(
-                        FixedAssignment(
-                            meeting=str(item["meeting"]),
-                            attendee=str(item["attendee"]),
-                            day=day,
-                            start=datetime.fromisoformat(item["start"]),
-                            end=datetime.fromisoformat(item["end"]),
-                        )
-                    )
-                except (KeyError, TypeError, ValueError) as error:
-                    raise WorkspaceError.single(
-                        str(version.path / ROTA_JSON),
-                        f"not a valid assignment ({error})",
-                        f"assignment {item!r}"[:120],
-                    ) from None
+        for day in sorted(set(newest) - skip):
+            fixed += self.assignments_of(newest[day], day)
         return fixed
+
+    def version(self, number: int) -> Version | None:
+        """The version with this number."""
+        return next((v for v in self.versions() if v.number == number), None)
+
+    def assignments_of(self, version: Version, day: date) -> list[FixedAssignment]:
+        """The assignments a version published for `day`, with their published times."""
+        found = []
+        for item in version.data.get("assignments", []):
+            try:
+                if date.fromisoformat(item["day"]) != day:
+                    continue
+                found.append(
+                    FixedAssignment(
+                        meeting=str(item["meeting"]),
+                        attendee=str(item["attendee"]),
+                        day=day,
+                        start=datetime.fromisoformat(item["start"]),
+                        end=datetime.fromisoformat(item["end"]),
+                    )
+                )
+            except (KeyError, TypeError, ValueError) as error:
+                raise WorkspaceError.single(
+                    str(version.path / ROTA_JSON),
+                    f"not a valid assignment ({error})",
+                    f"assignment {item!r}"[:120],
+                ) from None
+        return found
 
     def publish(self, days: list[date], files_for: Callable[[int], dict[str, str]]) -> Path:
         """Write a new version holding `files_for(number)`; returns its folder."""

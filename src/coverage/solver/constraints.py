@@ -60,12 +60,12 @@ class Constraints:
     def _daily_duty(self) -> None:
         """A person sits in at most `max_duty_hours` of meetings per conference day."""
         for attendee, taken in self._by_attendee.items():
-            cap = self._problem.duty_caps[attendee]
             per_day: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
             for meeting, var in taken:
                 slot = self._problem.slots[meeting]
                 per_day[slot.day].append((slot.minutes, var))
-            for terms in per_day.values():
+            for day, terms in per_day.items():
+                cap = self._problem.duty_left(attendee, day)
                 if sum(minutes for minutes, _ in terms) > cap:
                     self._model.add(sum(minutes * var for minutes, var in terms) <= cap)
 

@@ -86,13 +86,16 @@ class StaffingModel:
             self.model.add_hint(var, thread in threads)
         if variables.peak_load is not None:
             self.model.add_hint(variables.peak_load, fairness_score(problem, chosen))
+        changed = {a for a, _ in chosen ^ (problem.previous or frozenset())}
+        for attendee, var in variables.changed.items():
+            self.model.add_hint(var, attendee in changed)
 
     def solve(self, params: SolveParams) -> Solution:
         """Optimise the tiers in order; each later tier holds the earlier ones at the value
         found (the proven optimum when the solver proved it). Values are scored on the final
         rota; bounds are the solver's."""
         started = time.monotonic()
-        tiers = [t for t in TIERS if t.name in params.tiers]
+        tiers = [t for t in TIERS if t.name in params.tiers and t.applies(self.problem)]
         steps: list[list[Tier]] = []
         for tier in tiers:
             if steps and steps[-1][-1].solve_with_next and len(steps[-1]) == 1:

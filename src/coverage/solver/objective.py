@@ -39,6 +39,8 @@ class Tier:
     solve_with_next: bool = False
     # The largest value the tier can take (needed to be solved jointly after another).
     ceiling: Callable[[StaffingProblem, Variables], int] | None = None
+    # Whether the tier means anything for this problem (stability needs a published rota).
+    applies: Callable[[StaffingProblem], bool] = lambda problem: True
 
 
 def _weighted(pairs: list[tuple[cp_model.IntVar, int]]) -> Expression:
@@ -84,6 +86,52 @@ def counted_when_attended(model: cp_model.CpModel, problem: StaffingProblem, v: 
 def depth_score(problem: StaffingProblem, chosen: Assignments) -> int:
     """Sum over covered meetings of weight(m) x (attendees - 1)."""
     return sum(problem.slots[m].weight for _, m in chosen) - coverage_score(problem, chosen)
+
+
+def _replanning(problem: StaffingProblem) -> bool:
+    return problem.previous is not None
+
+
+def stability(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) -> Expression:
+    """Pairs (attendee, meeting) added or removed compared with the published rota."""
+    previous = problem.previous or frozenset()
+    released = sum(1 for pair in previous if pair not in v.covers)
+    kept = [var for pair, var in v.covers.items() if pair in previous]
+    added = [var for pair, var in v.covers.items() if pair not in previous]
+    return cp_model.LinearExpr.weighted_sum(
+        [*kept, *added], [-1] * len(kept) + [1] * len(added)
+    ) + (len(kept) + released)
+
+
+def stability_score(problem: StaffingProblem, chosen: Assignments) -> int:
+    """Size of the symmetric difference with the published pairs."""
+    return len(set(chosen) ^ (problem.previous or frozenset()))
+
+
+def messaged(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) -> Expression:
+    """People whose rota changes (each gets a message)."""
+    previous = problem.previous or frozenset()
+    released = {a for a, m in previous if (a, m) not in v.covers}  # changed for certain
+    involved = {a for a, _ in v.covers} | {a for a, _ in previous}
+    for attendee in sorted(involved - released):
+        v.changed[attendee] = model.new_bool_var(f"changed[{attendee}]")
+    for (attendee, meeting), var in v.covers.items():
+        if attendee in v.changed:
+            if (attendee, meeting) in previous:
+                model.add_implication(var.Not(), v.changed[attendee])
+            else:
+                model.add_implication(var, v.changed[attendee])
+    return cp_model.LinearExpr.sum(list(v.changed.values())) + len(released)
+
+
+def messaged_score(problem: StaffingProblem, chosen: Assignments) -> int:
+    """Number of people whose pairs differ from the published ones."""
+    return len({a for a, _ in set(chosen) ^ (problem.previous or frozenset())})
+
+
+def messaged_ceiling(problem: StaffingProblem, v: Variables) -> int:
+    """At most everyone."""
+    return len(problem.attendees)
 
 
 LEAD_BONUS = 3
@@ -174,6 +222,28 @@ TIERS: tuple[Tier, ...] = (
         depth,
         depth_score,
         narrow=counted_when_attended,
+    ),
+    # Replanning only: change as little as possible of what was sent, then bother as few
+    # people as possible (solved together, lexicographically).
+    Tier(
+        "stability",
+        "min",
+        "(attendee, meeting) pairs added or removed compared with the published rota",
+        stability,
+        stability_score,
+        thorough=False,
+        solve_with_next=True,
+        applies=_replanning,
+    ),
+    Tier(
+        "messaged",
+        "min",
+        "people whose rota changes",
+        messaged,
+        messaged_score,
+        thorough=False,
+        ceiling=messaged_ceiling,
+        applies=_replanning,
     ),
     # Leads and expertise in one tier: a lead reporting on their own issue is worth three
     # levels more. Measured: one tier instead of two halves the time of the quality tiers.

@@ -15,14 +15,16 @@ class Variables:
     `covered[meeting]`: the meeting counts as covered (only if someone sits in it).
     `late_night[attendee, day]`: one of the attendee's meetings of that day ends past the
     late-night threshold. The objective tiers add their own helpers when they need them:
-    `threads[attendee, day, issue]` (the attendee covers that issue that day) and
-    `peak_load` (the heaviest load of anyone)."""
+    `threads[attendee, day, issue]` (the attendee covers that issue that day),
+    `peak_load` (the heaviest load of anyone) and, when replanning, `changed[attendee]`
+    (the attendee's rota differs from the published one)."""
 
     covers: dict[tuple[str, str], cp_model.IntVar]
     covered: dict[str, cp_model.IntVar]
     late_night: dict[tuple[str, int], cp_model.IntVar]
     threads: dict[tuple[str, int, str], cp_model.IntVar] = field(default_factory=dict)
     peak_load: cp_model.IntVar | None = None
+    changed: dict[str, cp_model.IntVar] = field(default_factory=dict)
 
 
 def create_variables(model: cp_model.CpModel, problem: StaffingProblem) -> Variables:
