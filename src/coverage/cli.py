@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -164,3 +165,286 @@ def schema(which: str) -> None:
 
     schemas = workspace_schema()
     click.echo(json.dumps(schemas if which == "all" else schemas[f"{which}.yaml"], indent=2))
+
+
+# --- Editing the workspace --------------------------------------------------------------------
+
+TIME_HELP = "'YYYY-MM-DD HH:MM', local time"
+
+
+def _list(value: str | None) -> tuple[str, ...] | None:
+    """`a,b` (or `a b`, `a;b`) as a tuple; None when the option was not given."""
+    if value is None:
+        return None
+    return tuple(part for part in re.split(r"[,;\s]+", value) if part)
+
+
+@main.command("add-meeting")
+@click.argument("workspace", type=click.Path(path_type=Path))
+@click.option("--title", required=True, help="What the meeting is.")
+@click.option("--start", required=True, help=f"When it starts ({TIME_HELP}).")
+@click.option("--end", required=True, help=f"When it ends ({TIME_HELP}).")
+@click.option("--issues", help="Issue ids, e.g. privacy,ai.")
+@click.option("--room", help="Where.")
+@click.option("--access", help="open, member_states, delegations or closed (default open).")
+@click.option("--delegations", help="Delegations admitted (with --access delegations): KEN,GHA.")
+@click.option("--priority", type=int, help="1..5 (default 1).")
+@click.option("--seats", type=int, help="How many of the group it should get (default 1).")
+@click.option("--kind", help="plenary, committee, working_group, ad_hoc, informal, ...")
+@click.option("--status", help="confirmed (default), tentative or cancelled.")
+@click.option("--id", "meeting_id", help="The id (default: from the start date and the title).")
+@_fails_cleanly
+def add_meeting(
+    workspace: Path,
+    title: str,
+    start: str,
+    end: str,
+    issues: str | None,
+    room: str | None,
+    access: str | None,
+    delegations: str | None,
+    priority: int | None,
+    seats: int | None,
+    kind: str | None,
+    status: str | None,
+    meeting_id: str | None,
+) -> None:
+    """Add a meeting to WORKSPACE/meetings.yaml (validated first) and print its id."""
+    from coverage import edit
+
+    new = edit.NewMeeting(
+        title=title,
+        start=start,
+        end=end,
+        id=meeting_id,
+        kind=kind,
+        room=room,
+        issues=_list(issues),
+        access=access,
+        delegations=_list(delegations),
+        priority=priority,
+        seats=seats,
+        status=status,
+    )
+    click.echo(edit.add_meeting(workspace, new))
+
+
+@main.command("cancel-meeting")
+@click.argument("workspace", type=click.Path(path_type=Path))
+@click.argument("meeting_id", metavar="ID")
+@_fails_cleanly
+def cancel_meeting(workspace: Path, meeting_id: str) -> None:
+    """Mark meeting ID as cancelled (the record stays in meetings.yaml)."""
+    from coverage import edit
+
+    click.echo(edit.cancel_meeting(workspace, meeting_id))
+
+
+@main.command("move-meeting")
+@click.argument("workspace", type=click.Path(path_type=Path))
+@click.argument("meeting_id", metavar="ID")
+@click.option("--start", help=f"The new start ({TIME_HELP}).")
+@click.option("--end", help=f"The new end ({TIME_HELP}).")
+@_fails_cleanly
+def move_meeting(workspace: Path, meeting_id: str, start: str | None, end: str | None) -> None:
+    """Change the start and/or end of meeting ID."""
+    from coverage import edit
+
+    click.echo(edit.move_meeting(workspace, meeting_id, start, end))
+
+
+@main.command("unavailable")
+@click.argument("workspace", type=click.Path(path_type=Path))
+@click.argument("attendee")
+@click.option("--from", "start", required=True, help=f"Start of the absence ({TIME_HELP}).")
+@click.option("--to", "end", required=True, help=f"End of the absence ({TIME_HELP}).")
+@click.option("--reason", help="Why (kept in attendees.yaml; never copied into a rota).")
+@_fails_cleanly
+def unavailable(workspace: Path, attendee: str, start: str, end: str, reason: str | None) -> None:
+    """Add a period when ATTENDEE cannot cover meetings."""
+    from coverage import edit
+
+    click.echo(edit.add_unavailable(workspace, attendee, start, end, reason))
+
+
+def _now(text: str | None, conference: Any, day: date) -> Any:
+    """`--now`: 'HH:MM' on the conference day (after midnight: the next morning), a full
+    'YYYY-MM-DD HH:MM', or the current time."""
+    from datetime import UTC, datetime, time, timedelta
+
+    from coverage.domain import parse_moment
+
+    if text is None:
+        return datetime.now(UTC)
+    try:
+        clock = time.fromisoformat(text.strip())
+    except ValueError:
+        try:
+            return parse_moment(text, conference, "open")
+        except ValueError as error:
+            raise UsageError(f"--now {text}: {error}") from None
+    on = day + timedelta(days=1) if conference.overnight and clock < conference.day_end else day
+    return parse_moment(f"{on.isoformat()} {clock:%H:%M}", conference, "open")
+
+
+@main.command()
+@click.argument("workspace", type=click.Path(path_type=Path))
+@click.option("--day", type=DAY, required=True, help="The conference day to replan.")
+@click.option(
+    "--now",
+    "now_text",
+    help="Meetings that started before this are kept as published: 'HH:MM' on that day, or "
+    "'YYYY-MM-DD HH:MM' (conference time). Default: the current time.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("schedules"),
+    show_default=True,
+    help="Folder of published versions.",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds for the whole solve (all tiers).",
+)
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--quiet", is_flag=True, help="Print only the path of the rota.")
+@_fails_cleanly
+def replan(
+    workspace: Path,
+    day: Any,
+    now_text: str | None,
+    out: Path,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    quiet: bool,
+) -> None:
+    """Re-plan a published day after last-minute changes, changing as little as possible."""
+    from coverage.changes import messages
+    from coverage.io import load_workspace, workspace_digest
+    from coverage.plan import PlanOptions
+    from coverage.plan import replan as make_replan
+    from coverage.publish import publish
+    from coverage.store import RotaStore
+
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file, not a folder")
+    ws = load_workspace(workspace)
+    (the_day,) = _days(ws.conference.days(), day, None, None)
+    store = RotaStore(out, ws.name)
+    version = store.latest_for(the_day)
+    if version is None:
+        raise UsageError(
+            f"no published rota for {the_day} under {out}: run `rota plan {workspace} "
+            f"--day {the_day}` first"
+        )
+    now = _now(now_text, ws.conference, the_day)
+    published = store.assignments_of(version, the_day)
+    history = store.history(excluding=[the_day])
+    options = PlanOptions(time_limit=time_limit, workers=workers, seed=seed)
+    rota = make_replan(ws, the_day, published, now, history, options, based_on=version.number)
+
+    def message_file(data: dict[str, Any]) -> dict[str, str]:
+        personal, group = messages(data, rota.changes, version.data)
+        parts = [f"== To {name} ==\n{text}\n" for name, text in personal.items()]
+        return {"messages.txt": "\n".join([*parts, f"== To the group chat ==\n{group}\n"])}
+
+    folder, data = publish(rota, store, "replan", workspace_digest(workspace), message_file)
+    if not quiet:
+        from rich.console import Console
+
+        from coverage.export.terminal import print_rota
+
+        print_rota(data, Console(highlight=False))
+        replanned = data["replan"]
+        click.echo(
+            f"replanned from version {version.number} at {replanned['now']}: "
+            f"{replanned['disruption']} change(s), {replanned['people_affected']} "
+            "person(s) to message"
+        )
+        click.echo((folder / "messages.txt").read_text(encoding="utf-8"))
+    click.echo(str(folder / "rota.json"))
+
+
+@main.command()
+@click.argument("workspace", type=click.Path(path_type=Path))
+@click.option("--day", type=DAY, required=True)
+@click.option(
+    "--out", type=click.Path(path_type=Path), default=Path("schedules"), show_default=True
+)
+@_fails_cleanly
+def history(workspace: Path, day: Any, out: Path) -> None:
+    """List the published versions of a day: time, reason and scores."""
+    from coverage.io import load_workspace
+    from coverage.store import RotaStore
+
+    ws = load_workspace(workspace)
+    (the_day,) = _days(ws.conference.days(), day, None, None)
+    versions = [v for v in RotaStore(out, ws.name).versions() if the_day in v.days]
+    if not versions:
+        click.echo(f"no published rota for {the_day} under {out}")
+        return
+    for version in versions:
+        run = version.data.get("run", {})
+        scores = ", ".join(
+            f"{s['tier']} {s['value']}{'' if s['optimal'] else ' (not proven)'}"
+            for s in version.data.get("scores", [])[:3]
+        )
+        changes = version.data.get("replan")
+        note = f", {changes['disruption']} change(s) from v{changes['based_on']}" if changes else ""
+        click.echo(
+            f"v{version.number:03d}  {run.get('created_at', '?')}  {run.get('reason', '?'):<7} "
+            f"{scores}{note}  {version.path.name}"
+        )
+
+
+@main.command()
+@click.argument("workspace", type=click.Path(path_type=Path))
+@click.argument("first", type=click.IntRange(min=1))
+@click.argument("second", type=click.IntRange(min=1))
+@click.option("--day", type=DAY, required=True)
+@click.option(
+    "--out", type=click.Path(path_type=Path), default=Path("schedules"), show_default=True
+)
+@_fails_cleanly
+def diff(workspace: Path, first: int, second: int, day: Any, out: Path) -> None:
+    """Show per person what changed on a day between versions FIRST and SECOND."""
+    from coverage.changes import diff_versions
+    from coverage.io import load_workspace
+    from coverage.store import RotaStore
+
+    ws = load_workspace(workspace)
+    (the_day,) = _days(ws.conference.days(), day, None, None)
+    store = RotaStore(out, ws.name)
+    old, new = store.version(first), store.version(second)
+    for number, version in ((first, old), (second, new)):
+        if version is None or the_day not in version.days:
+            raise UsageError(f"version {number} does not cover {the_day} under {out}")
+    assert old is not None and new is not None
+    changes = diff_versions(old.data, new.data, the_day.isoformat())
+    names = {a["id"]: a["name"] for a in new.data["attendees"]}
+    titles = {m["id"]: m for m in [*old.data["meetings"], *new.data["meetings"]]}
+    if not changes:
+        click.echo(f"no changes on {the_day} between v{first:03d} and v{second:03d}")
+    for change in changes:
+        click.echo(f"{names.get(change.attendee, change.attendee)}:")
+        for meeting in change.added:
+            click.echo(f"  + {_meeting_line(titles[meeting])}")
+        for meeting, why in change.removed:
+            click.echo(f"  - {_meeting_line(titles[meeting])}: {why}")
+        for meeting in change.unchanged:
+            click.echo(f"  = {_meeting_line(titles[meeting])}")
+
+
+def _meeting_line(meeting: dict[str, Any]) -> str:
+    from datetime import datetime
+
+    start = datetime.fromisoformat(meeting["start"])
+    end = datetime.fromisoformat(meeting["end"])
+    room = f", {meeting['room']}" if meeting.get("room") else ""
+    return f"{start:%H:%M}-{end:%H:%M} {meeting['title']}{room}"

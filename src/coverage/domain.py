@@ -230,10 +230,11 @@ def _not_after(start: datetime, end: datetime, conference: Conference) -> str:
 
 
 class Period(_Strict):
-    """A stretch of time, [start, end)."""
+    """A stretch of time, [start, end), with an optional note on why."""
 
     start: datetime
     end: datetime
+    reason: str | None = None
 
     @field_validator("start", mode="before")
     @classmethod

@@ -1,0 +1,563 @@
+"""Changing a workspace safely: add, cancel and move meetings, mark an attendee unavailable.
+
+Each edit changes one file and leaves the rest of it as it was: YAML is edited in
+round trip (ruamel.yaml), and only the lines of the record that changed are replaced,
+so comments, key order, quoting and every other record stay byte for byte. The edited
+workspace is then validated exactly like `rota check`, on a temporary copy of the
+workspace folder, and only when it is valid is the real file replaced, atomically. On
+any problem a WorkspaceError names the file, the record and the field, and nothing is
+written. Nothing here knows about the command line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io as _io
+import re
+import shutil
+import tempfile
+import unicodedata
+from dataclasses import dataclass, replace
+from datetime import datetime
+from difflib import SequenceMatcher, get_close_matches
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError as RuamelYAMLError
+from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    SingleQuotedScalarString,
+)
+
+from coverage.domain import Meeting, Workspace
+from coverage.errors import Problem, UsageError, WorkspaceError
+from coverage.io import (
+    ATTENDEES_CSV,
+    ATTENDEES_YAML,
+    CONFERENCE_FILE,
+    MEETINGS_FILE,
+    load_workspace,
+    load_yaml,
+    write_atomic,
+)
+
+WORKSPACE_FILES = (CONFERENCE_FILE, ATTENDEES_YAML, ATTENDEES_CSV, MEETINGS_FILE)
+
+
+@dataclass(frozen=True)
+class NewMeeting:
+    """A meeting to add, as given on the command line; None means "not given" (the field is
+    left out of the record, so the schema's default applies)."""
+
+    title: str
+    start: str
+    end: str
+    id: str | None = None
+    kind: str | None = None
+    room: str | None = None
+    issues: tuple[str, ...] | None = None
+    access: str | None = None
+    delegations: tuple[str, ...] | None = None
+    priority: int | None = None
+    seats: int | None = None
+    status: str | None = None
+
+
+# --- The four edits -------------------------------------------------------------------------
+
+
+def add_meeting(folder: Path, new: NewMeeting) -> str:
+    """Append a meeting to meetings.yaml; returns one line saying what was added."""
+    root = _workspace_folder(folder)
+    doc = _YamlFile(root / MEETINGS_FILE, "meetings")
+    records = doc.sequence(create=True)
+    taken = {str(r.get("id")) for r in records if isinstance(r, dict)}
+    meeting_id = new.id if new.id is not None else derive_meeting_id(new.start, new.title, taken)
+    like = next((r for r in reversed(records) if isinstance(r, CommentedMap)), None)
+    records.append(_meeting_record(new, meeting_id, like))
+    ws = _commit(root, doc.path, doc.render(len(records) - 1, appended=True), doc.raw)
+    meeting = ws.meeting(meeting_id)
+    room = f", {meeting.room}" if meeting.room else ""
+    return f"added meeting {meeting.id} ({_hours(ws, meeting)}{room})"
+
+
+def cancel_meeting(folder: Path, meeting_id: str) -> str:
+    """Set a meeting's status to cancelled (the record stays); returns what changed."""
+    root = _workspace_folder(folder)
+    doc = _YamlFile(root / MEETINGS_FILE, "meetings")
+    index, record = doc.find(meeting_id, "meeting")
+    if str(record.get("status", "")).strip() == "cancelled":
+        return f"meeting {meeting_id} is already cancelled: nothing changed"
+    record["status"] = _styled(record.get("status"), "cancelled")
+    ws = _commit(root, doc.path, doc.render(index), doc.raw)
+    meeting = ws.meeting(meeting_id)
+    return f"cancelled meeting {meeting_id} ({_when(ws, meeting)})"
+
+
+def move_meeting(folder: Path, meeting_id: str, start: str | None, end: str | None) -> str:
+    """Change a meeting's start and/or end; returns what changed."""
+    if start is None and end is None:
+        raise UsageError("say where the meeting goes: --start and/or --end")
+    root = _workspace_folder(folder)
+    doc = _YamlFile(root / MEETINGS_FILE, "meetings")
+    index, record = doc.find(meeting_id, "meeting")
+    before = f"{record.get('start')} - {record.get('end')}"
+    if start is not None:
+        record["start"] = DoubleQuotedScalarString(time_text(start))
+    if end is not None:
+        record["end"] = DoubleQuotedScalarString(time_text(end))
+    ws = _commit(root, doc.path, doc.render(index), doc.raw)
+    meeting = ws.meeting(meeting_id)
+    return f"moved meeting {meeting_id} to {_when(ws, meeting)} (was {before})"
+
+
+def add_unavailable(
+    folder: Path, attendee_id: str, start: str, end: str, reason: str | None = None
+) -> str:
+    """Append a period to an attendee's `unavailable` list (attendees.yaml or attendees.csv);
+    returns what changed."""
+    root = _workspace_folder(folder)
+    yaml_path, csv_path = root / ATTENDEES_YAML, root / ATTENDEES_CSV
+    if yaml_path.exists() and csv_path.exists():
+        raise WorkspaceError.single(
+            str(csv_path), f"both {ATTENDEES_YAML} and {ATTENDEES_CSV} exist: keep one"
+        )
+    start, end = time_text(start), time_text(end)
+    note = ""
+    if csv_path.exists():
+        path, raw, text = csv_path, *_csv_with_period(csv_path, attendee_id, start, end)
+        if reason:
+            note = f"; the reason is not kept ({ATTENDEES_CSV} has no column for it)"
+    else:
+        doc = _YamlFile(yaml_path, "attendees")
+        index, record = doc.find(attendee_id, "attendee")
+        period = CommentedMap()
+        period["start"] = DoubleQuotedScalarString(start)
+        period["end"] = DoubleQuotedScalarString(end)
+        if reason:
+            period["reason"] = reason
+        period.fa.set_flow_style()
+        periods = record.get("unavailable")
+        if periods is None:
+            record["unavailable"] = CommentedSeq([period])
+        elif isinstance(periods, list):
+            periods.append(period)
+        else:
+            raise WorkspaceError.single(
+                doc.label,
+                "expected a list of {start, end} periods",
+                _record_name("attendee", attendee_id, record),
+                "unavailable",
+            )
+        path, raw, text = doc.path, doc.raw, doc.render(index)
+    ws = _commit(root, path, text, raw)
+    person = ws.attendee(attendee_id)
+    period_model = person.unavailable[-1]
+    local = ws.conference.localize
+    because = f" ({reason})" if reason else ""
+    return (
+        f"marked {attendee_id} unavailable from {local(period_model.start):%Y-%m-%d %H:%M} "
+        f"to {local(period_model.end):%Y-%m-%d %H:%M}{because}{note}"
+    )
+
+
+# --- Ids and values -------------------------------------------------------------------------
+
+
+def derive_meeting_id(start: str, title: str, taken: set[str]) -> str:
+    """A readable id from the start date and the title (`2018-11-15-informal-on-res-206`),
+    with `-2`, `-3`, ... when it is taken."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    if len(slug) > 60:
+        slug = slug[:60].rsplit("-", 1)[0] if "-" in slug[:60] else slug[:60]
+    day = re.match(r"\s*(\d{4}-\d{2}-\d{2})", start)
+    parts = [p for p in (day.group(1) if day else "", slug or "meeting") if p]
+    base = "-".join(parts)
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate
+
+
+def time_text(value: str) -> str:
+    """A local date-time as 'YYYY-MM-DD HH:MM'; anything else (a bare date, a time with an
+    offset, something unreadable) is kept as given, for the validation to read or refuse."""
+    text = value.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return text
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if moment.tzinfo is not None or moment.second or moment.microsecond:
+        return text
+    return f"{moment:%Y-%m-%d %H:%M}"
+
+
+def _styled(like: Any, value: str) -> str:
+    """`value` quoted the way `like` (the same field elsewhere) is quoted."""
+    styled: str = value
+    if isinstance(like, DoubleQuotedScalarString):
+        styled = DoubleQuotedScalarString(value)
+    elif isinstance(like, SingleQuotedScalarString):
+        styled = SingleQuotedScalarString(value)
+    return styled
+
+
+def _flow(items: tuple[str, ...]) -> CommentedSeq:
+    seq = CommentedSeq(items)
+    seq.fa.set_flow_style()
+    return seq
+
+
+def _meeting_record(new: NewMeeting, meeting_id: str, like: CommentedMap | None) -> CommentedMap:
+    """The new record, in the field order and quoting of its neighbours."""
+    neighbour: CommentedMap = like if like is not None else CommentedMap()
+    record = CommentedMap()
+    record["id"] = _styled(neighbour.get("id"), meeting_id)
+    record["title"] = _styled(neighbour.get("title"), new.title)
+    if new.kind is not None:
+        record["kind"] = _styled(neighbour.get("kind"), new.kind)
+    record["start"] = DoubleQuotedScalarString(time_text(new.start))
+    record["end"] = DoubleQuotedScalarString(time_text(new.end))
+    if new.room is not None:
+        record["room"] = _styled(neighbour.get("room"), new.room)
+    if new.issues is not None:
+        record["issues"] = _flow(new.issues)
+    if new.access is not None:
+        record["access"] = _styled(neighbour.get("access"), new.access)
+    if new.delegations is not None:
+        record["delegations"] = _flow(new.delegations)
+    if new.priority is not None:
+        record["priority"] = new.priority
+    if new.seats is not None:
+        record["seats"] = new.seats
+    if new.status is not None:
+        record["status"] = _styled(neighbour.get("status"), new.status)
+    return record
+
+
+def _hours(ws: Workspace, meeting: Meeting) -> str:
+    local = ws.conference.localize
+    return f"{local(meeting.start):%H:%M}-{local(meeting.end):%H:%M}"
+
+
+def _when(ws: Workspace, meeting: Meeting) -> str:
+    return f"{ws.conference.localize(meeting.start):%Y-%m-%d} {_hours(ws, meeting)}"
+
+
+def _record_name(kind: str, record_id: str, record: Any) -> str:
+    line = getattr(getattr(record, "lc", None), "line", None)
+    return f"{kind} '{record_id}'" + (f" (line {line + 1})" if line is not None else "")
+
+
+# --- Files ----------------------------------------------------------------------------------
+
+
+def _workspace_folder(folder: Path) -> Path:
+    if not folder.is_dir():
+        raise WorkspaceError.single(str(folder), "no such workspace folder")
+    return folder
+
+
+def _read(path: Path) -> bytes:
+    label = str(path)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise WorkspaceError.single(label, "file not found") from None
+    except OSError as error:
+        raise WorkspaceError.single(label, f"cannot read the file ({error.strerror})") from None
+
+
+def _null(representer: RoundTripRepresenter, data: None) -> Any:
+    return representer.represent_scalar("tag:yaml.org,2002:null", "null")
+
+
+class _Representer(RoundTripRepresenter):
+    """Round trip, but null written as `null` (ruamel writes an empty value)."""
+
+
+_Representer.add_representer(type(None), _null)
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of `text`, each with its newline; only \\n breaks a line (as in YAML)."""
+    return re.findall(r"[^\n]*\n|[^\n]+$", text)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _is_filler(line: str) -> bool:
+    stripped = line.strip()
+    return not stripped or stripped.startswith("#")
+
+
+class _Unspliceable(Exception):
+    """The changed record cannot be cut out of the round-trip output cleanly."""
+
+
+class _YamlFile:
+    """One YAML file of records under a top-level key, loaded for a round-trip edit."""
+
+    def __init__(self, path: Path, key: str) -> None:
+        self.path, self.key, self.label = path, key, str(path)
+        self.raw = _read(path)
+        load_yaml(path, self.label)  # located syntax errors, as `rota check` gives them
+        text = self.raw.decode("utf-8")
+        self.bom = text.startswith("\ufeff")
+        self.crlf = "\r\n" in text
+        self.text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+        self.yaml = YAML(typ="rt")
+        self.yaml.Representer = _Representer
+        self.yaml.preserve_quotes = True
+        self.yaml.width = 4096
+        sequence, offset = _guess_indent(self.text)
+        self.yaml.indent(mapping=2, sequence=sequence, offset=offset)
+        try:
+            self.data: Any = self.yaml.load(self.text)
+        except RuamelYAMLError as error:
+            raise WorkspaceError.single(self.label, f"cannot edit this YAML: {error}") from None
+        self.starts = self._starts(self.data)
+
+    def _starts(self, data: Any) -> list[int] | None:
+        """The line (0-based) each record starts on, or None when that is not clear."""
+        records = data.get(self.key) if isinstance(data, CommentedMap) else None
+        if not isinstance(records, CommentedSeq) or records.fa.flow_style():
+            return None
+        if not all(isinstance(r, CommentedMap) for r in records):
+            return None
+        return [r.lc.line for r in records]
+
+    def sequence(self, create: bool = False) -> CommentedSeq:
+        """The list of records (made when `create` and there is none yet)."""
+        if self.data is None and create:
+            self.data = CommentedMap()
+        if not isinstance(self.data, CommentedMap):
+            raise WorkspaceError.single(
+                self.label, f"expected a mapping with a '{self.key}:' list at the top"
+            )
+        records = self.data.get(self.key)
+        if create and (records is None or (isinstance(records, list) and not records)):
+            records = CommentedSeq()
+            self.data[self.key] = records
+        if not isinstance(records, CommentedSeq):
+            raise WorkspaceError.single(self.label, f"'{self.key}' must be a list", field=self.key)
+        return records
+
+    def find(self, record_id: str, kind: str) -> tuple[int, CommentedMap]:
+        """The record with this id, and its index."""
+        records = self.sequence()
+        ids = []
+        for index, record in enumerate(records):
+            if isinstance(record, CommentedMap):
+                if str(record.get("id", "")).strip() == record_id:
+                    return index, record
+                ids.append(str(record.get("id", "")))
+        close = get_close_matches(record_id, ids, n=3)
+        hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+        raise WorkspaceError.single(self.label, f"no {kind} has the id '{record_id}'{hint}")
+
+    def render(self, index: int, appended: bool = False) -> str:
+        """The file's new text, with only record `index` (or the appended one) changed."""
+        out = _io.StringIO()
+        self.yaml.dump(self.data, out)
+        dumped = out.getvalue()
+        try:
+            text = self._splice(dumped, index, appended)
+        except (_Unspliceable, RuamelYAMLError):
+            text = dumped  # still a faithful round trip, only less local
+        if self.crlf:
+            text = text.replace("\n", "\r\n")
+        return ("\ufeff" if self.bom else "") + text
+
+    def _splice(self, dumped: str, index: int, appended: bool) -> str:
+        new_starts = self._starts(self.yaml.load(dumped))
+        if self.starts is None or new_starts is None or (appended and not self.starts):
+            raise _Unspliceable
+        old, new = _lines(self.text), _lines(dumped)
+        if appended:
+            head = old if not old or old[-1].endswith("\n") else [*old[:-1], old[-1] + "\n"]
+            candidate = [*head, *new[new_starts[index] :]]
+        else:
+            a = self.starts[index]
+            b = self.starts[index + 1] if index + 1 < len(self.starts) else len(old)
+            na = new_starts[index]
+            nb = new_starts[index + 1] if index + 1 < len(new_starts) else len(new)
+            region = self._old_lines_kept(old[a:b], _filler_last(new[na:nb], old[a:b]))
+            candidate = [*old[:a], *region, *old[b:]]
+        candidate = [line if line.endswith("\n") else line + "\n" for line in candidate]
+        text = "".join(candidate)
+        if _plain(self.yaml.load(text)) != _plain(self.yaml.load(dumped)):
+            raise _Unspliceable
+        return text
+
+    def _old_lines_kept(self, old: list[str], new: list[str]) -> list[str]:
+        """The record's new lines, with each changed line that says the same as the old one
+        (`~` written `null`, say) put back as it was."""
+
+        def read(lines: list[str]) -> Any:
+            return _plain(self.yaml.load(f"{self.key}:\n" + "".join(lines)))
+
+        wanted = read(new)
+        matcher = SequenceMatcher(a=old, b=new, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag != "replace" or i2 - i1 != j2 - j1:
+                continue
+            for k in range(i2 - i1):
+                trial = [*new[: j1 + k], old[i1 + k], *new[j1 + k + 1 :]]
+                try:
+                    same = read(trial) == wanted
+                except RuamelYAMLError:
+                    same = False
+                if same:
+                    new = trial
+        return new
+
+
+def _filler_last(region: list[str], old_region: list[str]) -> list[str]:
+    """Keep the blank and comment lines that ended the record's old lines (a day's heading,
+    say) after its new lines: ruamel attaches them to the last key, so a key or list item
+    added to the record would otherwise come out below them."""
+    filler: list[str] = []
+    for line in reversed(old_region):
+        if not _is_filler(line):
+            break
+        filler.insert(0, line)
+    size = len(filler)
+    if not size:
+        return region
+    for i in range(len(region) - size, -1, -1):
+        if region[i : i + size] == filler:
+            return [*region[:i], *region[i + size :], *filler]
+    return region
+
+
+def _guess_indent(text: str) -> tuple[int, int]:
+    """The sequence indent and dash offset of the top-level list (`  - id:` is 4 and 2)."""
+    for line in text.splitlines():
+        match = re.match(r"( *)- +(\S)", line)
+        if match and not line.lstrip().startswith("#"):
+            offset = len(match.group(1))
+            return max(2, match.start(2)), offset
+    return 4, 2
+
+
+# --- attendees.csv --------------------------------------------------------------------------
+
+
+def _csv_with_period(path: Path, attendee_id: str, start: str, end: str) -> tuple[bytes, str]:
+    """The bytes of attendees.csv and its new text with `start/end` appended to the
+    attendee's `unavailable` cell; only that row is rewritten (when the column is missing,
+    it is added to every row, with the other cells as they were)."""
+    label = str(path)
+    raw = _read(path)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise WorkspaceError.single(label, f"not UTF-8 text ({error.reason})") from None
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    lines = list(_io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    reader = csv.reader(iter(lines), strict=True)
+    rows: list[tuple[list[str], int, int]] = []  # cells, first line, end line (0-based)
+    first = 0
+    try:
+        for cells in reader:
+            rows.append((cells, first, reader.line_num))
+            first = reader.line_num
+    except csv.Error as error:
+        raise WorkspaceError.single(
+            label, f"malformed CSV: {error}", f"the record starting on line {first + 1}"
+        ) from None
+    header = rows[0][0] if rows else []
+    if "id" not in header:
+        raise WorkspaceError.single(
+            label, "malformed CSV: the first line must name the columns, with 'id'", "line 1"
+        )
+    id_column = header.index("id")
+    target = next(
+        (
+            n
+            for n, (cells, _, _) in enumerate(rows[1:], start=1)
+            if len(cells) > id_column and cells[id_column].strip() == attendee_id
+        ),
+        None,
+    )
+    if target is None:
+        ids = [c[id_column].strip() for c, _, _ in rows[1:] if len(c) > id_column]
+        close = get_close_matches(attendee_id, ids, n=3)
+        hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+        raise WorkspaceError.single(label, f"no attendee has the id '{attendee_id}'{hint}")
+    period = f"{start}/{end}"
+    ending = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+
+    def row_text(cells: list[str], line_end: str) -> str:
+        out = _io.StringIO()
+        csv.writer(out, lineterminator=line_end).writerow(cells)
+        return out.getvalue()
+
+    if "unavailable" in header:
+        column = header.index("unavailable")
+        cells, begin, stop = rows[target]
+        cells = cells + [""] * (column + 1 - len(cells))
+        kept = cells[column].strip()
+        cells[column] = f"{kept}; {period}" if kept else period
+        last = lines[stop - 1]
+        line_end = "\r\n" if last.endswith("\r\n") else "\n" if last.endswith("\n") else ""
+        new_lines = [*lines[:begin], row_text(cells, line_end), *lines[stop:]]
+        return raw, bom + "".join(new_lines)
+    out = []
+    for n, (cells, _, _) in enumerate(rows):
+        if not cells:
+            out.append(ending)
+            continue
+        cells = cells + [""] * (len(header) - len(cells))
+        extra = "unavailable" if n == 0 else period if n == target else ""
+        out.append(row_text([*cells, extra], ending))
+    return raw, bom + "".join(out)
+
+
+# --- Validate, then write -------------------------------------------------------------------
+
+
+def _commit(root: Path, target: Path, text: str, original: bytes) -> Workspace:
+    """Validate the workspace with `target` holding `text`, on a temporary copy of the
+    folder; when it is valid (and the file did not change meanwhile), replace `target`."""
+    with tempfile.TemporaryDirectory(prefix="rota-edit-") as scratch:
+        copy = Path(scratch) / "workspace"
+        copy.mkdir()
+        for name in WORKSPACE_FILES:
+            source = root / name
+            if source.is_dir():
+                (copy / name).mkdir()
+            elif source.exists():
+                shutil.copyfile(source, copy / name)
+        (copy / target.name).write_bytes(text.encode("utf-8"))
+        try:
+            workspace = load_workspace(copy)
+        except WorkspaceError as error:
+            raise WorkspaceError(_relocated(p, copy, root) for p in error.problems) from None
+    if _read(target) != original:
+        raise WorkspaceError.single(
+            str(target), "the file changed while it was being edited: nothing written, try again"
+        )
+    write_atomic(target, text)
+    return workspace
+
+
+def _relocated(problem: Problem, copy: Path, root: Path) -> Problem:
+    """The problem, naming the real workspace's file instead of the temporary copy's."""
+    prefix = str(copy)
+    if problem.file.startswith(prefix):
+        return replace(problem, file=str(root) + problem.file[len(prefix) :])
+    return problem
