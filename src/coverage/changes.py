@@ -117,10 +117,11 @@ def messages(
         personal[change.attendee] = "\n".join(lines)
 
     covered = sum(1 for m in rota["meetings"] if m["status"] == "covered")
+    held = sum(1 for m in rota["meetings"] if m["status"] != "cancelled")
     summary = [
         f"Rota update, {days} (version {version}): {len(changes)} "
         f"{'person' if len(changes) == 1 else 'people'} affected, "
-        f"{covered} of {len(rota['meetings'])} meetings covered."
+        f"{covered} of {held} meetings covered."
     ]
     for change in changes:
         name = names.get(change.attendee, change.attendee)
@@ -130,7 +131,8 @@ def messages(
         for meeting_id, _ in change.removed:
             meeting = meetings[meeting_id]
             summary.append(f"- {name} off {meeting['title']} {_clock(meeting['start'])}")
-    uncovered = [u for u in rota["uncovered"] if u["reason"] != "closed"]
+    # What the group can still act on: not closed, not already over.
+    uncovered = [u for u in rota["uncovered"] if u["reason"] not in ("closed", "already_started")]
     if uncovered:
         summary.append("Still uncovered:")
         for item in uncovered:

@@ -351,7 +351,8 @@ def replan(
 
     def message_file(data: dict[str, Any]) -> dict[str, str]:
         personal, group = messages(data, rota.changes, version.data)
-        parts = [f"== To {name} ==\n{text}\n" for name, text in personal.items()]
+        names = {a.id: a.name for a in ws.attendees}
+        parts = [f"== To {names.get(who, who)} ==\n{text}\n" for who, text in personal.items()]
         return {"messages.txt": "\n".join([*parts, f"== To the group chat ==\n{group}\n"])}
 
     folder, data = publish(rota, store, "replan", workspace_digest(workspace), message_file)
