@@ -20,6 +20,54 @@ F = TypeVar("F", bound=Callable[..., Any])
 DAY = click.DateTime(formats=["%Y-%m-%d"])
 
 
+def _solve_options(command: F) -> F:
+    """The options every solving command shares: where versions go, and how to search."""
+    options = [
+        click.option(
+            "--out",
+            type=click.Path(path_type=Path),
+            default=Path("schedules"),
+            show_default=True,
+            help="Folder of published versions.",
+        ),
+        click.option(
+            "--time-limit",
+            type=click.FloatRange(min=0.1),
+            default=60.0,
+            show_default=True,
+            help="Seconds for the whole solve (all tiers).",
+        ),
+        click.option(
+            "--workers",
+            type=click.IntRange(min=1),
+            default=1,
+            show_default=True,
+            help="Solver threads; the search stays deterministic.",
+        ),
+        click.option(
+            "--seed", type=int, default=0, show_default=True, help="Random seed of the search."
+        ),
+        click.option("--quiet", is_flag=True, help="Print only the path of the rota."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _writable(out: Path) -> None:
+    """Refuse an output folder that cannot be one, before any solving."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file, not a folder")
+
+
+def _print_rota(data: dict[str, Any]) -> None:
+    from rich.console import Console
+
+    from coverage.export.terminal import print_rota
+
+    print_rota(data, Console(highlight=False))
+
+
 def _fails_cleanly(command: F) -> F:
     """Turn input errors into located messages on stderr and exit code 2."""
 
@@ -72,29 +120,7 @@ def check(workspace: Path) -> None:
 @click.option("--day", type=DAY, help="The conference day to plan (YYYY-MM-DD).")
 @click.option("--from", "first", type=DAY, help="First day of a range planned jointly.")
 @click.option("--to", "last", type=DAY, help="Last day of the range.")
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("schedules"),
-    show_default=True,
-    help="Folder of published versions.",
-)
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0.1),
-    default=60.0,
-    show_default=True,
-    help="Seconds for the whole solve (all tiers).",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Solver threads; the search stays deterministic.",
-)
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the search.")
-@click.option("--quiet", is_flag=True, help="Print only the path of the rota.")
+@_solve_options
 @_fails_cleanly
 def plan(
     workspace: Path,
@@ -114,8 +140,7 @@ def plan(
     from coverage.publish import publish
     from coverage.store import RotaStore
 
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out} is a file, not a folder")
+    _writable(out)
     ws = load_workspace(workspace)
     days = _days(ws.conference.days(), day, first, last)
     store = RotaStore(out, ws.name)
@@ -124,11 +149,7 @@ def plan(
     rota = make_plan(ws, days, history, options)
     folder, data = publish(rota, store, "plan", workspace_digest(workspace))
     if not quiet:
-        from rich.console import Console
-
-        from coverage.export.terminal import print_rota
-
-        print_rota(data, Console(highlight=False))
+        _print_rota(data)
     click.echo(str(folder / "rota.json"))
 
 
@@ -296,23 +317,7 @@ def _now(text: str | None, conference: Any, day: date) -> Any:
     help="Meetings that started before this are kept as published: 'HH:MM' on that day, or "
     "'YYYY-MM-DD HH:MM' (conference time). Default: the current time.",
 )
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("schedules"),
-    show_default=True,
-    help="Folder of published versions.",
-)
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0.1),
-    default=60.0,
-    show_default=True,
-    help="Seconds for the whole solve (all tiers).",
-)
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--quiet", is_flag=True, help="Print only the path of the rota.")
+@_solve_options
 @_fails_cleanly
 def replan(
     workspace: Path,
@@ -332,8 +337,7 @@ def replan(
     from coverage.publish import publish
     from coverage.store import RotaStore
 
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out} is a file, not a folder")
+    _writable(out)
     ws = load_workspace(workspace)
     (the_day,) = _days(ws.conference.days(), day, None, None)
     store = RotaStore(out, ws.name)
@@ -357,11 +361,7 @@ def replan(
 
     folder, data = publish(rota, store, "replan", workspace_digest(workspace), message_file)
     if not quiet:
-        from rich.console import Console
-
-        from coverage.export.terminal import print_rota
-
-        print_rota(data, Console(highlight=False))
+        _print_rota(data)
         replanned = data["replan"]
         click.echo(
             f"replanned from version {version.number} at {replanned['now']}: "

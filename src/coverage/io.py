@@ -204,29 +204,17 @@ def load_workspace(folder: Path | str) -> Workspace:
             (r, getattr(r, "line", None)) for r in _records(data, "attendees", label["attendees"])
         ]
 
-    problems: list[Problem] = []
-    attendees: list[tuple[str, Attendee]] = []
-    for raw, line in attendee_rows:
-        where = _record_name("attendee", raw, line)
-        if not isinstance(raw, dict):
-            problems.append(Problem(label["attendees"], "each attendee must be a mapping", where))
-            continue
-        attendee, found = _validate(Attendee, raw, label["attendees"], where, context)
-        problems += found
-        if attendee is not None:
-            attendees.append((where, attendee))
-
-    meetings: list[tuple[str, Meeting]] = []
+    attendees, problems = _validate_records(
+        Attendee, "attendee", attendee_rows, label["attendees"], context
+    )
     meeting_data = load_yaml(root / MEETINGS_FILE, label["meetings"])
-    for raw in _records(meeting_data, "meetings", label["meetings"]):
-        where = _record_name("meeting", raw, getattr(raw, "line", None))
-        if not isinstance(raw, dict):
-            problems.append(Problem(label["meetings"], "each meeting must be a mapping", where))
-            continue
-        meeting, found = _validate(Meeting, raw, label["meetings"], where, context)
-        problems += found
-        if meeting is not None:
-            meetings.append((where, meeting))
+    meeting_rows = [
+        (r, getattr(r, "line", None)) for r in _records(meeting_data, "meetings", label["meetings"])
+    ]
+    meetings, found = _validate_records(
+        Meeting, "meeting", meeting_rows, label["meetings"], context
+    )
+    problems += found
 
     problems += cross_record_problems(conference, attendees, meetings, label)
     if problems:
@@ -237,6 +225,28 @@ def load_workspace(folder: Path | str) -> Workspace:
         meetings=tuple(m for _, m in meetings),
         name=root.resolve().name,
     )
+
+
+def _validate_records(
+    model: type[M],
+    kind: str,
+    rows: list[tuple[Any, int | None]],
+    file: str,
+    context: dict[str, Any],
+) -> tuple[list[tuple[str, M]], list[Problem]]:
+    """Validate each record of a file, pairing the valid ones with how to name them."""
+    valid: list[tuple[str, M]] = []
+    problems: list[Problem] = []
+    for raw, line in rows:
+        where = _record_name(kind, raw, line)
+        if not isinstance(raw, dict):
+            problems.append(Problem(file, f"each {kind} must be a mapping", where))
+            continue
+        item, found = _validate(model, raw, file, where, context)
+        problems += found
+        if item is not None:
+            valid.append((where, item))
+    return valid, problems
 
 
 def load_conference(path: Path, label: str) -> Conference:
