@@ -449,3 +449,85 @@ def _meeting_line(meeting: dict[str, Any]) -> str:
     end = datetime.fromisoformat(meeting["end"])
     room = f", {meeting['room']}" if meeting.get("room") else ""
     return f"{start:%H:%M}-{end:%H:%M} {meeting['title']}{room}"
+
+
+@main.command()
+@click.argument("workspace", type=click.Path(path_type=Path))
+@click.option("--day", type=DAY, help="One conference day (default: every published day).")
+@click.option("--from", "first", type=DAY, help="First day of a range.")
+@click.option("--to", "last", type=DAY, help="Last day of the range.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("schedules"),
+    show_default=True,
+    help="Folder of published versions.",
+)
+@click.option(
+    "--include-contacts",
+    is_flag=True,
+    help="Also put e-mail addresses and phone numbers in the team and issue calendars "
+    "(and next to colleagues' names). Off by default: names only.",
+)
+@click.option(
+    "--alarm",
+    type=click.IntRange(min=0),
+    help="Add a reminder this many minutes before each event of a person's calendar.",
+)
+@_fails_cleanly
+def ical(
+    workspace: Path,
+    day: Any,
+    first: Any,
+    last: Any,
+    out: Path,
+    include_contacts: bool,
+    alarm: int | None,
+) -> None:
+    """Write iCalendar files of the published rota: one per person, the team, each issue."""
+    from coverage.export.ical import build_calendars
+    from coverage.io import load_workspace, write_atomic
+    from coverage.store import RotaStore
+
+    ws = load_workspace(workspace)
+    store = RotaStore(out, ws.name)
+    versions = store.versions()
+    published = sorted({d for v in versions for d in v.days})
+    if day is None and first is None and last is None:
+        asked = published
+    else:
+        asked = _days(ws.conference.days(), day, first, last)
+    days = [d for d in asked if d in published]
+    if not days:
+        which = "" if not asked else f" for {asked[0]}" if len(asked) == 1 else " for these days"
+        raise UsageError(
+            f"no published rota{which} under {out}: run `rota plan {workspace} --day D` first"
+        )
+    missing = [d for d in asked if d not in published]
+    if missing:
+        click.echo(
+            f"note: no published rota for {', '.join(map(str, missing))}: not in the calendars",
+            err=True,
+        )
+    wanted = set(days)
+    covering = [v for v in versions if wanted & set(v.days)]
+    calendars = build_calendars(
+        ws, [v.data for v in covering], days, include_contacts=include_contacts, alarm_minutes=alarm
+    )
+    newest = store.latest_for(days[-1])
+    assert newest is not None
+    folder = newest.path / "ical"
+    files = {f"person-{who}.ics": cal for who, cal in calendars.people.items()}
+    files["team.ics"] = calendars.team
+    files |= {f"issue-{issue}.ics": cal for issue, cal in calendars.issues.items()}
+    try:
+        for name, calendar in files.items():
+            write_atomic(folder / name, calendar.to_ical().decode("utf-8"))
+    except OSError as error:
+        raise UsageError(f"cannot write {folder}: {error.strerror}") from None
+    span = str(days[0]) if len(days) == 1 else f"{days[0]} to {days[-1]}"
+    click.echo(
+        f"{len(calendars.people)} personal, 1 team and {len(calendars.issues)} issue "
+        f"calendar(s) for {span}"
+    )
+    click.echo(str(folder))

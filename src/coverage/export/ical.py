@@ -1,0 +1,435 @@
+"""Published rotas as iCalendar (RFC 5545) feeds: one per person, one for the team, one per
+issue.
+
+Every event's UID is made of ids only (meeting, attendee or calendar, workspace), never of
+times, so it stays the same across versions. The versions covering a day are walked oldest
+first: an event's SEQUENCE starts at 0 and rises by one each time what its calendar shows
+changes (times, title, room, description, status), and an event that a later version drops
+stays in the feed as STATUS:CANCELLED with a raised SEQUENCE, so that calendars that
+subscribed remove it. DTSTAMP is the creation time of the version in which the event last
+changed, so the same versions always give byte-identical files. Times are written in UTC.
+
+Privacy: people appear by name only. E-mail addresses and phone numbers are written only
+with `include_contacts=True`; a person's own calendar never needs their own contact details
+and does not carry them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import icalendar
+
+from coverage.domain import Workspace
+
+__all__ = ["Calendars", "build_calendars", "event_uid"]
+
+PRODID = "-//rota//Coverage rotas//EN"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+CalendarKey = tuple[str, str]  # ("person", attendee id), ("team", ""), ("issue", issue id)
+
+
+@dataclass
+class Calendars:
+    """The calendars of some published days."""
+
+    people: dict[str, icalendar.Calendar]  # attendee id -> that person's calendar
+    team: icalendar.Calendar
+    issues: dict[str, icalendar.Calendar]  # issue id -> calendar
+
+
+def event_uid(workspace_name: str, meeting: str, attendee: str | None = None) -> str:
+    """The UID of a person's event (with `attendee`) or of a team event: ids only."""
+    domain = f"{_domain_part(workspace_name)}.rota"
+    return f"{meeting}.{attendee}@{domain}" if attendee else f"{meeting}@team.{domain}"
+
+
+def _issue_uid(workspace_name: str, meeting: str, issue: str) -> str:
+    return f"{meeting}@issue-{issue}.{_domain_part(workspace_name)}.rota"
+
+
+def _domain_part(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "workspace"
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """What one event shows; two versions of an event differ when their entries differ."""
+
+    uid: str
+    start: datetime  # UTC
+    end: datetime  # UTC
+    summary: str
+    location: str | None
+    description: str
+    categories: tuple[str, ...]
+    status: str  # CONFIRMED, TENTATIVE or CANCELLED
+    busy: bool  # a person's own event blocks their time; overview calendars do not
+
+
+@dataclass
+class _State:
+    entry: _Entry
+    sequence: int
+    stamp: datetime
+    day: date
+    last_seen: _Entry = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.last_seen = self.entry
+
+
+def build_calendars(
+    workspace: Workspace,
+    versions: Sequence[dict[str, Any]],
+    days: Sequence[date],
+    include_contacts: bool = False,
+    alarm_minutes: int | None = None,
+) -> Calendars:
+    """The calendars of `days` from the published `versions` (rota JSON, oldest first).
+
+    The newest version covering a day is its current state; the earlier ones give each
+    event its SEQUENCE and keep what they dropped as cancelled events. `include_contacts`
+    adds e-mail addresses and phone numbers (from the workspace) next to names;
+    `alarm_minutes` adds a reminder that long before each event of a person's calendar."""
+    if alarm_minutes is not None and alarm_minutes < 0:
+        raise ValueError("alarm_minutes must not be negative")
+    wanted = set(days)
+    context = _Context(workspace, versions, include_contacts)
+    states: dict[tuple[CalendarKey, str], _State] = {}
+    for version in versions:
+        covered = [d for d in _days_of(version) if d in wanted]
+        if not covered:
+            continue
+        stamp = _created(version)
+        current = context.entries(version, covered)
+        for key, (day, entry) in current.items():
+            state = states.get(key)
+            if state is None:
+                states[key] = _State(entry, 0, stamp, day)
+                continue
+            if state.entry != entry:
+                state.entry = entry
+                state.sequence += 1
+                state.stamp = stamp
+            state.last_seen = entry
+            state.day = day
+        for key, state in states.items():
+            if key in current or state.day not in covered or state.entry.status == "CANCELLED":
+                continue
+            state.entry = _cancelled(state.last_seen, key[0], version)
+            state.sequence += 1
+            state.stamp = stamp
+
+    by_calendar: dict[CalendarKey, list[_State]] = {}
+    for (calendar_key, _uid), state in states.items():
+        by_calendar.setdefault(calendar_key, []).append(state)
+
+    conference = workspace.conference.name
+    people = {
+        attendee: _calendar(
+            f"{context.name(attendee)}: {conference}",
+            by_calendar.get(("person", attendee), []),
+            alarm_minutes,
+        )
+        for attendee in context.people()
+    }
+    team = _calendar(f"{conference}: team rota", by_calendar.get(("team", ""), []), None)
+    issues = {
+        issue: _calendar(
+            f"{conference}: {context.issue_name(issue)}",
+            by_calendar.get(("issue", issue), []),
+            None,
+        )
+        for issue in context.issues()
+    }
+    return Calendars(people=people, team=team, issues=issues)
+
+
+def _cancelled(entry: _Entry, calendar_key: CalendarKey, version: dict[str, Any]) -> _Entry:
+    """The event as shown once a version dropped it, with why when the version says."""
+    why = None
+    if calendar_key[0] == "person":
+        meeting = entry.uid.split("@", 1)[0].removesuffix(f".{calendar_key[1]}")
+        for change in (version.get("replan") or {}).get("changes", []):
+            if change.get("attendee") != calendar_key[1]:
+                continue
+            for removed in change.get("removed", []):
+                if removed.get("meeting") == meeting:
+                    why = removed.get("why")
+    note = f"No longer on your rota: {why}." if why else "No longer on the rota."
+    return replace(entry, status="CANCELLED", description=f"{note}\n\n{entry.description}")
+
+
+class _Context:
+    """Names, issue names, leads and contacts, from the workspace and the versions."""
+
+    def __init__(
+        self, workspace: Workspace, versions: Sequence[dict[str, Any]], include_contacts: bool
+    ) -> None:
+        self.workspace = workspace
+        self.include_contacts = include_contacts
+        self._names: dict[str, str] = {}
+        for version in versions:
+            for attendee in version.get("attendees", []):
+                self._names[str(attendee["id"])] = str(attendee.get("name") or attendee["id"])
+        self._names |= {a.id: a.name for a in workspace.attendees}
+        self._why: dict[str, str] = {}  # meeting -> why uncovered, versions walked in order
+        self._issue_names = {i.id: i.name for i in workspace.conference.issues}
+        self._extra_people: list[str] = []
+        self._extra_issues: list[str] = []
+        for version in versions:
+            for item in version.get("assignments", []):
+                self._remember(self._extra_people, str(item["attendee"]), self._names)
+            for meeting in version.get("meetings", []):
+                for issue in meeting.get("issues", []):
+                    self._remember(self._extra_issues, str(issue), self._issue_names)
+
+    @staticmethod
+    def _remember(extra: list[str], item: str, known: dict[str, str]) -> None:
+        if item not in known and item not in extra:
+            extra.append(item)
+
+    def people(self) -> list[str]:
+        """Everyone in the workspace, then anyone a version assigned who has left it."""
+        listed = [a.id for a in self.workspace.attendees]
+        return listed + [p for p in self._extra_people if p not in listed]
+
+    def issues(self) -> list[str]:
+        """The conference's issues, then any a version mentions that it no longer has."""
+        return [i.id for i in self.workspace.conference.issues] + self._extra_issues
+
+    def name(self, attendee: str) -> str:
+        return self._names.get(attendee, attendee)
+
+    def issue_name(self, issue: str) -> str:
+        return self._issue_names.get(issue, issue)
+
+    def who(self, attendee: str, contacts: bool) -> str:
+        """A name, with e-mail and phone when asked for and known."""
+        name = self.name(attendee)
+        if not contacts:
+            return name
+        try:
+            person = self.workspace.attendee(attendee)
+        except KeyError:
+            return name
+        details = [d for d in (person.email, person.phone) if d]
+        return f"{name} ({', '.join(details)})" if details else name
+
+    def leads(self, issues: Sequence[str]) -> list[tuple[str, str]]:
+        """(attendee, issue) for each lead of one of `issues`."""
+        return [
+            (a.id, issue) for issue in issues for a in self.workspace.attendees if issue in a.leads
+        ]
+
+    def entries(
+        self, version: dict[str, Any], days: Sequence[date]
+    ) -> dict[tuple[CalendarKey, str], tuple[date, _Entry]]:
+        """Every event the version shows on `days`, in every calendar."""
+        ws = self.workspace.name
+        wanted = {d.isoformat() for d in days}
+        meetings = {str(m["id"]): m for m in version.get("meetings", [])}
+        found: dict[tuple[CalendarKey, str], tuple[date, _Entry]] = {}
+        for item in version.get("assignments", []):
+            if item.get("day") not in wanted:
+                continue
+            meeting_id, attendee = str(item["meeting"]), str(item["attendee"])
+            meeting = meetings.get(meeting_id) or self._meeting_fallback(meeting_id, item)
+            uid = event_uid(ws, meeting_id, attendee)
+            entry = _Entry(
+                uid=uid,
+                start=_utc(item["start"]),
+                end=_utc(item["end"]),
+                summary=str(meeting["title"]),
+                location=meeting.get("room"),
+                description=self._personal_text(meeting, attendee),
+                categories=self._categories(meeting),
+                status=_status(meeting, assigned=True),
+                busy=True,
+            )
+            found[(("person", attendee), uid)] = (date.fromisoformat(item["day"]), entry)
+        for meeting in meetings.values():
+            if meeting.get("day") not in wanted:
+                continue
+            day = date.fromisoformat(meeting["day"])
+            if meeting.get("status") == "covered":
+                uid = event_uid(ws, str(meeting["id"]))
+                found[(("team", ""), uid)] = (day, self._overview(meeting, uid, version))
+            for issue in meeting.get("issues", []):
+                uid = _issue_uid(ws, str(meeting["id"]), str(issue))
+                found[(("issue", str(issue)), uid)] = (day, self._overview(meeting, uid, version))
+        return found
+
+    def _meeting_fallback(self, meeting_id: str, item: dict[str, Any]) -> dict[str, Any]:
+        """A meeting an assignment names but the version does not list (removed since)."""
+        try:
+            meeting = self.workspace.meeting(meeting_id)
+        except KeyError:
+            return {"id": meeting_id, "title": meeting_id, "issues": [], "attendees": []}
+        return {
+            "id": meeting_id,
+            "title": meeting.title,
+            "room": meeting.room,
+            "issues": list(meeting.issues),
+            "access": meeting.access,
+            "kind": meeting.kind,
+            "attendees": [item["attendee"]],
+        }
+
+    def _categories(self, meeting: dict[str, Any]) -> tuple[str, ...]:
+        return tuple(self.issue_name(str(i)) for i in meeting.get("issues", []))
+
+    def _common_lines(self, meeting: dict[str, Any]) -> list[str]:
+        lines = []
+        if meeting.get("issues"):
+            lines.append("Issues: " + ", ".join(self._categories(meeting)))
+        access = meeting.get("access")
+        if access:
+            listed = meeting.get("delegations") or []
+            lines.append(f"Access: {access}" + (f" ({', '.join(listed)})" if listed else ""))
+        if meeting.get("kind"):
+            lines.append(f"Kind: {str(meeting['kind']).replace('_', ' ')}")
+        if meeting.get("meeting_status") == "tentative":
+            lines.append("The meeting is tentative.")
+        return lines
+
+    def _report_lines(self, meeting: dict[str, Any], me: str | None) -> list[str]:
+        leads = self.leads([str(i) for i in meeting.get("issues", [])])
+        if not leads:
+            return []
+        parts = []
+        for attendee, issue in leads:
+            if attendee == me:
+                parts.append(f"you lead {self.issue_name(issue)}")
+            else:
+                who = self.who(attendee, self.include_contacts)
+                parts.append(f"{who} (lead, {self.issue_name(issue)})")
+        return ["Report to: " + "; ".join(parts)]
+
+    def _personal_text(self, meeting: dict[str, Any], me: str) -> str:
+        others = [str(a) for a in meeting.get("attendees", []) if str(a) != me]
+        lines = self._common_lines(meeting)
+        if others:
+            names = ", ".join(self.who(a, self.include_contacts) for a in others)
+            lines.append(f"With you: {names}")
+        else:
+            lines.append("Nobody else from the group is there.")
+        return "\n".join(lines + self._report_lines(meeting, me))
+
+    def _why_uncovered(self, meeting_id: str, version: dict[str, Any]) -> str:
+        """Why a meeting is uncovered. A replan calls a meeting that started uncovered
+        `already_started`; the reason an earlier version gave says more, and keeps the event
+        from changing when nothing about it did."""
+        why = next(
+            (u for u in version.get("uncovered", []) if u.get("meeting") == meeting_id), None
+        )
+        if why and why.get("message"):
+            text = f"Uncovered ({why.get('reason')}): {why['message']}"
+            if why.get("reason") != "already_started" or meeting_id not in self._why:
+                self._why[meeting_id] = text
+        return self._why.get(meeting_id, "Uncovered.")
+
+    def _overview(self, meeting: dict[str, Any], uid: str, version: dict[str, Any]) -> _Entry:
+        """A meeting as the team and issue calendars show it: who covers it, or why not."""
+        title = str(meeting["title"])
+        attendees = [str(a) for a in meeting.get("attendees", [])]
+        lines = self._common_lines(meeting)
+        status = meeting.get("status")
+        if attendees:
+            names = ", ".join(self.who(a, self.include_contacts) for a in attendees)
+            lines.append(f"Covered by: {names}")
+            summary = f"{title} ({', '.join(self.name(a) for a in attendees)})"
+        elif status == "cancelled":
+            summary = title
+        else:
+            summary = f"UNCOVERED: {title}"
+            lines.append(self._why_uncovered(str(meeting["id"]), version))
+        lines += self._report_lines(meeting, None)
+        return _Entry(
+            uid=uid,
+            start=_utc(meeting["start"]),
+            end=_utc(meeting["end"]),
+            summary=summary,
+            location=meeting.get("room"),
+            description="\n".join(lines),
+            categories=self._categories(meeting),
+            status=_status(meeting, assigned=bool(attendees)),
+            busy=False,
+        )
+
+
+def _status(meeting: dict[str, Any], assigned: bool) -> str:
+    # A person still assigned to a cancelled meeting was frozen by a replan: it took place.
+    if meeting.get("meeting_status") == "cancelled" and not assigned:
+        return "CANCELLED"
+    if meeting.get("meeting_status") == "tentative":
+        return "TENTATIVE"
+    return "CONFIRMED"
+
+
+def _calendar(name: str, states: list[_State], alarm_minutes: int | None) -> icalendar.Calendar:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    for state in sorted(states, key=lambda s: (s.entry.start, s.entry.end, s.entry.uid)):
+        calendar.add_component(_event(state, alarm_minutes))
+    return calendar
+
+
+def _event(state: _State, alarm_minutes: int | None) -> icalendar.Event:
+    entry = state.entry
+    event = icalendar.Event()
+    event.add("uid", entry.uid)
+    event.add("dtstamp", state.stamp)
+    event.add("last-modified", state.stamp)
+    event.add("sequence", state.sequence)
+    event.add("dtstart", entry.start)
+    event.add("dtend", entry.end)
+    event.add("summary", entry.summary)
+    if entry.location:
+        event.add("location", entry.location)
+    if entry.description:
+        event.add("description", entry.description)
+    if entry.categories:
+        event.add("categories", list(entry.categories))
+    event.add("status", entry.status)
+    event.add("transp", "OPAQUE" if entry.busy and entry.status != "CANCELLED" else "TRANSPARENT")
+    if alarm_minutes is not None and entry.status != "CANCELLED":
+        alarm = icalendar.Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("trigger", timedelta(minutes=-alarm_minutes))
+        alarm.add("description", entry.summary)
+        event.add_component(alarm)
+    return event
+
+
+def _utc(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError(f"time without an offset in a published rota: {text}")
+    return moment.astimezone(UTC)
+
+
+def _created(version: dict[str, Any]) -> datetime:
+    """When the version was published, in UTC, to whole seconds (the epoch if unknown)."""
+    text = (version.get("run") or {}).get("created_at")
+    try:
+        moment = datetime.fromisoformat(str(text))
+    except ValueError:
+        return _EPOCH
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+def _days_of(version: dict[str, Any]) -> list[date]:
+    return [date.fromisoformat(d) for d in version.get("days", [])]
