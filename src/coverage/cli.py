@@ -491,26 +491,9 @@ def ical(
 
     ws = load_workspace(workspace)
     store = RotaStore(out, ws.name)
-    versions = store.versions()
-    published = sorted({d for v in versions for d in v.days})
-    if day is None and first is None and last is None:
-        asked = published
-    else:
-        asked = _days(ws.conference.days(), day, first, last)
-    days = [d for d in asked if d in published]
-    if not days:
-        which = "" if not asked else f" for {asked[0]}" if len(asked) == 1 else " for these days"
-        raise UsageError(
-            f"no published rota{which} under {out}: run `rota plan {workspace} --day D` first"
-        )
-    missing = [d for d in asked if d not in published]
-    if missing:
-        click.echo(
-            f"note: no published rota for {', '.join(map(str, missing))}: not in the calendars",
-            err=True,
-        )
-    wanted = set(days)
-    covering = [v for v in versions if wanted & set(v.days)]
+    days, covering = _published_days(
+        ws, store, workspace, out, day, first, last, "not in the calendars"
+    )
     calendars = build_calendars(
         ws, [v.data for v in covering], days, include_contacts=include_contacts, alarm_minutes=alarm
     )
@@ -531,3 +514,92 @@ def ical(
         f"calendar(s) for {span}"
     )
     click.echo(str(folder))
+
+
+def _published_days(
+    ws: Any, store: Any, workspace: Path, out: Path, day: Any, first: Any, last: Any, what: str
+) -> tuple[list[date], list[Any]]:
+    """The asked days that have a published rota (default: every published day), and the
+    versions covering them, oldest first. Days without one are noted on stderr."""
+    versions = store.versions()
+    published = sorted({d for v in versions for d in v.days})
+    if day is None and first is None and last is None:
+        asked = published
+    else:
+        asked = _days(ws.conference.days(), day, first, last)
+    days = [d for d in asked if d in published]
+    if not days:
+        which = "" if not asked else f" for {asked[0]}" if len(asked) == 1 else " for these days"
+        raise UsageError(
+            f"no published rota{which} under {out}: run `rota plan {workspace} --day D` first"
+        )
+    missing = [d for d in asked if d not in published]
+    if missing:
+        click.echo(f"note: no published rota for {', '.join(map(str, missing))}: {what}", err=True)
+    wanted = set(days)
+    return days, [v for v in versions if wanted & set(v.days)]
+
+
+@main.command()
+@click.argument("workspace", type=click.Path(path_type=Path))
+@click.option("--caldav", "url", required=True, help="URL of the CalDAV server.")
+@click.option("--user", required=True, help="User name on the CalDAV server.")
+@click.option(
+    "--password-file",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="File whose first line is the password.",
+)
+@click.option("--day", type=DAY, help="Publish one conference day (default: every published day).")
+@click.option("--from", "first", type=DAY, help="First day of a range to publish.")
+@click.option("--to", "last", type=DAY, help="Last day of the range.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("schedules"),
+    show_default=True,
+    help="Folder of published versions.",
+)
+@_fails_cleanly
+def publish(
+    workspace: Path,
+    url: str,
+    user: str,
+    password_file: Path,
+    day: Any,
+    first: Any,
+    last: Any,
+    out: Path,
+) -> None:
+    """Put each person's events into their own calendar on a CalDAV server.
+
+    Each attendee gets a collection `rota-<id>` under USER's calendar home, created if
+    missing. Events are matched by UID: new ones are created, changed ones replaced in
+    place, assignments a later version dropped are kept as cancelled events, and events
+    already up to date are not touched, so publishing the same version twice changes
+    nothing."""
+    from coverage.export.caldav_sync import sync_people
+    from coverage.export.ical import build_calendars
+    from coverage.io import load_workspace, read_password
+    from coverage.store import RotaStore
+
+    password = read_password(password_file)
+    ws = load_workspace(workspace)
+    store = RotaStore(out, ws.name)
+    days, covering = _published_days(
+        ws, store, workspace, out, day, first, last, "nothing to publish"
+    )
+    calendars = build_calendars(ws, [v.data for v in covering], days)
+    names = {a.id: a.name for a in ws.attendees}
+    report = sync_people(url, user, password, calendars.people, names)
+    for person in report.people:
+        made = " (new calendar)" if person.created_calendar else ""
+        click.echo(
+            f"{person.name} ({person.attendee}): {person.created} created, "
+            f"{person.updated} updated, {person.unchanged} unchanged{made}"
+        )
+    click.echo(
+        f"published {len(days)} day(s) from {len(covering)} version(s) to {len(report.people)} "
+        f"calendar(s) at {url}: {report.created} created, {report.updated} updated, "
+        f"{report.unchanged} unchanged"
+    )

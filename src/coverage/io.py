@@ -30,7 +30,7 @@ from coverage.domain import (
     cross_record_problems,
     duplicates,
 )
-from coverage.errors import FieldError, Problem, WorkspaceError
+from coverage.errors import FieldError, Problem, UsageError, WorkspaceError
 
 CONFERENCE_FILE = "conference.yaml"
 ATTENDEES_YAML = "attendees.yaml"
@@ -432,3 +432,17 @@ def workspace_digest(folder: Path | str) -> str:
         if path.exists():
             digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     return "sha256:" + digest.hexdigest()
+
+
+def read_password(path: Path) -> str:
+    """The first line of a password file, stripped; the file may hold nothing else."""
+    try:
+        with path.open(encoding="utf-8") as file:
+            line = file.readline()
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or type(error).__name__
+        raise UsageError(f"--password-file {path}: cannot read it ({reason})") from None
+    password = line.strip()
+    if not password:
+        raise UsageError(f"--password-file {path}: the first line is empty")
+    return password

@@ -1,0 +1,427 @@
+"""`rota publish` against a real CalDAV server: Radicale, started for each test on
+127.0.0.1 with its own storage folder and password authentication. What the server holds
+is read back through the caldav client and parsed with vobject, a parser independent of
+the icalendar library that wrote it."""
+
+from __future__ import annotations
+
+import base64
+import http.server
+import json
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import caldav
+import icalendar
+import pytest
+import vobject
+from click.testing import CliRunner, Result
+from workspaces import meeting, person, write_workspace
+
+from coverage.cli import main
+from coverage.export.caldav_sync import sync_people
+from coverage.export.ical import event_uid
+
+USER, PASSWORD = "coord", "correct horse battery"
+DAY = "2018-11-05"
+CONTACTS = {
+    "ana": {"email": "ana@example.org", "phone": "+971 50 111 2222"},
+    "ben": {"email": "ben@example.org", "phone": "+971 50 333 4444"},
+}
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    password_file: Path
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def radicale(tmp_path: Path) -> Iterator[Server]:
+    """A Radicale server on 127.0.0.1 with one user, `coord`, who owns only /coord/."""
+    folder = tmp_path / "radicale"
+    folder.mkdir()
+    (folder / "users").write_text(f"{USER}:{PASSWORD}\n")
+    port = _free_port()
+    config = folder / "config"
+    config.write_text(
+        f"""[server]
+hosts = 127.0.0.1:{port}
+[auth]
+type = htpasswd
+htpasswd_filename = {folder / "users"}
+htpasswd_encryption = plain
+delay = 0
+[rights]
+type = owner_only
+[storage]
+filesystem_folder = {folder / "collections"}
+[logging]
+level = warning
+"""
+    )
+    log = (folder / "log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "radicale", "--config", str(config)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"radicale exited: {(folder / 'log').read_text()}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"radicale did not answer in 10 s: {(folder / 'log').read_text()}")
+                time.sleep(0.05)
+        password_file = tmp_path / "password"
+        password_file.write_text(f"{PASSWORD}\nanything after the first line is ignored\n")
+        yield Server(f"http://127.0.0.1:{port}/", password_file)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def rota(*args: str) -> str:
+    result = invoke(*args)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def small(tmp_path: Path) -> Path:
+    """Ana and Ben, with contact details; three meetings on the 5th."""
+    return write_workspace(
+        tmp_path / "ws",
+        [
+            person("ana", name="Ana Ţărmure", delegation="BRA", **CONTACTS["ana"]),
+            person("ben", **CONTACTS["ben"]),
+        ],
+        [
+            meeting("morning", "09:00", "10:00", priority=2),
+            meeting("noon", "12:00", "13:00"),
+            meeting("evening", "18:00", "19:00"),
+        ],
+    )
+
+
+def plan(ws: Path, out: Path, *extra: str) -> dict[str, Any]:
+    output = rota(*extra, str(ws), "--day", DAY, "--out", str(out), "--quiet")
+    return dict(json.loads(Path(output.strip().splitlines()[-1]).read_text()))
+
+
+def publish(server: Server, ws: Path, out: Path, *extra: str) -> str:
+    return rota(
+        "publish",
+        str(ws),
+        "--caldav",
+        server.url,
+        "--user",
+        USER,
+        "--password-file",
+        str(server.password_file),
+        "--out",
+        str(out),
+        *extra,
+    )
+
+
+@dataclass(frozen=True)
+class Stored:
+    """One calendar object on the server, parsed with vobject."""
+
+    href: str
+    etag: str | None
+    data: str
+    uid: str
+    start: datetime
+    end: datetime
+    status: str
+    sequence: int
+
+
+def server_state(server: Server) -> dict[str, list[Stored]]:
+    """Every calendar collection of the user (by its last path segment) and its objects."""
+    with caldav.DAVClient(url=server.url, username=USER, password=PASSWORD) as client:
+        found = {}
+        for calendar in client.principal().calendars():
+            segment = str(calendar.url).rstrip("/").rsplit("/", 1)[-1]
+            objects = []
+            for item in calendar.events():
+                parsed = vobject.readOne(item.data)
+                events = parsed.contents["vevent"]
+                assert len(events) == 1, item.data  # one event per object
+                event = events[0]
+                objects.append(
+                    Stored(
+                        href=str(item.url),
+                        etag=etag_of(str(item.url)),
+                        data=item.data,
+                        uid=event.uid.value,
+                        start=event.dtstart.value.astimezone(UTC),
+                        end=event.dtend.value.astimezone(UTC),
+                        status=_value(event, "status", "CONFIRMED"),
+                        sequence=int(_value(event, "sequence", "0")),
+                    )
+                )
+            found[segment] = sorted(objects, key=lambda o: o.uid)
+        return found
+
+
+def etag_of(url: str) -> str | None:
+    """The ETag of a resource, asked with a plain GET (not through the caldav client)."""
+    request = urllib.request.Request(url)
+    token = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+    request.add_header("Authorization", f"Basic {token}")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.headers.get("ETag")
+
+
+def _value(component: Any, name: str, default: str) -> str:
+    found = component.contents.get(name)
+    return str(found[0].value) if found else default
+
+
+def pairs_by_person(version: dict[str, Any]) -> dict[str, set[tuple[str, datetime, datetime]]]:
+    """(UID, start, end in UTC) of each assignment, per attendee."""
+    found: dict[str, set[tuple[str, datetime, datetime]]] = {"ana": set(), "ben": set()}
+    for item in version["assignments"]:
+        found[item["attendee"]].add(
+            (
+                event_uid("ws", item["meeting"], item["attendee"]),
+                datetime.fromisoformat(item["start"]).astimezone(UTC),
+                datetime.fromisoformat(item["end"]).astimezone(UTC),
+            )
+        )
+    return found
+
+
+def live(objects: list[Stored]) -> set[tuple[str, datetime, datetime]]:
+    return {(o.uid, o.start, o.end) for o in objects if o.status != "CANCELLED"}
+
+
+def test_publish_replan_publish(tmp_path: Path, radicale: Server) -> None:
+    ws, out = small(tmp_path), tmp_path / "out"
+    first = plan(ws, out, "plan")
+    output = publish(radicale, ws, out, "--day", DAY)
+    assert f"{len(first['assignments'])} created, 0 updated, 0 unchanged" in output
+    assert str(PASSWORD) not in output
+
+    state = server_state(radicale)
+    assert set(state) == {"rota-ana", "rota-ben"}
+    with caldav.DAVClient(url=radicale.url, username=USER, password=PASSWORD) as client:
+        names = {c.get_display_name() for c in client.principal().calendars()}
+    assert names == {"rota: Ana Ţărmure", "rota: Ben"}
+    expected = pairs_by_person(first)
+    for who in ("ana", "ben"):
+        objects = state[f"rota-{who}"]
+        assert live(objects) == expected[who]
+        assert len(objects) == len(expected[who])
+        assert all(o.sequence == 0 and o.status == "CONFIRMED" for o in objects)
+
+    # The same version again: nothing is written, the server holds the same bytes.
+    again = publish(radicale, ws, out, "--day", DAY)
+    assert f"0 created, 0 updated, {len(first['assignments'])} unchanged" in again
+    assert server_state(radicale) == state
+
+    # Last-minute changes: a new meeting, and whoever covers noon falls ill.
+    noon = next(a["attendee"] for a in first["assignments"] if a["meeting"] == "noon")
+    rota(
+        "add-meeting",
+        str(ws),
+        "--title",
+        "Informal on Res. 206",
+        "--start",
+        f"{DAY} 15:00",
+        "--end",
+        f"{DAY} 16:00",
+        "--issues",
+        "privacy",
+        "--priority",
+        "3",
+        "--id",
+        "new",
+    )
+    rota("unavailable", str(ws), noon, "--from", f"{DAY} 11:30", "--to", f"{DAY} 13:30")
+    second = plan(ws, out, "replan", "--now", "10:30")
+    publish(radicale, ws, out, "--day", DAY)
+
+    after = server_state(radicale)
+    now_expected = pairs_by_person(second)
+    before_by_uid = {o.uid: o for objects in state.values() for o in objects}
+    for who in ("ana", "ben"):
+        objects = after[f"rota-{who}"]
+        uids = [o.uid for o in objects]
+        assert len(uids) == len(set(uids))  # no duplicates
+        assert live(objects) == now_expected[who]  # exactly the current assignments
+        dropped = {uid for uid, _, _ in expected[who]} - {uid for uid, _, _ in now_expected[who]}
+        cancelled = {o.uid for o in objects if o.status == "CANCELLED"}
+        assert cancelled == dropped
+        assert len(objects) == len(now_expected[who] | expected[who])
+        for stored in objects:
+            old = before_by_uid.get(stored.uid)
+            if old is None:
+                continue
+            assert stored.href == old.href  # updated in place
+            if stored.status == "CANCELLED":
+                assert stored.sequence > old.sequence and stored.etag != old.etag
+    assert any(o.status == "CANCELLED" for objects in after.values() for o in objects)
+    assert event_uid("ws", "new", second_new_attendee(second)) in {
+        o.uid for objects in after.values() for o in objects
+    }
+
+    # Nobody's e-mail address or phone number is on the server.
+    everything = "".join(o.data for objects in after.values() for o in objects)
+    for details in CONTACTS.values():
+        for detail in details.values():
+            assert detail not in everything
+
+    # And publishing that version again changes nothing.
+    assert "0 created, 0 updated" in publish(radicale, ws, out)
+    assert server_state(radicale) == after
+
+
+def second_new_attendee(version: dict[str, Any]) -> str:
+    return str(next(a["attendee"] for a in version["assignments"] if a["meeting"] == "new"))
+
+
+def test_server_side_edits_are_replaced_and_foreign_events_left(
+    tmp_path: Path, radicale: Server
+) -> None:
+    def calendar(*events: tuple[str, str]) -> icalendar.Calendar:
+        made = icalendar.Calendar()
+        made.add("prodid", "-//test//EN")
+        made.add("version", "2.0")
+        made.add("method", "PUBLISH")
+        for uid, summary in events:
+            event = icalendar.Event()
+            event.add("uid", uid)
+            event.add("dtstamp", datetime(2018, 11, 4, 12, tzinfo=UTC))
+            event.add("dtstart", datetime(2018, 11, 5, 5, tzinfo=UTC))
+            event.add("dtend", datetime(2018, 11, 5, 6, tzinfo=UTC))
+            event.add("sequence", 0)
+            event.add("summary", summary)
+            made.add_component(event)
+        return made
+
+    def sync(made: icalendar.Calendar) -> tuple[int, int, int]:
+        report = sync_people(radicale.url, USER, PASSWORD, {"ana": made}, {"ana": "Ana"})
+        return report.created, report.updated, report.unchanged
+
+    assert sync(calendar(("a@t", "One"), ("b@t", "Réunion — 会議, «Res. 206»"))) == (2, 0, 0)
+    with caldav.DAVClient(url=radicale.url, username=USER, password=PASSWORD) as client:
+        (mine,) = client.principal().calendars()
+        assert mine.get_display_name() == "rota: Ana"
+        edited = next(e for e in mine.events() if "UID:a@t" in e.data)
+        edited.data = edited.data.replace("SUMMARY:One", "SUMMARY:Edited by hand")
+        edited.save(increase_seqno=False)
+        foreign = calendar(("theirs@elsewhere", "Lunch"))
+        foreign.pop("method")
+        mine.add_event(foreign.to_ical().decode(), increase_seqno=False)
+    assert sync(calendar(("a@t", "One"), ("b@t", "Réunion — 会議, «Res. 206»"))) == (0, 1, 1)
+    objects = server_state(radicale)["rota-ana"]
+    assert [o.uid for o in objects] == ["a@t", "b@t", "theirs@elsewhere"]
+    assert "SUMMARY:One" in objects[0].data and "METHOD" not in objects[0].data
+
+
+def test_wrong_password_fails_in_one_line(tmp_path: Path, radicale: Server) -> None:
+    ws, out = small(tmp_path), tmp_path / "out"
+    plan(ws, out, "plan")
+    radicale.password_file.write_text("not the password\n")
+    result = invoke(
+        "publish",
+        str(ws),
+        "--caldav",
+        radicale.url,
+        "--user",
+        USER,
+        "--password-file",
+        str(radicale.password_file),
+        "--out",
+        str(out),
+    )
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output
+    assert "refused the login of user 'coord'" in result.output
+    assert "not the password" not in result.output
+    assert server_state(radicale) == {}
+
+
+def test_unreachable_server_fails_in_one_line(tmp_path: Path) -> None:
+    ws, out = small(tmp_path), tmp_path / "out"
+    plan(ws, out, "plan")
+    password = tmp_path / "password"
+    password.write_text("secret\n")
+    url = f"http://127.0.0.1:{_free_port()}/"
+    result = invoke(
+        "publish", str(ws), "--caldav", url, "--user", USER, "--password-file", str(password),
+        "--out", str(out),
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.output == f"error: cannot reach the CalDAV server at {url}: connection refused\n"
+
+
+def test_publish_needs_a_published_rota(tmp_path: Path) -> None:
+    password = tmp_path / "password"
+    password.write_text("secret\n")
+    result = invoke(
+        "publish", str(small(tmp_path)), "--caldav", "http://127.0.0.1:1/", "--user", USER,
+        "--password-file", str(password), "--out", str(tmp_path / "o"), "--day", DAY,
+    )  # fmt: skip
+    assert result.exit_code == 2 and "run `rota plan" in result.output
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    """A plain web server that knows no WebDAV, and logs nothing."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_not_a_caldav_server_fails_in_one_line(tmp_path: Path) -> None:
+    ws, out = small(tmp_path), tmp_path / "out"
+    plan(ws, out, "plan")
+    password = tmp_path / "password"
+    password.write_text("secret\n")
+    web = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+    thread = threading.Thread(target=web.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{web.server_address[1]}/"
+        result = invoke(
+            "publish", str(ws), "--caldav", url, "--user", USER, "--password-file", str(password),
+            "--out", str(out),
+        )  # fmt: skip
+    finally:
+        web.shutdown()
+        web.server_close()
+    assert result.exit_code == 2
+    assert result.output.startswith(f"error: {url} does not answer as a CalDAV server")
+    assert result.output.count("\n") == 1 and "secret" not in result.output
