@@ -264,6 +264,7 @@ class Attendee(_Strict):
     name: str
     organisation: str | None = None
     delegation: str | None = None
+    contacts: tuple[str, ...] = ()
     expertise: dict[str, Level] = Field(default_factory=dict)
     leads: tuple[str, ...] = ()
     available_from: datetime | None = None
@@ -280,6 +281,19 @@ class Attendee(_Strict):
             return None
         if isinstance(value, str):
             return _check_delegation(value.strip())
+        return value
+
+    @field_validator("contacts", mode="before")
+    @classmethod
+    def _read_contacts(cls, value: Any) -> Any:
+        # Delegations where the person has a working relationship beyond their own: ISO codes,
+        # as a list or (from a spreadsheet) as `KEN; GHA`.
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [part for part in re.split(r"[,;\s]+", value) if part]
+        if isinstance(value, list | tuple):
+            return tuple(_check_delegation(str(code).strip()) for code in value)
         return value
 
     @field_validator("available_from", mode="before")
@@ -323,6 +337,9 @@ class Meeting(_Strict):
     seats: int = Field(1, ge=1, le=50)
     min_expertise: Level | None = None
     status: Status = "confirmed"
+    # Attendees committed to this meeting (a bilateral they arranged): the plan seats them
+    # before anything else whenever the rules allow.
+    assigned: tuple[Id, ...] = ()
 
     @field_validator("start", "end", mode="before")
     @classmethod
@@ -441,7 +458,18 @@ def cross_record_problems(
     meeting_list = list(meetings)
     problems += _repeated_ids(files["meetings"], [(where, m.id) for where, m in meeting_list])
     first, last = conference.start, conference.end
+    attendee_ids = {a.id for _, a in attendee_list}
     for where, meeting in meeting_list:
+        for attendee_id in meeting.assigned:
+            if attendee_id not in attendee_ids:
+                problems.append(
+                    Problem(
+                        files["meetings"],
+                        f"unknown attendee id '{attendee_id}' (not in the attendees file)",
+                        where,
+                        "assigned",
+                    )
+                )
         for issue_id in meeting.issues:
             if issue_id not in known:
                 problems.append(

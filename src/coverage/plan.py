@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -43,6 +43,8 @@ class Rota:
     eligible_pairs: int
     seconds: float
     frozen: list[FixedAssignment] = field(default_factory=list)  # kept exactly as published
+    # (meeting, attendee) -> how the attendee's delegation stands on the meeting's issues
+    stances: dict[tuple[str, str], str] = field(default_factory=dict)
     changes: list[PersonChange] = field(default_factory=list)
     replanned_at: datetime | None = None
     based_on: int | None = None  # the published version a replan started from
@@ -178,13 +180,17 @@ class Rota:
                 "frozen": True,
             }
         meeting = self.workspace.meeting(meeting_id)
-        return {
+        entry: dict[str, Any] = {
             "meeting": meeting_id,
             "attendee": attendee_id,
             "day": conference.day_of(meeting.start).isoformat(),
             "start": conference.localize(meeting.start).isoformat(),
             "end": conference.localize(meeting.end).isoformat(),
         }
+        stance = self.stances.get((meeting_id, attendee_id))
+        if stance is not None:
+            entry["delegation_stance"] = stance
+        return entry
 
     def _replan_block(self) -> dict[str, Any]:
         if self.replanned_at is None:
@@ -205,13 +211,15 @@ def plan(
     days: Sequence[date],
     history: Sequence[FixedAssignment] = (),
     options: PlanOptions | None = None,
+    stances: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Rota:
     """Plan the given conference days jointly, keeping the rules against `history`
-    (published assignments of other days)."""
+    (published assignments of other days); `stances` (delegation -> issue -> stance) makes
+    supportive delegations count in the expertise tier."""
     options = options or PlanOptions()
     started = time.monotonic()
     days = sorted(set(days))
-    problem = build_problem(workspace, days, history)
+    problem = build_problem(workspace, days, history, stances=stances)
     model = StaffingModel(problem)
     solution = model.solve(options)
     assignments = _ordered(workspace, problem, solution.assignments)
@@ -231,7 +239,12 @@ def plan(
         options=options,
         eligible_pairs=len(problem.options),
         seconds=time.monotonic() - started,
+        stances=_stances(problem),
     )
+
+
+def _stances(problem: StaffingProblem) -> dict[tuple[str, str], str]:
+    return {(m, a): o.stance for (a, m), o in problem.options.items() if o.stance is not None}
 
 
 def _ordered(
@@ -253,6 +266,7 @@ def replan(
     history: Sequence[FixedAssignment] = (),
     options: PlanOptions | None = None,
     based_on: int | None = None,
+    stances: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Rota:
     """Re-plan `day` at `now`, changing as little as possible of the `published` rota.
 
@@ -263,7 +277,7 @@ def replan(
     options = options or PlanOptions()
     started = time.monotonic()
     frozen = [p for p in published if p.start < now]
-    problem = build_problem(workspace, [day], history, frozen, not_before=now)
+    problem = build_problem(workspace, [day], history, frozen, not_before=now, stances=stances)
     later = {(p.attendee, p.meeting) for p in published if p.start >= now}
     problem.previous = frozenset(later)
     model = StaffingModel(problem)
@@ -311,6 +325,7 @@ def replan(
         changes=person_changes(before, after, order, why),
         replanned_at=now,
         based_on=based_on,
+        stances=_stances(problem),
     )
 
 

@@ -9,7 +9,7 @@ groups of choices the rules forbid together.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -57,6 +57,14 @@ class Option:
     meeting: str
     level: int  # best expertise over the meeting's issues (0 for a meeting with no issues)
     leads: bool  # the attendee leads one of the meeting's issues
+    # How the attendee's delegation stands on the meeting's issues, relative to the group's
+    # position (the least supportive of them; None when states.yaml says nothing).
+    stance: str | None = None
+
+    @property
+    def stance_bonus(self) -> int:
+        """Expertise levels a supportive delegation adds; an opposing one is never an asset."""
+        return {"support": 2, "lean_support": 1}.get(self.stance or "", 0)
 
 
 @dataclass
@@ -85,6 +93,8 @@ class StaffingProblem:
     duty_used: dict[tuple[str, int], int] = field(default_factory=dict)
     # When replanning: the published (attendee, meeting) pairs of the meetings re-planned.
     previous: frozenset[tuple[str, str]] | None = None
+    # (attendee, meeting) pairs a meeting's `assigned` commits and the rules allow.
+    pinned: frozenset[tuple[str, str]] = frozenset()
 
     def duty_left(self, attendee: str, day: int) -> int:
         """Minutes the attendee may still sit in on `day` beyond the frozen ones."""
@@ -126,16 +136,32 @@ def relevant_history(
     ]
 
 
+STANCE_ORDER = ("oppose", "lean_oppose", "undecided", "lean_support", "support")
+
+
+def delegation_stance(
+    stances: Mapping[str, Mapping[str, str]], delegation: str | None, issues: Sequence[str]
+) -> str | None:
+    """The least supportive stance of a delegation over some issues (an issue it has no
+    stance on counts as undecided); None without a delegation, issues or any stance."""
+    if delegation is None or not issues or delegation not in stances:
+        return None
+    known = stances[delegation]
+    return min((known.get(issue, "undecided") for issue in issues), key=STANCE_ORDER.index)
+
+
 def build_problem(
     workspace: Workspace,
     days: Sequence[date],
     history: Sequence[FixedAssignment] = (),
     frozen: Sequence[FixedAssignment] = (),
     not_before: datetime | None = None,
+    stances: Mapping[str, Mapping[str, str]] | None = None,
 ) -> StaffingProblem:
     """Apply the rules to the meetings of `days` (those starting at `not_before` or later,
     when given), with `history` (other days) and `frozen` (assignments of the planned days
-    that already happened) as fixed duties."""
+    that already happened) as fixed duties. `stances` (delegation -> issue -> stance, from
+    states.yaml) tells which delegations support the group's position."""
     conference = workspace.conference
     changeover = conference.rules.changeover_minutes
     rest = round(conference.rules.min_rest_hours * 60)
@@ -195,6 +221,7 @@ def build_problem(
                 meeting=meeting.id,
                 level=attendee.best_level(meeting.issues),
                 leads=any(issue in attendee.leads for issue in meeting.issues),
+                stance=delegation_stance(stances or {}, attendee.delegation, meeting.issues),
             )
             own.append(duty)
         overlap[attendee.id] = rules.overlap_groups(own, changeover)
@@ -216,6 +243,7 @@ def build_problem(
         rest_pairs=rest_pairs,
         duty_caps={a.id: rules.duty_cap_minutes(a, conference) for a in workspace.attendees},
         duty_used=dict(duty_used),
+        pinned=frozenset((a, m.id) for m in meetings for a in m.assigned if (a, m.id) in options),
         late_windows=late_windows,
         max_late=conference.rules.max_late_nights_in_a_row,
         days=tuple(sorted(planned)),

@@ -107,8 +107,10 @@ class StaffingModel:
         chosen = self._hinted
         for index, step in enumerate(steps):
             remaining = max(0.05, params.time_limit - (time.monotonic() - started))
-            # The coverage tiers may take half of what is left; the quality tiers share it.
-            share = 0.5 if index < 2 and len(steps) > index + 1 else 1 / (len(steps) - index)
+            # Commitments, coverage and depth may each take half of what is left; the other
+            # tiers share the rest evenly.
+            last = index == len(steps) - 1
+            share = 0.5 if step[0].thorough and not last else 1 / (len(steps) - index)
             run = self._solve_step(step, params, remaining * share)
             runs.append((step, run))
             if run.chosen is None:

@@ -88,6 +88,20 @@ def depth_score(problem: StaffingProblem, chosen: Assignments) -> int:
     return sum(problem.slots[m].weight for _, m in chosen) - coverage_score(problem, chosen)
 
 
+def _has_commitments(problem: StaffingProblem) -> bool:
+    return bool(problem.pinned)
+
+
+def commitments(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) -> Expression:
+    """Attendees seated where a meeting's `assigned` commits them."""
+    return cp_model.LinearExpr.sum([v.covers[pair] for pair in sorted(problem.pinned)])
+
+
+def commitments_score(problem: StaffingProblem, chosen: Assignments) -> int:
+    """Committed pairs honoured."""
+    return len(problem.pinned & set(chosen))
+
+
 def _replanning(problem: StaffingProblem) -> bool:
     return problem.previous is not None
 
@@ -139,7 +153,8 @@ LEAD_BONUS = 3
 
 def _quality(problem: StaffingProblem, attendee: str, meeting: str) -> int:
     option = problem.options[attendee, meeting]
-    return problem.slots[meeting].weight * (option.level + (LEAD_BONUS if option.leads else 0))
+    bonus = (LEAD_BONUS if option.leads else 0) + option.stance_bonus
+    return problem.slots[meeting].weight * (option.level + bonus)
 
 
 def expertise(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) -> Expression:
@@ -207,6 +222,15 @@ def threads_of(problem: StaffingProblem, chosen: Assignments) -> set[tuple[str, 
 
 
 TIERS: tuple[Tier, ...] = (
+    # Bilaterals the group arranged come first: people were promised there.
+    Tier(
+        "commitments",
+        "max",
+        "attendees seated where a meeting's `assigned` commits them",
+        commitments,
+        commitments_score,
+        applies=_has_commitments,
+    ),
     Tier(
         "coverage",
         "max",
@@ -250,7 +274,8 @@ TIERS: tuple[Tier, ...] = (
     Tier(
         "expertise",
         "max",
-        f"sum of weight x (expertise level, +{LEAD_BONUS} for an issue lead) over attendances",
+        f"sum of weight x (expertise level, +{LEAD_BONUS} for an issue lead, +2 for a "
+        "supporting delegation, +1 for a leaning one) over attendances",
         expertise,
         expertise_score,
         thorough=False,
