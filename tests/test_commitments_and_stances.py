@@ -55,7 +55,7 @@ def test_commitments_that_clash_are_honoured_as_far_as_the_rules_allow(tmp_path:
 def test_without_commitments_there_is_no_such_tier(tmp_path: Path) -> None:
     ws = workspace(tmp_path, [person("ana")], [meeting("m", "10:00", "11:00")])
     rota = plan(ws, [NOV5], [], OPTIONS).to_dict()
-    assert [s["tier"] for s in rota["scores"]][0] == "coverage"
+    assert rota["scores"][0]["tier"] == "coverage"
 
 
 def test_unknown_assigned_attendee_is_a_located_error(tmp_path: Path) -> None:
