@@ -1396,6 +1396,20 @@ def conference_yaml() -> str:
     return "\n".join(lines) + "\n"
 
 
+# Delegations where a person has a working relationship beyond their own (for `rota
+# outreach`: they can broker a bilateral with that delegation).
+CONTACTS: dict[str, list[str]] = {
+    "daniel-mwangi": ["RWA", "UGA"],
+    "priya-raghavan": ["FJI"],
+    "sophie-lambert": ["SEN"],
+    "youssef-ben-salah": ["EGY", "JOR"],
+    "farida-haidari": ["JOR", "LBN"],
+    "mateo-vargas": ["CHL", "CRI", "URY"],
+    "olena-kovalenko": ["ARM"],
+    "kenji-morita": ["JPN"],
+}
+
+
 def attendees_yaml() -> str:
     lines = [
         "# The civil-society coordination group at PP-18 (example workspace for rota).",
@@ -1411,6 +1425,10 @@ def attendees_yaml() -> str:
             f"    name: {q(p.name)}",
             f"    organisation: {q(p.organisation)}",
             f"    delegation: {p.delegation or 'null'}",
+        ]
+        if p.id in CONTACTS:
+            lines.append(f"    contacts: {flow_list(CONTACTS[p.id])}")
+        lines += [
             "    expertise: {" + ", ".join(f"{k}: {v}" for k, v in p.expertise.items()) + "}",
         ]
         if p.leads:

@@ -60,6 +60,15 @@ def _writable(out: Path) -> None:
         raise UsageError(f"--out {out} is a file, not a folder")
 
 
+def _stances(workspace: Path, ws: Any) -> dict[str, dict[str, str]] | None:
+    """Delegations' stances from states.yaml, when the workspace has one."""
+    if not (workspace / "states.yaml").exists():
+        return None
+    from coverage.outreach import load_stances
+
+    return load_stances(workspace, ws)
+
+
 def _print_rota(data: dict[str, Any]) -> None:
     from rich.console import Console
 
@@ -113,6 +122,14 @@ def check(workspace: Path) -> None:
             f"{day.day.isoformat():<12} {day.meetings:>8} {day.eligible_pairs:>15} "
             f"{day.without_candidates:>16}"
         )
+    if (workspace / "states.yaml").exists():
+        from coverage.outreach import load_states
+
+        coalitions = load_states(workspace, ws)
+        click.echo(
+            f"states.yaml: {len(coalitions.states)} states, {len(coalitions.ties)} ties "
+            "(regional ones included)"
+        )
 
 
 @main.command()
@@ -135,6 +152,7 @@ def plan(
 ) -> None:
     """Plan a day (--day) or a range of days (--from/--to) and publish a new version."""
     from coverage.io import load_workspace, workspace_digest
+    from coverage.outreach import load_stances
     from coverage.plan import PlanOptions
     from coverage.plan import plan as make_plan
     from coverage.publish import publish
@@ -146,7 +164,7 @@ def plan(
     store = RotaStore(out, ws.name)
     history = store.history(excluding=days)
     options = PlanOptions(time_limit=time_limit, workers=workers, seed=seed)
-    rota = make_plan(ws, days, history, options)
+    rota = make_plan(ws, days, history, options, stances=_stances(workspace, ws))
     folder, data = publish(rota, store, "plan", workspace_digest(workspace))
     if not quiet:
         _print_rota(data)
@@ -332,6 +350,7 @@ def replan(
     """Re-plan a published day after last-minute changes, changing as little as possible."""
     from coverage.changes import messages
     from coverage.io import load_workspace, workspace_digest
+    from coverage.outreach import load_stances
     from coverage.plan import PlanOptions
     from coverage.plan import replan as make_replan
     from coverage.publish import publish
@@ -351,7 +370,16 @@ def replan(
     published = store.assignments_of(version, the_day)
     history = store.history(excluding=[the_day])
     options = PlanOptions(time_limit=time_limit, workers=workers, seed=seed)
-    rota = make_replan(ws, the_day, published, now, history, options, based_on=version.number)
+    rota = make_replan(
+        ws,
+        the_day,
+        published,
+        now,
+        history,
+        options,
+        based_on=version.number,
+        stances=_stances(workspace, ws),
+    )
 
     def message_file(data: dict[str, Any]) -> dict[str, str]:
         personal, group = messages(data, rota.changes, version.data)
@@ -603,3 +631,78 @@ def publish(
         f"calendar(s) at {url}: {report.created} created, {report.updated} updated, "
         f"{report.unchanged} unchanged"
     )
+
+
+# --- Coalitions and bilateral outreach --------------------------------------------------------
+
+
+@main.command()
+@click.argument("workspace", type=click.Path(path_type=Path))
+@click.option("--issue", help="Only this issue (default: every issue).")
+@click.option("--day", type=DAY, help="Propose a time in each broker's rota of this day.")
+@click.option("--top", type=click.IntRange(min=1), help="Show the best N suggestions.")
+@click.option(
+    "--minutes",
+    type=click.IntRange(min=15, max=240),
+    default=30,
+    show_default=True,
+    help="Length of a proposed bilateral (with --day).",
+)
+@click.option("--add", is_flag=True, help="Write the timed suggestions into meetings.yaml.")
+@click.option(
+    "--out", type=click.Path(path_type=Path), default=Path("schedules"), show_default=True
+)
+@_fails_cleanly
+def outreach(
+    workspace: Path,
+    issue: str | None,
+    day: Any,
+    top: int | None,
+    minutes: int,
+    add: bool,
+    out: Path,
+) -> None:
+    """Rank bilateral meetings the group could broker between member states (states.yaml)."""
+    from rich.console import Console
+
+    from coverage import edit
+    from coverage import outreach as coalitions_model
+    from coverage.export.coalitions import print_outreach, write_outreach
+    from coverage.io import load_workspace
+    from coverage.store import RotaStore
+
+    _writable(out)
+    if add and day is None:
+        raise UsageError("--add needs --day: say which day the meetings go on")
+    ws = load_workspace(workspace)
+    if issue is not None and issue not in ws.conference.issue_ids():
+        known = ", ".join(sorted(ws.conference.issue_ids()))
+        raise UsageError(f"--issue {issue}: not an issue of the conference ({known})")
+    coalitions = coalitions_model.load_states(workspace, ws)
+    report = coalitions_model.outreach(ws, coalitions, issue, top)
+    if day is not None:
+        (the_day,) = _days(ws.conference.days(), day, None, None)
+        store = RotaStore(out, ws.name)
+        version = store.latest_for(the_day)
+        today = store.assignments_of(version, the_day) if version else []
+        history = store.history(excluding=[the_day])
+        number = version.number if version else None
+        coalitions_model.schedule(ws, report, the_day, minutes, today, history, number)
+    data = report.as_json(coalitions)
+    folder = out / ws.name / "outreach" / (issue or "all")
+    write_outreach(folder, data, report.graphs)
+    print_outreach(data, Console(highlight=False))
+    if add:
+        for item in report.suggestions:
+            if item.slot is None or item.broker is None:
+                continue
+            new = edit.NewMeeting(
+                title=f"Bilateral {item.messenger}-{item.swing} on {item.issue}",
+                start=item.slot["start"],
+                end=item.slot["end"],
+                kind="bilateral",
+                issues=(item.issue,),
+                assigned=(item.broker.attendee,),
+            )
+            click.echo(edit.add_meeting(workspace, new))
+    click.echo(str(folder))

@@ -64,6 +64,7 @@ class NewMeeting:
     priority: int | None = None
     seats: int | None = None
     status: str | None = None
+    assigned: tuple[str, ...] | None = None
 
 
 # --- The four edits -------------------------------------------------------------------------
@@ -238,6 +239,8 @@ def _meeting_record(new: NewMeeting, meeting_id: str, like: CommentedMap | None)
         record["seats"] = new.seats
     if new.status is not None:
         record["status"] = _styled(neighbour.get("status"), new.status)
+    if new.assigned is not None:
+        record["assigned"] = _flow(new.assigned)
     return record
 
 

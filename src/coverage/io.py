@@ -427,7 +427,7 @@ def workspace_digest(folder: Path | str) -> str:
 
     root = Path(folder)
     digest = hashlib.sha256()
-    for name in (CONFERENCE_FILE, ATTENDEES_YAML, ATTENDEES_CSV, MEETINGS_FILE):
+    for name in (CONFERENCE_FILE, ATTENDEES_YAML, ATTENDEES_CSV, MEETINGS_FILE, "states.yaml"):
         path = root / name
         if path.exists():
             digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")

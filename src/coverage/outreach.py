@@ -1,0 +1,713 @@
+"""Coalitions of member states and the bilateral meetings the group could broker.
+
+`states.yaml` in the workspace describes the member states (region, delegation, stances on
+the group's issues) and the ties between them. Per issue, a weighted `networkx` graph of
+those ties gives blocs of like-minded states (Louvain communities, fixed seed), swing
+states (undecided or leaning), the states that bridge blocs (betweenness) and each state's
+influence (weighted degree, scaled so the best-connected state has 1). From it come
+ranked bilateral suggestions (a supporting messenger state, a swing state it is tied to,
+and an attendee who can broker the meeting), free time slots in a broker's published rota,
+and support offers to small delegations. See README, "Coalitions and bilateral outreach".
+Nothing here prints or knows about the command line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from coverage.domain import Attendee, Workspace, _check_delegation, duplicates
+from coverage.errors import Problem, WorkspaceError
+from coverage.io import _record_name, _validate, load_yaml
+from coverage.problem import FixedAssignment
+from coverage.rules import (
+    Duty,
+    available,
+    clashes,
+    duty_cap_minutes,
+    late_night_threshold,
+    minute,
+)
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+STATES_FILE = "states.yaml"
+SEED = 0  # community detection is randomised: a fixed seed gives the same blocs every run
+
+Region = Literal["CEPT", "ATU", "APT", "CITEL", "RCC", "Arab Group", "other"]
+Stance = Literal["oppose", "lean_oppose", "undecided", "lean_support", "support"]
+STANCE_VALUE: dict[str, int] = {
+    "oppose": -2,
+    "lean_oppose": -1,
+    "undecided": 0,
+    "lean_support": 1,
+    "support": 2,
+}
+SWINGNESS: dict[str, float] = {"undecided": 1.0, "lean_support": 0.6, "lean_oppose": 0.6}
+ACCESS_FACTOR: dict[str, float] = {"delegation": 1.0, "contact": 0.8}
+SMALL_DELEGATION = 5  # at most this many delegates: a delegation the group could help
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class State(_Strict):
+    """A member state, its delegation and its stances (relative to the group's position)."""
+
+    code: str
+    name: str
+    region: Region = "other"
+    delegation_size: int = Field(1, ge=0, le=1000)
+    open_to_civil_society: bool = False
+    stances: dict[str, Stance] = Field(default_factory=dict)
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _read_code(cls, value: Any) -> Any:
+        return _check_delegation(value.strip()) if isinstance(value, str) else value
+
+
+class Tie(_Strict):
+    """A working relationship between two states; weight 0 (none) to 1 (very close)."""
+
+    a: str
+    b: str
+    weight: float = Field(ge=0, le=1)
+    kind: str = "bilateral"
+
+
+class StatesHeader(_Strict):
+    """The top level of states.yaml, without its lists."""
+
+    regional_tie_weight: float = Field(0.5, ge=0, le=1)
+
+
+@dataclass(frozen=True)
+class Coalitions:
+    """The states and the ties between them (regional defaults already added)."""
+
+    states: dict[str, State]
+    ties: dict[frozenset[str], Tie]
+    regional_tie_weight: float
+
+
+def load_stances(folder: Path | str, ws: Workspace) -> dict[str, dict[str, str]] | None:
+    """Each delegation's stance per issue from WORKSPACE/states.yaml, or None without the
+    file (then the plan ignores stances)."""
+    if not (Path(folder) / STATES_FILE).exists():
+        return None
+    coalitions = load_states(folder, ws)
+    return {code: dict(state.stances) for code, state in coalitions.states.items()}
+
+
+def load_states(folder: Path | str, ws: Workspace) -> Coalitions:
+    """Read and validate WORKSPACE/states.yaml; raises WorkspaceError listing every problem."""
+    path = Path(folder) / STATES_FILE
+    label = str(path)
+    data = load_yaml(path, label)
+    if not isinstance(data, dict):
+        raise WorkspaceError.single(label, "expected a mapping with 'states:' and 'ties:' lists")
+    extra = sorted(set(data) - {"states", "ties", "regional_tie_weight"})
+    if extra:
+        raise WorkspaceError.single(
+            label, f"unknown top-level key '{extra[0]}' (read: regional_tie_weight, states, ties)"
+        )
+    problems: list[Problem] = []
+    header, found = _validate(
+        StatesHeader,
+        {k: v for k, v in data.items() if k == "regional_tie_weight"},
+        label,
+        None,
+        {},
+    )
+    problems += found
+    states: list[tuple[str, State]] = []
+    for raw in _list(data, "states", label):
+        where = _record_name("state", _with_id(raw, "code"), getattr(raw, "line", None))
+        if not isinstance(raw, dict):
+            problems.append(Problem(label, "each state must be a mapping", where))
+            continue
+        state, found = _validate(State, raw, label, where, {})
+        problems += found
+        if state is not None:
+            states.append((where, state))
+    for code in duplicates(s.code for _, s in states):
+        problems.append(Problem(label, f"state '{code}' appears twice", f"state '{code}'", "code"))
+    known_issues = ws.conference.issue_ids()
+    for where, state in states:
+        for issue in state.stances:
+            if issue not in known_issues:
+                problems.append(
+                    Problem(
+                        label,
+                        f"unknown issue '{issue}' (issues: {', '.join(sorted(known_issues))})",
+                        where,
+                        f"stances.{issue}",
+                    )
+                )
+    codes = {s.code for _, s in states}
+    ties: dict[frozenset[str], Tie] = {}
+    for raw in _list(data, "ties", label):
+        line = getattr(raw, "line", None)
+        where = f"tie at line {line}" if line else "tie"
+        if not isinstance(raw, dict):
+            problems.append(
+                Problem(label, "each tie must be a mapping {a, b, weight, kind}", where)
+            )
+            continue
+        tie, found = _validate(Tie, raw, label, where, {})
+        problems += found
+        if tie is None:
+            continue
+        bad = False
+        for end in ("a", "b"):
+            code = getattr(tie, end)
+            if code not in codes:
+                problems.append(
+                    Problem(label, f"unknown state '{code}' (not in 'states')", where, end)
+                )
+                bad = True
+        if tie.a == tie.b and not bad:
+            problems.append(Problem(label, "a tie needs two different states", where, "b"))
+            bad = True
+        if not bad:
+            ties[frozenset((tie.a, tie.b))] = tie  # the last one given for a pair wins
+    for attendee in ws.attendees:
+        for code in attendee.contacts:
+            if code not in codes:
+                problems.append(
+                    Problem(
+                        _attendees_label(folder),
+                        f"contact '{code}' is not a state in {STATES_FILE}",
+                        f"attendee '{attendee.id}'",
+                        "contacts",
+                    )
+                )
+    if problems or header is None:
+        raise WorkspaceError(problems)
+    by_code = {s.code: s for _, s in states}
+    weight = header.regional_tie_weight
+    everything = dict(ties)
+    ordered = sorted(by_code)
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1 :]:
+            pair = frozenset((a, b))
+            region = by_code[a].region
+            same = region != "other" and region == by_code[b].region
+            if pair not in everything and same and weight > 0:
+                everything[pair] = Tie(a=a, b=b, weight=weight, kind="regional")
+    return Coalitions(by_code, everything, weight)
+
+
+def _attendees_label(folder: Path | str) -> str:
+    root = Path(folder)
+    csv = root / "attendees.csv"
+    return str(csv if csv.exists() else root / "attendees.yaml")
+
+
+def _with_id(raw: Any, key: str) -> Any:
+    return {"id": raw.get(key)} if isinstance(raw, dict) else raw
+
+
+def _list(data: dict[str, Any], key: str, label: str) -> list[Any]:
+    records = data.get(key) or []
+    if not isinstance(records, list):
+        raise WorkspaceError.single(label, f"'{key}' must be a list", field=key)
+    return records
+
+
+# --- The coalition graph ------------------------------------------------------------------
+
+
+def tie_graph(coalitions: Coalitions) -> nx.Graph:
+    """Every state, and a weighted edge per tie (issue-independent)."""
+    import networkx as nx
+
+    graph = nx.Graph()
+    for code in sorted(coalitions.states):
+        state = coalitions.states[code]
+        graph.add_node(
+            code,
+            name=state.name,
+            region=state.region,
+            delegation_size=state.delegation_size,
+            open_to_civil_society=state.open_to_civil_society,
+        )
+    for tie in sorted(coalitions.ties.values(), key=lambda t: tuple(sorted((t.a, t.b)))):
+        if tie.weight > 0:
+            graph.add_edge(tie.a, tie.b, weight=float(tie.weight), kind=tie.kind)
+    return graph
+
+
+@dataclass(frozen=True)
+class IssueGraph:
+    """The coalition graph of one issue and what it says."""
+
+    issue: str
+    graph: nx.Graph  # node attributes: stance, bloc, influence, betweenness, swing
+    blocs: list[list[str]]
+    swing: list[str]
+    bridges: list[str]
+    influence: dict[str, float]
+    betweenness: dict[str, float]
+
+
+def issue_graph(coalitions: Coalitions, issue: str) -> IssueGraph:
+    """Blocs, swing states, bridges and influence on `issue`.
+
+    - affinity of a tie = weight x (1 - |stance a - stance b| / 4) (stances -2..2; a state
+      without a stance on the issue counts as undecided here);
+    - blocs: Louvain communities over affinity (seed 0); a state with no affinity to anyone
+      is a bloc of its own;
+    - influence: weighted degree (the sum of a state's tie weights), divided by the largest
+      (so the best-connected state has 1);
+    - betweenness: over tie distances 1 / weight, normalised; bridges are the states with
+      betweenness > 0 that have ties into more than one bloc.
+    """
+    import networkx as nx
+
+    graph = tie_graph(coalitions)
+    stance = {code: coalitions.states[code].stances.get(issue, "unknown") for code in graph.nodes}
+    affinity = nx.Graph()
+    affinity.add_nodes_from(graph.nodes)
+    for a, b, data in graph.edges(data=True):
+        gap = abs(STANCE_VALUE.get(stance[a], 0) - STANCE_VALUE.get(stance[b], 0))
+        value = data["weight"] * (1 - gap / 4)
+        data["affinity"] = round(value, 6)
+        if value > 0:
+            affinity.add_edge(a, b, weight=value)
+    if affinity.number_of_edges():
+        communities = nx.community.louvain_communities(affinity, weight="weight", seed=SEED)
+    else:
+        communities = [{code} for code in affinity.nodes]
+    blocs = sorted((sorted(c) for c in communities), key=lambda c: (-len(c), c))
+    bloc_of = {code: n for n, bloc in enumerate(blocs) for code in bloc}
+    rank = dict(graph.degree(weight="weight"))
+    top = max(rank.values(), default=0.0) or 1.0
+    influence = {code: round(value / top, 4) for code, value in rank.items()}
+    for _, _, data in graph.edges(data=True):
+        data["distance"] = 1 / data["weight"]
+    between_raw = nx.betweenness_centrality(graph, weight="distance", normalized=True)
+    betweenness = {code: round(value, 4) for code, value in between_raw.items()}
+    bridges = sorted(
+        (
+            code
+            for code in graph.nodes
+            if betweenness[code] > 0 and len({bloc_of[n] for n in graph.neighbors(code)}) > 1
+        ),
+        key=lambda c: (-betweenness[c], c),
+    )
+    swing = sorted(code for code in graph.nodes if stance[code] in SWINGNESS)
+    for code in graph.nodes:
+        graph.nodes[code].update(
+            stance=stance[code],
+            bloc=bloc_of[code],
+            influence=influence[code],
+            betweenness=betweenness[code],
+            swing=stance[code] in SWINGNESS,
+        )
+    return IssueGraph(issue, graph, blocs, swing, bridges, influence, betweenness)
+
+
+# --- Suggestions ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Broker:
+    """An attendee who can arrange a meeting with a state's delegation."""
+
+    attendee: str
+    name: str
+    access: Literal["delegation", "contact"]
+    expertise: int
+
+
+def brokers_for(ws: Workspace, state: str, issue: str) -> list[Broker]:
+    """Attendees on `state`'s delegation or with a contact there who know `issue`, best
+    first (expertise x access, then id)."""
+    found = []
+    for person in ws.attendees:
+        level = person.expertise.get(issue, 0)
+        if level < 1:
+            continue
+        if person.delegation == state:
+            found.append(Broker(person.id, person.name, "delegation", level))
+        elif state in person.contacts:
+            found.append(Broker(person.id, person.name, "contact", level))
+    return sorted(found, key=lambda b: (-b.expertise * ACCESS_FACTOR[b.access], b.attendee))
+
+
+@dataclass
+class Suggestion:
+    """One bilateral meeting to propose: messenger -> swing state on an issue."""
+
+    issue: str
+    messenger: str
+    swing: str
+    swing_stance: str
+    tie_kind: str
+    factors: dict[str, float]
+    score: float
+    broker: Broker | None
+    other_brokers: list[str]
+    rationale: str
+    seat_hint: str | None = None
+    slot: dict[str, str] | None = None
+    slot_note: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "issue": self.issue,
+            "messenger": self.messenger,
+            "swing_state": self.swing,
+            "swing_stance": self.swing_stance,
+            "tie_kind": self.tie_kind,
+            "score": self.score,
+            "factors": self.factors,
+            "broker": None
+            if self.broker is None
+            else {
+                "attendee": self.broker.attendee,
+                "name": self.broker.name,
+                "access": self.broker.access,
+                "expertise": self.broker.expertise,
+            },
+            "other_brokers": self.other_brokers,
+            "rationale": self.rationale,
+            "seat_hint": self.seat_hint,
+            "slot": self.slot,
+            "slot_note": self.slot_note,
+        }
+
+
+def suggestions(
+    ws: Workspace, coalitions: Coalitions, graphs: list[IssueGraph]
+) -> tuple[list[Suggestion], list[Suggestion]]:
+    """Brokered suggestions, best first, and the ones no attendee can broker (with a hint
+    of the delegation seat that would make each possible).
+
+    score = tie weight x messenger influence x swingness (undecided 1.0, lean_* 0.6)
+            x issue weight x broker expertise / 3 x access (delegation 1.0, contact 0.8)
+    """
+    weights = {i.id: i.weight for i in ws.conference.issues}
+    names = {code: s.name for code, s in coalitions.states.items()}
+    brokered: list[Suggestion] = []
+    unbrokered: list[Suggestion] = []
+    for ig in graphs:
+        issue, graph = ig.issue, ig.graph
+        for messenger in sorted(graph.nodes):
+            if graph.nodes[messenger]["stance"] != "support":
+                continue
+            for swing in sorted(graph.neighbors(messenger)):
+                stance = graph.nodes[swing]["stance"]
+                if stance not in SWINGNESS:
+                    continue
+                edge = graph.edges[messenger, swing]
+                base = {
+                    "tie_weight": round(edge["weight"], 4),
+                    "messenger_influence": ig.influence[messenger],
+                    "swingness": SWINGNESS[stance],
+                    "issue_weight": float(weights.get(issue, 1)),
+                }
+                product = 1.0
+                for value in base.values():
+                    product *= value
+                found = brokers_for(ws, messenger, issue)
+                tie = f"a {edge['kind']} tie of weight {edge['weight']:g}"
+                lead = (
+                    f"{messenger} ({names[messenger]}) supports {issue} "
+                    f"(influence {ig.influence[messenger]:g}) and has {tie} to {swing} "
+                    f"({names[swing]}, {stance})"
+                )
+                if found:
+                    best = found[0]
+                    factors = {
+                        **base,
+                        "broker_expertise": round(best.expertise / 3, 4),
+                        "broker_access": ACCESS_FACTOR[best.access],
+                    }
+                    score = product * factors["broker_expertise"] * factors["broker_access"]
+                    where = (
+                        f"sits on {messenger}'s delegation"
+                        if best.access == "delegation"
+                        else f"has a contact on {messenger}'s delegation"
+                    )
+                    brokered.append(
+                        Suggestion(
+                            issue,
+                            messenger,
+                            swing,
+                            stance,
+                            edge["kind"],
+                            factors,
+                            round(score, 4),
+                            best,
+                            [b.attendee for b in found[1:]],
+                            f"{lead}; {best.name} {where} and knows {issue} at level "
+                            f"{best.expertise}",
+                        )
+                    )
+                else:
+                    experts = sorted(
+                        (p for p in ws.attendees if p.expertise.get(issue, 0) >= 1),
+                        key=lambda p: (-p.expertise.get(issue, 0), p.id),
+                    )
+                    who = (
+                        f" (e.g. {experts[0].name}, who knows {issue} at level "
+                        f"{experts[0].expertise[issue]})"
+                        if experts
+                        else " (nobody in the group knows it yet)"
+                    )
+                    factors = {**base, "broker_expertise": 0.0, "broker_access": 0.0}
+                    unbrokered.append(
+                        Suggestion(
+                            issue,
+                            messenger,
+                            swing,
+                            stance,
+                            edge["kind"],
+                            factors,
+                            0.0,
+                            None,
+                            [],
+                            f"{lead}; nobody in the group sits on {messenger}'s delegation or "
+                            f"has a contact there who knows {issue}",
+                            seat_hint=f"a seat on the delegation of {messenger} "
+                            f"({names[messenger]}) for someone who knows {issue}{who} would "
+                            "make this meeting possible",
+                            extra={"potential_score": round(product, 4)},
+                        )
+                    )
+    brokered.sort(key=lambda s: (-s.score, s.issue, s.messenger, s.swing))
+    unbrokered.sort(key=lambda s: (-s.extra["potential_score"], s.issue, s.messenger, s.swing))
+    return brokered, unbrokered
+
+
+# --- Support offers -------------------------------------------------------------------------
+
+
+def support_offers(ws: Workspace, coalitions: Coalitions) -> list[dict[str, Any]]:
+    """Like-minded states (support or lean_support) with small delegations (at most
+    SMALL_DELEGATION) open to civil society, and per issue the group's people who know it."""
+    offers = []
+    for code in sorted(coalitions.states):
+        state = coalitions.states[code]
+        if not state.open_to_civil_society or state.delegation_size > SMALL_DELEGATION:
+            continue
+        issues = []
+        for issue in ws.conference.issues:
+            if state.stances.get(issue.id) not in ("support", "lean_support"):
+                continue
+            experts = sorted(
+                (p for p in ws.attendees if p.expertise.get(issue.id, 0) >= 2),
+                key=lambda p: (-p.expertise.get(issue.id, 0), p.id),
+            )
+            if experts:
+                issues.append(
+                    {
+                        "issue": issue.id,
+                        "stance": state.stances[issue.id],
+                        "weight": issue.weight,
+                        "experts": [p.id for p in experts],
+                    }
+                )
+        if issues:
+            offers.append(
+                {
+                    "state": code,
+                    "name": state.name,
+                    "region": state.region,
+                    "delegation_size": state.delegation_size,
+                    "issues": issues,
+                }
+            )
+    return offers
+
+
+# --- Free slots -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Busy:
+    """What a person already does: the day's published duties and those of other days."""
+
+    same_day: list[Duty]
+    other_days: list[Duty]
+
+
+def busy_of(
+    person: str, today: list[FixedAssignment], history: list[FixedAssignment], ws: Workspace
+) -> Busy:
+    """The person's duties from the day's rota and from the other published days."""
+
+    def duty(a: FixedAssignment) -> Duty:
+        return Duty(a.meeting, minute(a.start), minute(a.end), a.day.toordinal())
+
+    return Busy(
+        [duty(a) for a in today if a.attendee == person],
+        [duty(a) for a in history if a.attendee == person],
+    )
+
+
+def free_slot(
+    ws: Workspace, person: Attendee, day: date, minutes: int, busy: Busy
+) -> tuple[datetime, datetime] | None:
+    """The earliest slot of `minutes` on a 15-minute grid in conference day `day` that keeps
+    every rule with the person's duties: daytime (09:00-19:00) first, then the rest of the
+    conference day. None when there is none."""
+    conf = ws.conference
+    rules = conf.rules
+    opens, closes = conf.day_opens(day), conf.day_closes(day)
+    cap = duty_cap_minutes(person, conf)
+    used = sum(d.end - d.start for d in busy.same_day)
+    if used + minutes > cap:
+        return None
+    changeover = rules.changeover_minutes
+    rest = round(rules.min_rest_hours * 60)
+    threshold = minute(late_night_threshold(conf, day))
+    late_days = {
+        d.day for d in busy.other_days if d.end > minute(late_night_threshold(conf, _day(d.day)))
+    }
+    late_today = any(d.end > threshold for d in busy.same_day)
+    daytime = (
+        conf.localize(datetime.combine(day, time(9))),
+        conf.localize(datetime.combine(day, time(19))),
+    )
+    candidates: list[datetime] = []
+    step = timedelta(minutes=15)
+    moment = opens
+    while moment + timedelta(minutes=minutes) <= closes:
+        candidates.append(moment)
+        moment += step
+    preferred = [
+        c for c in candidates if daytime[0] <= c and c + timedelta(minutes=minutes) <= daytime[1]
+    ]
+    rest_of = [c for c in candidates if c not in set(preferred)]
+    for start in [*preferred, *rest_of]:
+        end = start + timedelta(minutes=minutes)
+        if not available(person, start, end):
+            continue
+        slot = Duty("slot", minute(start), minute(end), day.toordinal())
+        if any(clashes(slot, d, changeover, rest) for d in [*busy.same_day, *busy.other_days]):
+            continue
+        if slot.end > threshold and not late_today:
+            nights = late_days | {day.toordinal()}
+            if _longest_run(nights, day.toordinal()) > rules.max_late_nights_in_a_row:
+                continue
+        return start, end
+    return None
+
+
+def _day(ordinal: int) -> date:
+    return date.fromordinal(ordinal)
+
+
+def _longest_run(days: set[int], through: int) -> int:
+    """The length of the run of consecutive days in `days` that contains `through`."""
+    first = through
+    while first - 1 in days:
+        first -= 1
+    last = through
+    while last + 1 in days:
+        last += 1
+    return last - first + 1
+
+
+# --- The whole report ---------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    """What `rota outreach` shows and writes."""
+
+    graphs: list[IssueGraph]
+    suggestions: list[Suggestion]
+    without_broker: list[Suggestion]
+    offers: list[dict[str, Any]]
+    day: date | None = None
+    rota_version: int | None = None
+
+    def as_json(self, coalitions: Coalitions) -> dict[str, Any]:
+        return {
+            "score_formula": (
+                "tie_weight x messenger_influence x swingness x issue_weight "
+                "x broker_expertise x broker_access"
+            ),
+            "day": self.day.isoformat() if self.day else None,
+            "rota_version": self.rota_version,
+            "suggestions": [s.as_json() for s in self.suggestions],
+            "without_broker": [
+                {**s.as_json(), "potential_score": s.extra["potential_score"]}
+                for s in self.without_broker
+            ],
+            "support_offers": self.offers,
+            "issues": [
+                {
+                    "issue": g.issue,
+                    "blocs": g.blocs,
+                    "swing_states": g.swing,
+                    "bridges": g.bridges,
+                    "influence": dict(sorted(g.influence.items(), key=lambda kv: (-kv[1], kv[0]))),
+                    "betweenness": {k: v for k, v in sorted(g.betweenness.items()) if v > 0},
+                }
+                for g in self.graphs
+            ],
+            "regional_tie_weight": coalitions.regional_tie_weight,
+        }
+
+
+def outreach(
+    ws: Workspace,
+    coalitions: Coalitions,
+    issue: str | None = None,
+    top: int | None = None,
+) -> Report:
+    """Graphs, ranked suggestions (the best `top`), unbrokered ones and support offers."""
+    issues = [i.id for i in ws.conference.issues if issue is None or i.id == issue]
+    graphs = [issue_graph(coalitions, i) for i in issues]
+    brokered, unbrokered = suggestions(ws, coalitions, graphs)
+    if top is not None:
+        brokered, unbrokered = brokered[:top], unbrokered[:top]
+    return Report(graphs, brokered, unbrokered, support_offers(ws, coalitions))
+
+
+def schedule(
+    ws: Workspace,
+    report: Report,
+    day: date,
+    minutes: int,
+    today: list[FixedAssignment],
+    history: list[FixedAssignment],
+    version: int | None,
+) -> None:
+    """Give each brokered suggestion a free slot of its broker on `day` (best suggestions
+    first; a slot once given counts as a duty for the next ones)."""
+    report.day, report.rota_version = day, version
+    taken: dict[str, list[Duty]] = {}
+    local = ws.conference.localize
+    for suggestion in report.suggestions:
+        assert suggestion.broker is not None
+        who = suggestion.broker.attendee
+        busy = busy_of(who, today, history, ws)
+        busy.same_day.extend(taken.get(who, []))
+        found = free_slot(ws, ws.attendee(who), day, minutes, busy)
+        if found is None:
+            suggestion.slot_note = (
+                f"no free {minutes}-minute slot for {who} on {day} that keeps the rules "
+                "(changeover, duty hours, rest, late nights, availability)"
+            )
+            continue
+        start, end = found
+        suggestion.slot = {
+            "start": f"{local(start):%Y-%m-%d %H:%M}",
+            "end": f"{local(end):%Y-%m-%d %H:%M}",
+        }
+        duty = Duty(f"slot-{len(taken.get(who, []))}", minute(start), minute(end), day.toordinal())
+        taken.setdefault(who, []).append(duty)
