@@ -152,7 +152,6 @@ def plan(
 ) -> None:
     """Plan a day (--day) or a range of days (--from/--to) and publish a new version."""
     from coverage.io import load_workspace, workspace_digest
-    from coverage.outreach import load_stances
     from coverage.plan import PlanOptions
     from coverage.plan import plan as make_plan
     from coverage.publish import publish
@@ -350,7 +349,6 @@ def replan(
     """Re-plan a published day after last-minute changes, changing as little as possible."""
     from coverage.changes import messages
     from coverage.io import load_workspace, workspace_digest
-    from coverage.outreach import load_stances
     from coverage.plan import PlanOptions
     from coverage.plan import replan as make_replan
     from coverage.publish import publish
