@@ -19,17 +19,19 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
 
+_out = click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("schedules"),
+    show_default=True,
+    help="Folder of published versions.",
+)
+
 
 def _solve_options(command: F) -> F:
     """The options every solving command shares: where versions go, and how to search."""
     options = [
-        click.option(
-            "--out",
-            type=click.Path(path_type=Path),
-            default=Path("schedules"),
-            show_default=True,
-            help="Folder of published versions.",
-        ),
+        _out,
         click.option(
             "--time-limit",
             type=click.FloatRange(min=0.1),
@@ -401,9 +403,7 @@ def replan(
 @main.command()
 @click.argument("workspace", type=click.Path(path_type=Path))
 @click.option("--day", type=DAY, required=True)
-@click.option(
-    "--out", type=click.Path(path_type=Path), default=Path("schedules"), show_default=True
-)
+@_out
 @_fails_cleanly
 def history(workspace: Path, day: Any, out: Path) -> None:
     """List the published versions of a day: time, reason and scores."""
@@ -435,9 +435,7 @@ def history(workspace: Path, day: Any, out: Path) -> None:
 @click.argument("first", type=click.IntRange(min=1))
 @click.argument("second", type=click.IntRange(min=1))
 @click.option("--day", type=DAY, required=True)
-@click.option(
-    "--out", type=click.Path(path_type=Path), default=Path("schedules"), show_default=True
-)
+@_out
 @_fails_cleanly
 def diff(workspace: Path, first: int, second: int, day: Any, out: Path) -> None:
     """Show per person what changed on a day between versions FIRST and SECOND."""
@@ -482,13 +480,7 @@ def _meeting_line(meeting: dict[str, Any]) -> str:
 @click.option("--day", type=DAY, help="One conference day (default: every published day).")
 @click.option("--from", "first", type=DAY, help="First day of a range.")
 @click.option("--to", "last", type=DAY, help="Last day of the range.")
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("schedules"),
-    show_default=True,
-    help="Folder of published versions.",
-)
+@_out
 @click.option(
     "--include-contacts",
     is_flag=True,
@@ -579,13 +571,7 @@ def _published_days(
 @click.option("--day", type=DAY, help="Publish one conference day (default: every published day).")
 @click.option("--from", "first", type=DAY, help="First day of a range to publish.")
 @click.option("--to", "last", type=DAY, help="Last day of the range.")
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("schedules"),
-    show_default=True,
-    help="Folder of published versions.",
-)
+@_out
 @_fails_cleanly
 def publish(
     workspace: Path,
@@ -647,9 +633,7 @@ def publish(
     help="Length of a proposed bilateral (with --day).",
 )
 @click.option("--add", is_flag=True, help="Write the timed suggestions into meetings.yaml.")
-@click.option(
-    "--out", type=click.Path(path_type=Path), default=Path("schedules"), show_default=True
-)
+@_out
 @_fails_cleanly
 def outreach(
     workspace: Path,
