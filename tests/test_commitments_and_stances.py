@@ -86,6 +86,22 @@ def test_a_supportive_delegation_is_preferred(tmp_path: Path) -> None:
     assert pairs(without) == {("m", "kofi")}
 
 
+def test_stances_count_only_where_people_sit_for_their_delegation(tmp_path: Path) -> None:
+    # An open meeting admits anyone from the group: there the better expert goes.
+    ws = workspace(
+        tmp_path,
+        [
+            person("ana", delegation="BRA", expertise={"privacy": 2}),
+            person("kofi", delegation="KEN", expertise={"privacy": 3}),
+        ],
+        [meeting("m", "10:00", "11:00", access="open")],
+    )
+    stances = {"BRA": {"privacy": "support"}, "KEN": {"privacy": "oppose"}}
+    rota = plan(ws, [NOV5], [], OPTIONS, stances=stances).to_dict()
+    assert pairs(rota) == {("m", "kofi")}
+    assert "delegation_stance" not in rota["assignments"][0]
+
+
 def test_an_opposing_delegation_is_never_an_asset(tmp_path: Path) -> None:
     # Same expertise. BRA supports privacy but opposes AI: on a meeting about both it counts
     # as opposing, worth nothing, so KEN (leaning to support both) wins; were the support
@@ -96,7 +112,7 @@ def test_an_opposing_delegation_is_never_an_asset(tmp_path: Path) -> None:
             person("ana", delegation="BRA", expertise={"privacy": 2, "ai": 2}),
             person("kofi", delegation="KEN", expertise={"privacy": 2, "ai": 2}),
         ],
-        [meeting("m", "10:00", "11:00", issues=["privacy", "ai"])],
+        [meeting("m", "10:00", "11:00", issues=["privacy", "ai"], access="member_states")],
     )
     stances = {
         "BRA": {"privacy": "support", "ai": "oppose"},

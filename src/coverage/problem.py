@@ -137,6 +137,9 @@ def relevant_history(
 
 
 STANCE_ORDER = ("oppose", "lean_oppose", "undecided", "lean_support", "support")
+# Where people enter on their delegation's seat, they speak for its government: stances
+# count there. Open meetings admit anyone from the group, and what they bring is expertise.
+SEAT_ACCESS = ("member_states", "delegations")
 
 
 def delegation_stance(
@@ -221,7 +224,9 @@ def build_problem(
                 meeting=meeting.id,
                 level=attendee.best_level(meeting.issues),
                 leads=any(issue in attendee.leads for issue in meeting.issues),
-                stance=delegation_stance(stances or {}, attendee.delegation, meeting.issues),
+                stance=delegation_stance(stances or {}, attendee.delegation, meeting.issues)
+                if meeting.access in SEAT_ACCESS
+                else None,
             )
             own.append(duty)
         overlap[attendee.id] = rules.overlap_groups(own, changeover)
