@@ -660,11 +660,12 @@ def test_check_on_tiny_prints_the_summary(tmp_path: Path) -> None:
     assert result.stderr == ""
 
 
-def test_schema_prints_the_three_files_schemas() -> None:
+def test_schema_prints_every_workspace_files_schema() -> None:
     result = _run(["schema"])
     assert result.exit_code == 0, result.output
     schemas = json.loads(result.stdout)
-    assert set(schemas) == {"conference.yaml", "attendees.yaml", "meetings.yaml"}
+    assert set(schemas) == {"conference.yaml", "attendees.yaml", "meetings.yaml", "states.yaml"}
+    assert {"states", "ties", "regional_tie_weight"} <= set(schemas["states.yaml"]["properties"])
     assert "timezone" in schemas["conference.yaml"]["properties"]
     assert "attendees" in schemas["attendees.yaml"]["properties"]
     assert "meetings" in schemas["meetings.yaml"]["properties"]

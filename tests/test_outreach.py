@@ -255,3 +255,25 @@ def test_exports_load_back(tmp_path: Path) -> None:
         assert float(graph.edges["KEN", "GHA"]["weight"]) == pytest.approx(0.9)
     assert (out / "coalitions-privacy.png").read_bytes()[:4] == b"\x89PNG"
     assert not (out / "coalitions-ai.png").exists()
+
+
+def test_the_slot_keeps_the_rest_after_the_published_night_before(tmp_path: Path) -> None:
+    # Ana's published meeting of the 5th runs until 04:00 on the 6th; with 7 h of rest,
+    # the first daytime slot on the 6th is 11:00, not 09:00.
+    folder = setup(tmp_path)
+    version = tmp_path / "out" / "ws" / "v001-2018-11-05"
+    version.mkdir(parents=True)
+    late = {
+        "meeting": "night",
+        "attendee": "ana",
+        "day": "2018-11-05",
+        "start": "2018-11-06T01:00:00+04:00",
+        "end": "2018-11-06T04:00:00+04:00",
+    }
+    (version / "rota.json").write_text(json.dumps({"assignments": [late]}))
+    result = run("outreach", folder, "--day", "2018-11-06", "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    (item,) = json.loads((tmp_path / "out/ws/outreach/all/suggestions.json").read_text())[
+        "suggestions"
+    ]
+    assert item["slot"] == {"start": "2018-11-06 11:00", "end": "2018-11-06 11:30"}

@@ -195,7 +195,7 @@ def _days(conference_days: list[date], day: Any, first: Any, last: Any) -> list[
 @click.option(
     "--file",
     "which",
-    type=click.Choice(["all", "conference", "attendees", "meetings"]),
+    type=click.Choice(["all", "conference", "attendees", "meetings", "states"]),
     default="all",
     show_default=True,
 )

@@ -23,10 +23,16 @@ def _list_of(key: str, item: dict[str, Any]) -> dict[str, Any]:
 def workspace_schema() -> dict[str, dict[str, Any]]:
     """One schema per workspace file, keyed by file name. Times are strings
     'YYYY-MM-DD HH:MM' in the conference timezone (or with an offset)."""
+    from coverage.outreach import State, StatesHeader, Tie
+
     conference = Conference.model_json_schema()
     conference["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    states = _list_of("states", State.model_json_schema())
+    states["properties"]["ties"] = {"type": "array", "items": Tie.model_json_schema()}
+    states["properties"] |= StatesHeader.model_json_schema()["properties"]
     return {
         "conference.yaml": conference,
         "attendees.yaml": _list_of("attendees", Attendee.model_json_schema()),
         "meetings.yaml": _list_of("meetings", Meeting.model_json_schema()),
+        "states.yaml": states,
     }
