@@ -15,7 +15,8 @@ from click.testing import CliRunner, Result
 from workspaces import write_workspace
 
 from coverage.cli import main
-from coverage.edit import derive_meeting_id, time_text
+from coverage.edit import NewMeeting, add_meetings, derive_meeting_id, time_text
+from coverage.errors import WorkspaceError
 from coverage.io import load_workspace
 
 TINY = Path(__file__).parent / "data" / "tiny"
@@ -208,6 +209,20 @@ def test_a_derived_id_that_is_taken_gets_a_number(ws: Path) -> None:
     assert second.split()[2] == "2018-11-05-plenary-2"
     assert third.split()[2] == "2018-11-05-plenary-3"
     assert len(load_workspace(ws).meetings) == 6
+
+
+def test_several_meetings_are_added_all_or_none(ws: Path) -> None:
+    good = NewMeeting(title="Bilateral", start="2018-11-05 14:00", end="2018-11-05 14:30")
+    bad = NewMeeting(title="Bilateral", start="2018-11-05 16:00", end="2018-11-05 15:00")
+    before = (ws / "meetings.yaml").read_bytes()
+    with pytest.raises(WorkspaceError) as caught:
+        add_meetings(ws, [good, bad])
+    assert any(p.field == "end" for p in caught.value.problems)
+    assert (ws / "meetings.yaml").read_bytes() == before
+    lines = add_meetings(ws, [good, good])
+    assert [line.split()[2] for line in lines] == ["2018-11-05-bilateral", "2018-11-05-bilateral-2"]
+    assert (ws / "meetings.yaml").read_text(encoding="utf-8").startswith(before.decode())
+    assert len(load_workspace(ws).meetings) == 5
 
 
 def test_derived_ids_are_readable_and_valid() -> None:

@@ -111,7 +111,7 @@ def test_no_broker_gives_the_seat_hint(tmp_path: Path) -> None:
     folder = setup(tmp_path, attendees=[person("cy", expertise={"privacy": 3})])
     result = run("outreach", folder, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    data = json.loads((tmp_path / "out/ws/outreach/all/suggestions.json").read_text())
+    data = json.loads((tmp_path / "out/ws/outreach/v001-all/suggestions.json").read_text())
     assert data["suggestions"] == []
     (hint,) = data["without_broker"]
     assert (hint["messenger"], hint["swing_state"], hint["broker"]) == ("KEN", "GHA", None)
@@ -192,7 +192,7 @@ def test_the_slot_keeps_the_changeover(tmp_path: Path) -> None:
     publish(tmp_path / "out", [("09:00", "12:00")])
     result = run("outreach", folder, "--day", DAY, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    data = json.loads((tmp_path / "out/ws/outreach/all/suggestions.json").read_text())
+    data = json.loads((tmp_path / "out/ws/outreach/v001-all/suggestions.json").read_text())
     assert data["rota_version"] == 1
     assert data["suggestions"][0]["slot"] == {"start": f"{DAY} 12:15", "end": f"{DAY} 12:45"}
 
@@ -205,7 +205,7 @@ def test_no_slot_when_the_duty_hours_are_full(tmp_path: Path) -> None:
     publish(tmp_path / "out", [("09:00", "12:00")])
     result = run("outreach", folder, "--day", DAY, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    (item,) = json.loads((tmp_path / "out/ws/outreach/all/suggestions.json").read_text())[
+    (item,) = json.loads((tmp_path / "out/ws/outreach/v001-all/suggestions.json").read_text())[
         "suggestions"
     ]
     assert item["slot"] is None and "no free 30-minute slot" in item["slot_note"]
@@ -221,7 +221,7 @@ def test_the_slot_respects_unavailability(tmp_path: Path) -> None:
     )
     result = run("outreach", folder, "--day", DAY, "--minutes", "60", "--out", tmp_path / "o")
     assert result.exit_code == 0, result.output
-    (item,) = json.loads((tmp_path / "o/ws/outreach/all/suggestions.json").read_text())[
+    (item,) = json.loads((tmp_path / "o/ws/outreach/v001-all/suggestions.json").read_text())[
         "suggestions"
     ]
     assert item["slot"] == {"start": f"{DAY} 15:15", "end": f"{DAY} 16:15"}
@@ -244,7 +244,7 @@ def test_exports_load_back(tmp_path: Path) -> None:
     folder = setup(tmp_path)
     result = run("outreach", folder, "--issue", "privacy", "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    out = tmp_path / "out/ws/outreach/privacy"
+    out = tmp_path / "out/ws/outreach/v001-privacy"
     assert result.output.strip().splitlines()[-1] == str(out)
     for graph in (
         nx.read_graphml(out / "coalitions-privacy.graphml"),
@@ -273,7 +273,17 @@ def test_the_slot_keeps_the_rest_after_the_published_night_before(tmp_path: Path
     (version / "rota.json").write_text(json.dumps({"assignments": [late]}))
     result = run("outreach", folder, "--day", "2018-11-06", "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    (item,) = json.loads((tmp_path / "out/ws/outreach/all/suggestions.json").read_text())[
+    (item,) = json.loads((tmp_path / "out/ws/outreach/v001-all/suggestions.json").read_text())[
         "suggestions"
     ]
     assert item["slot"] == {"start": "2018-11-06 11:00", "end": "2018-11-06 11:30"}
+
+
+def test_a_second_run_never_overwrites_the_first(tmp_path: Path) -> None:
+    folder = setup(tmp_path)
+    first = run("outreach", folder, "--out", tmp_path / "out")
+    second = run("outreach", folder, "--out", tmp_path / "out")
+    assert first.exit_code == second.exit_code == 0
+    paths = [Path(r.output.strip().splitlines()[-1]) for r in (first, second)]
+    assert [p.name for p in paths] == ["v001-all", "v002-all"]
+    assert all((p / "suggestions.json").is_file() for p in paths)

@@ -650,7 +650,7 @@ def outreach(
     from coverage import edit
     from coverage import outreach as coalitions_model
     from coverage.export.coalitions import print_outreach, write_outreach
-    from coverage.io import load_workspace
+    from coverage.io import load_workspace, publish_staged
     from coverage.store import RotaStore
 
     _writable(out)
@@ -671,14 +671,15 @@ def outreach(
         number = version.number if version else None
         coalitions_model.schedule(ws, report, the_day, minutes, today, history, number)
     data = report.as_json(coalitions)
-    folder = out / ws.name / "outreach" / (issue or "all")
-    write_outreach(folder, data, report.graphs)
+    folder = publish_staged(
+        out / ws.name / "outreach",
+        lambda n: f"v{n:03d}-{issue or 'all'}",
+        lambda staging, _: write_outreach(staging, data, report.graphs),
+    )
     print_outreach(data, Console(highlight=False))
     if add:
-        for item in report.suggestions:
-            if item.slot is None or item.broker is None:
-                continue
-            new = edit.NewMeeting(
+        news = [
+            edit.NewMeeting(
                 title=f"Bilateral {item.messenger}-{item.swing} on {item.issue}",
                 start=item.slot["start"],
                 end=item.slot["end"],
@@ -686,5 +687,9 @@ def outreach(
                 issues=(item.issue,),
                 assigned=(item.broker.attendee,),
             )
-            click.echo(edit.add_meeting(workspace, new))
+            for item in report.suggestions
+            if item.slot is not None and item.broker is not None
+        ]
+        for line in edit.add_meetings(workspace, news):
+            click.echo(line)
     click.echo(str(folder))

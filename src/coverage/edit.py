@@ -17,6 +17,7 @@ import re
 import shutil
 import tempfile
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from difflib import SequenceMatcher, get_close_matches
@@ -72,17 +73,36 @@ class NewMeeting:
 
 def add_meeting(folder: Path, new: NewMeeting) -> str:
     """Append a meeting to meetings.yaml; returns one line saying what was added."""
+    (line,) = add_meetings(folder, [new])
+    return line
+
+
+def add_meetings(folder: Path, news: Sequence[NewMeeting]) -> list[str]:
+    """Append several meetings to meetings.yaml in one edit: all of them are written, or,
+    when one is invalid, none. Returns one line per meeting saying what was added."""
     root = _workspace_folder(folder)
     doc = _YamlFile(root / MEETINGS_FILE, "meetings")
     records = doc.sequence(create=True)
+    first = len(records)
     taken = {str(r.get("id")) for r in records if isinstance(r, dict)}
-    meeting_id = new.id if new.id is not None else derive_meeting_id(new.start, new.title, taken)
     like = next((r for r in reversed(records) if isinstance(r, CommentedMap)), None)
-    records.append(_meeting_record(new, meeting_id, like))
-    ws = _commit(root, doc.path, doc.render(len(records) - 1, appended=True), doc.raw)
-    meeting = ws.meeting(meeting_id)
-    room = f", {meeting.room}" if meeting.room else ""
-    return f"added meeting {meeting.id} ({_hours(ws, meeting)}{room})"
+    ids = []
+    for new in news:
+        meeting_id = (
+            new.id if new.id is not None else derive_meeting_id(new.start, new.title, taken)
+        )
+        taken.add(meeting_id)
+        ids.append(meeting_id)
+        records.append(_meeting_record(new, meeting_id, like))
+    if not ids:
+        return []
+    ws = _commit(root, doc.path, doc.render(first, appended=True), doc.raw)
+    lines = []
+    for meeting_id in ids:
+        meeting = ws.meeting(meeting_id)
+        room = f", {meeting.room}" if meeting.room else ""
+        lines.append(f"added meeting {meeting.id} ({_hours(ws, meeting)}{room})")
+    return lines
 
 
 def cancel_meeting(folder: Path, meeting_id: str) -> str:

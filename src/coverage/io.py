@@ -12,6 +12,7 @@ import io as _io
 import json
 import os
 import re
+import shutil
 import stat
 import tempfile
 from collections.abc import Callable, Iterator
@@ -381,8 +382,22 @@ def dump_json(data: Any) -> str:
 def publish_folder(
     parent: Path, name_for: Callable[[int], str], files_for: Callable[[int], dict[str, str]]
 ) -> Path:
-    """Create a new numbered folder under `parent` holding `files_for(n)`, never touching an
-    existing one. `name_for(n)` names version n; the folder appears whole or not at all."""
+    """Create a new numbered folder under `parent` holding `files_for(n)` (name -> text),
+    never touching an existing one; see `publish_staged`."""
+
+    def fill(folder: Path, number: int) -> None:
+        for name, text in files_for(number).items():
+            (folder / name).write_text(text, encoding="utf-8", newline="\n")
+
+    return publish_staged(parent, name_for, fill)
+
+
+def publish_staged(
+    parent: Path, name_for: Callable[[int], str], fill: Callable[[Path, int], object]
+) -> Path:
+    """Create a new numbered folder under `parent`: `fill(folder, n)` writes its files into
+    a staging folder, which then takes the name `name_for(n)` of the next free number. An
+    existing folder is never touched; the new one appears whole or not at all."""
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -394,8 +409,7 @@ def publish_folder(
         target = parent / name_for(number)
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=parent))
         try:
-            for name, text in files_for(number).items():
-                (staging / name).write_text(text, encoding="utf-8", newline="\n")
+            fill(staging, number)
             try:
                 # Claim the name first: rename(2) would silently replace an empty folder.
                 target.mkdir()
@@ -406,9 +420,7 @@ def publish_folder(
             return target
         finally:
             if staging.exists():
-                for leftover in staging.iterdir():
-                    leftover.unlink()
-                staging.rmdir()
+                shutil.rmtree(staging, ignore_errors=True)
 
 
 def next_version_number(parent: Path) -> int:
