@@ -287,3 +287,31 @@ def test_a_second_run_never_overwrites_the_first(tmp_path: Path) -> None:
     paths = [Path(r.output.strip().splitlines()[-1]) for r in (first, second)]
     assert [p.name for p in paths] == ["v001-all", "v002-all"]
     assert all((p / "suggestions.json").is_file() for p in paths)
+
+
+def test_support_offers_are_small_open_like_minded_states(tmp_path: Path) -> None:
+    small = {"delegation_size": 4}
+    folder = setup(
+        tmp_path,
+        states=[
+            {**state("FJI", privacy="support", ai="lean_support"), **small},
+            {**state("TON", privacy="support"), **small, "open_to_civil_society": False},
+            {**state("NRU", privacy="oppose", ai="undecided"), **small},
+            state("KEN", privacy="support"),  # ten delegates: not small
+        ],
+        ties=[],
+        attendees=[
+            person("ana", expertise={"privacy": 3, "ai": 1}),
+            person("bo", expertise={"privacy": 2, "ai": 2}),
+        ],
+    )
+    ws = load_workspace(folder)
+    coalitions = load_states(folder, ws)
+    (offer,) = outreach(ws, coalitions).offers
+    assert offer["state"] == "FJI"
+    assert [(i["issue"], i["experts"]) for i in offer["issues"]] == [
+        ("privacy", ["ana", "bo"]),
+        ("ai", ["bo"]),
+    ]
+    (only_ai,) = outreach(ws, coalitions, issue="ai").offers
+    assert [i["issue"] for i in only_ai["issues"]] == ["ai"]

@@ -493,9 +493,12 @@ def suggestions(
 # --- Support offers -------------------------------------------------------------------------
 
 
-def support_offers(ws: Workspace, coalitions: Coalitions) -> list[dict[str, Any]]:
+def support_offers(
+    ws: Workspace, coalitions: Coalitions, only: str | None = None
+) -> list[dict[str, Any]]:
     """Like-minded states (support or lean_support) with small delegations (at most
-    SMALL_DELEGATION) open to civil society, and per issue the group's people who know it."""
+    SMALL_DELEGATION) open to civil society, and per issue (only issue `only` when given)
+    the group's people who know it."""
     offers = []
     for code in sorted(coalitions.states):
         state = coalitions.states[code]
@@ -503,6 +506,8 @@ def support_offers(ws: Workspace, coalitions: Coalitions) -> list[dict[str, Any]
             continue
         issues = []
         for issue in ws.conference.issues:
+            if only is not None and issue.id != only:
+                continue
             if state.stances.get(issue.id) not in ("support", "lean_support"):
                 continue
             experts = sorted(
@@ -675,7 +680,7 @@ def outreach(
     brokered, unbrokered = suggestions(ws, coalitions, graphs)
     if top is not None:
         brokered, unbrokered = brokered[:top], unbrokered[:top]
-    return Report(graphs, brokered, unbrokered, support_offers(ws, coalitions))
+    return Report(graphs, brokered, unbrokered, support_offers(ws, coalitions, issue))
 
 
 def schedule(
