@@ -6,8 +6,9 @@ and `rota diff` between any two versions."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
+
+from coverage.export.common import clock, span
 
 
 @dataclass(frozen=True)
@@ -77,13 +78,9 @@ def diff_versions(old: dict[str, Any], new: dict[str, Any], day: str) -> list[Pe
     return person_changes(pairs(old), pairs(new), order, why)
 
 
-def _clock(iso: str) -> str:
-    return datetime.fromisoformat(iso).strftime("%H:%M")
-
-
 def _describe(meeting: dict[str, Any]) -> str:
     where = f", {meeting['room']}" if meeting.get("room") else ""
-    return f"{meeting['title']}, {_clock(meeting['start'])}-{_clock(meeting['end'])}{where}"
+    return f"{meeting['title']}, {span(meeting)}{where}"
 
 
 def messages(
@@ -127,15 +124,15 @@ def messages(
         name = names.get(change.attendee, change.attendee)
         for meeting_id in change.added:
             meeting = meetings[meeting_id]
-            summary.append(f"+ {name} -> {meeting['title']} {_clock(meeting['start'])}")
+            summary.append(f"+ {name} -> {meeting['title']} {clock(meeting['start'])}")
         for meeting_id, _ in change.removed:
             meeting = meetings[meeting_id]
-            summary.append(f"- {name} off {meeting['title']} {_clock(meeting['start'])}")
+            summary.append(f"- {name} off {meeting['title']} {clock(meeting['start'])}")
     # What the group can still act on: not closed, not already over.
     uncovered = [u for u in rota["uncovered"] if u["reason"] not in ("closed", "already_started")]
     if uncovered:
         summary.append("Still uncovered:")
         for item in uncovered:
             meeting = meetings[item["meeting"]]
-            summary.append(f"! {meeting['title']} {_clock(meeting['start'])}: {item['reason']}")
+            summary.append(f"! {meeting['title']} {clock(meeting['start'])}: {item['reason']}")
     return personal, "\n".join(summary)

@@ -48,6 +48,14 @@ class Rota:
     changes: list[PersonChange] = field(default_factory=list)
     replanned_at: datetime | None = None
     based_on: int | None = None  # the published version a replan started from
+    interrupted: bool = False  # stopped by Ctrl-C: the best rota found until then
+
+    @property
+    def status(self) -> str:
+        """OPTIMAL (every tier proven), INTERRUPTED (Ctrl-C) or FEASIBLE (time limit)."""
+        if self.optimal:
+            return "OPTIMAL"
+        return "INTERRUPTED" if self.interrupted else "FEASIBLE"
 
     @property
     def optimal(self) -> bool:
@@ -104,7 +112,8 @@ class Rota:
             "timezone": conference.timezone,
             "days": [d.isoformat() for d in self.days],
             "solver": {
-                "status": "OPTIMAL" if self.optimal else "FEASIBLE",
+                "status": self.status,
+                "interrupted": self.interrupted,
                 "workers": self.options.workers,
                 "seed": self.options.seed,
                 "time_limit": self.options.time_limit,
@@ -240,6 +249,7 @@ def plan(
         eligible_pairs=len(problem.options),
         seconds=time.monotonic() - started,
         stances=_stances(problem),
+        interrupted=solution.interrupted,
     )
 
 
@@ -326,6 +336,7 @@ def replan(
         replanned_at=now,
         based_on=based_on,
         stances=_stances(problem),
+        interrupted=solution.interrupted,
     )
 
 

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-
-def _clock(iso: str) -> str:
-    return datetime.fromisoformat(iso).strftime("%H:%M")
+from coverage.export.common import clock, proof, span
 
 
 def _cell(text: Any) -> str:
@@ -25,9 +22,7 @@ def render_markdown(rota: dict[str, Any]) -> str:
     lines = [title, ""]
     if "version" in run:
         lines += [f"Version {run['version']}, made {run.get('created_at', '')}.", ""]
-    status = rota["solver"]["status"]
-    proven = "proven optimal" if status == "OPTIMAL" else "NOT proven optimal (time limit)"
-    lines += [f"Solver: {proven}; seed {rota['solver']['seed']}.", ""]
+    lines += [f"Solver: {proof(rota)}; seed {rota['solver']['seed']}.", ""]
     lines += ["| tier | value | bound | proven |", "|---|---:|---:|---|"]
     for score in rota["scores"]:
         proven_mark = "yes" if score["optimal"] else "no"
@@ -46,7 +41,7 @@ def render_markdown(rota: dict[str, Any]) -> str:
                 who = "(cancelled)"
             elif not who:
                 who = "**UNCOVERED**"
-            when = f"{_clock(meeting['start'])}-{_clock(meeting['end'])}"
+            when = span(meeting)
             lines.append(
                 f"| {when} | {_cell(meeting['title'])} | {_cell(meeting['room'])} | "
                 f"{_cell(', '.join(meeting['issues']))} | {_cell(who)} |"
@@ -58,7 +53,7 @@ def render_markdown(rota: dict[str, Any]) -> str:
             for meeting in missing:
                 reason = reasons[meeting["id"]]
                 lines.append(
-                    f"- {_clock(meeting['start'])} {_cell(meeting['title'])} "
+                    f"- {clock(meeting['start'])} {_cell(meeting['title'])} "
                     f"(weight {meeting['weight']}): {_cell(reason['message'])}"
                 )
             lines.append("")
@@ -74,7 +69,7 @@ def render_markdown(rota: dict[str, Any]) -> str:
             lines.append(f"- **{_cell(attendee['name'])}**: free")
             continue
         parts = [
-            f"{m['day'][5:]} {_clock(m['start'])}-{_clock(m['end'])} {_cell(m['title'])}"
+            f"{m['day'][5:]} {span(m)} {_cell(m['title'])}"
             + (f" ({_cell(m['room'])})" if m["room"] else "")
             for m in taken
         ]

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-
-def _clock(iso: str) -> str:
-    return datetime.fromisoformat(iso).strftime("%H:%M")
+from coverage.export.common import proof, span
 
 
 def print_rota(rota: dict[str, Any], console: Console) -> None:
@@ -35,7 +32,7 @@ def print_rota(rota: dict[str, Any], console: Console) -> None:
                 reason = reasons.get(meeting["id"], {})
                 who = f"[bold red]UNCOVERED[/bold red] {reason.get('reason', '')}"
             table.add_row(
-                f"{_clock(meeting['start'])}-{_clock(meeting['end'])}",
+                span(meeting),
                 meeting["title"],
                 meeting["room"] or "",
                 str(meeting["weight"]),
@@ -54,3 +51,7 @@ def print_rota(rota: dict[str, Any], console: Console) -> None:
             "yes" if score["optimal"] else "[yellow]no[/yellow]",
         )
     console.print(scores)
+    verdict = proof(rota)
+    console.print(
+        verdict if rota["solver"]["status"] == "OPTIMAL" else f"[yellow]{verdict}[/yellow]"
+    )

@@ -3,7 +3,23 @@
 It knows the staffing problem in numbers (`coverage.problem`) and nothing of files,
 dates or the command line."""
 
-from coverage.solver.model import Solution, SolveParams, StaffingModel, TierResult
+from coverage.solver.model import (
+    Progress,
+    Solution,
+    SolveInterrupted,
+    SolveParams,
+    StaffingModel,
+    TierResult,
+)
 from coverage.solver.objective import TIERS, Tier
 
-__all__ = ["TIERS", "Solution", "SolveParams", "StaffingModel", "Tier", "TierResult"]
+__all__ = [
+    "TIERS",
+    "Progress",
+    "Solution",
+    "SolveInterrupted",
+    "SolveParams",
+    "StaffingModel",
+    "Tier",
+    "TierResult",
+]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -15,17 +16,38 @@ from coverage.solver.variables import Variables, create_variables
 
 
 @dataclass(frozen=True)
+class Progress:
+    """A moment of a solve, for a progress display: the step being solved (its first tier),
+    the best value found so far in it and the solver's bound (None before the first)."""
+
+    tier: str
+    step: int  # from 1
+    steps: int
+    sense: str
+    value: int | None
+    bound: int | None
+    seconds: float  # since the solve began
+
+
+class SolveInterrupted(Exception):
+    """The solve was interrupted (Ctrl-C) before any rota was found."""
+
+
+@dataclass(frozen=True)
 class SolveParams:
     """How hard and how to search.
 
     `time_limit` is the budget in seconds for all tiers together. One worker with a fixed
     seed is deterministic; with more workers the search is interleaved deterministically
-    (see README, "Same input, same rota")."""
+    (see README, "Same input, same rota"). `on_progress`, when given, is called (from the
+    solver's thread) at the start of each step and whenever a better rota or bound is found;
+    it does not change the search."""
 
     time_limit: float = 60.0
     workers: int = 1
     seed: int = 0
     tiers: tuple[str, ...] = tuple(t.name for t in TIERS)
+    on_progress: Callable[[Progress], None] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -49,6 +71,7 @@ class Solution:
 
     assignments: frozenset[tuple[str, str]]  # (attendee, meeting)
     tiers: list[TierResult] = field(default_factory=list)
+    interrupted: bool = False  # stopped by Ctrl-C: the best rota found until then
 
     @property
     def optimal(self) -> bool:
@@ -93,7 +116,11 @@ class StaffingModel:
     def solve(self, params: SolveParams) -> Solution:
         """Optimise the tiers in order; each later tier holds the earlier ones at the value
         found (the proven optimum when the solver proved it). Values are scored on the final
-        rota; bounds are the solver's."""
+        rota; bounds are the solver's.
+
+        Ctrl-C (KeyboardInterrupt) stops the search: the best rota found so far is kept, its
+        step is reported as interrupted and the later tiers are not solved. When nothing at
+        all was found yet, SolveInterrupted is raised."""
         started = time.monotonic()
         tiers = [t for t in TIERS if t.name in params.tiers and t.applies(self.problem)]
         steps: list[list[Tier]] = []
@@ -111,16 +138,22 @@ class StaffingModel:
             # tiers share the rest evenly.
             last = index == len(steps) - 1
             share = 0.5 if step[0].thorough and not last else 1 / (len(steps) - index)
-            run = self._solve_step(step, params, remaining * share)
+            run = self._solve_step(step, params, remaining * share, (index, len(steps), started))
+            if run.interrupted and run.chosen is None and not runs:
+                raise SolveInterrupted("interrupted before any rota was found")
             runs.append((step, run))
             if run.chosen is None:
                 break  # nothing found in time: keep the rota of the step before
+            if run.interrupted:
+                chosen = run.chosen
+                break
             chosen = run.chosen
             self._hold(run.expression, step[0].sense, run.objective)
             self.hint(chosen)
         for step, run in runs:
             results += self._results(step, run, chosen)
-        return Solution(frozenset(chosen), results)
+        interrupted = any(run.interrupted for _, run in runs)
+        return Solution(frozenset(chosen), results, interrupted)
 
     def _results(
         self, step: list[Tier], run: _Run, chosen: frozenset[tuple[str, str]]
@@ -158,7 +191,13 @@ class StaffingModel:
             for tier, value, bound in zip(step, values, bounds, strict=True)
         ]
 
-    def _solve_step(self, step: list[Tier], params: SolveParams, seconds: float) -> _Run:
+    def _solve_step(
+        self,
+        step: list[Tier],
+        params: SolveParams,
+        seconds: float,
+        where: tuple[int, int, float],
+    ) -> _Run:
         expressions = [tier.build(self.model, self.problem, self.variables) for tier in step]
         scale = 1
         expression: Expression
@@ -191,14 +230,23 @@ class StaffingModel:
         solver.parameters.max_deterministic_time = seconds
         if params.workers > 1:
             solver.parameters.interleave_search = True
+        # Ctrl-C is ours (see _interruptible), not CP-SAT's own handler.
+        solver.parameters.catch_sigint_signal = False
+        reporter = None
+        if params.on_progress is not None:
+            reporter = _Reporter(params.on_progress, tier, scale, where)
+            solver.best_bound_callback = reporter.on_bound
+            reporter.start()
         tick = time.monotonic()
-        status = solver.solve(model)
+        status, interrupted = _interruptible(solver, model, reporter)
         elapsed = time.monotonic() - tick
         name = solver.status_name(status)
+        if interrupted and status != cp_model.OPTIMAL:
+            name = "INTERRUPTED"
         if status == cp_model.MODEL_INVALID:
             raise RuntimeError(f"internal error: invalid model ({self.model.validate()})")
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return _Run(expression, name, 0, 0, elapsed, None, scale)
+            return _Run(expression, name, 0, 0, elapsed, None, scale, interrupted)
         values = solver.response_proto.solution
         chosen = frozenset(key for key, var in self.variables.covers.items() if values[var.index])
         return _Run(
@@ -209,6 +257,7 @@ class StaffingModel:
             elapsed,
             chosen,
             scale,
+            interrupted,
         )
 
     def _hold(self, expression: Expression, sense: str, value: int) -> None:
@@ -231,3 +280,84 @@ class _Run:
     seconds: float
     chosen: frozenset[tuple[str, str]] | None
     scale: int = 1  # for two tiers solved together: the weight of the first
+    interrupted: bool = False
+
+
+def _interruptible(
+    solver: cp_model.CpSolver, model: cp_model.CpModel, reporter: _Reporter | None
+) -> tuple[cp_model.CpSolverStatus, bool]:
+    """Solve in a worker thread while this thread waits, so that Ctrl-C reaches Python
+    here (the solver's C++ code would otherwise hold it until it returns); on Ctrl-C,
+    stop the search gracefully and return what it found. Returns (status, interrupted)."""
+    done = threading.Event()
+    outcome: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            outcome["status"] = solver.solve(model, reporter)
+        except BaseException as error:  # re-raised in the caller's thread
+            outcome["error"] = error
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=work, name="cp-sat", daemon=True)
+    thread.start()
+    interrupted = False
+    while not done.is_set():
+        try:
+            done.wait()
+        except KeyboardInterrupt:
+            interrupted = True
+            solver.stop_search()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["status"], interrupted  # type: ignore[return-value]
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    """Passes each better rota and bound of one step to `on_progress`."""
+
+    def __init__(
+        self,
+        on_progress: Callable[[Progress], None],
+        tier: Tier,
+        scale: int,
+        where: tuple[int, int, float],
+    ) -> None:
+        super().__init__()
+        self._emit = on_progress
+        self._tier = tier
+        self._scale = scale
+        self._index, self._steps, self._started = where
+        self._value: int | None = None
+        self._bound: int | None = None
+
+    def start(self) -> None:
+        self._send()
+
+    def on_solution_callback(self) -> None:
+        self._value = self._first(self.objective_value)
+        self._bound = self._first(self.best_objective_bound)
+        self._send()
+
+    def on_bound(self, bound: float) -> None:
+        self._bound = self._first(bound)
+        self._send()
+
+    def _first(self, combined: float) -> int:
+        """The first tier's part of a step's objective (`first x scale + second`)."""
+        return round(combined) // self._scale
+
+    def _send(self) -> None:
+        self._emit(
+            Progress(
+                tier=self._tier.name,
+                step=self._index + 1,
+                steps=self._steps,
+                sense=self._tier.sense,
+                value=self._value,
+                bound=self._bound,
+                seconds=time.monotonic() - self._started,
+            )
+        )

@@ -1,0 +1,28 @@
+"""Small helpers every rota export shares: times as clock text, the solver's verdict."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+PROOF = {
+    "OPTIMAL": "proven optimal",
+    "FEASIBLE": "NOT proven optimal (time limit)",
+    "INTERRUPTED": "NOT proven optimal (interrupted with Ctrl-C: the best rota found by then)",
+}
+
+
+def proof(rota: dict[str, Any]) -> str:
+    """Whether the rota is proven the best possible, in words."""
+    status = rota["solver"]["status"]
+    return PROOF.get(status, f"NOT proven optimal ({status})")
+
+
+def clock(iso: str) -> str:
+    """'HH:MM' of an ISO date-time (local to the conference)."""
+    return datetime.fromisoformat(iso).strftime("%H:%M")
+
+
+def span(meeting: dict[str, Any]) -> str:
+    """'HH:MM-HH:MM' of a meeting or assignment record."""
+    return f"{clock(meeting['start'])}-{clock(meeting['end'])}"
