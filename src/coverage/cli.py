@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from functools import wraps
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
-from coverage.errors import UsageError, WorkspaceError
+from coverage.errors import SolveInterrupted, UsageError, WorkspaceError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -79,8 +80,35 @@ def _print_rota(data: dict[str, Any]) -> None:
     print_rota(data, Console(highlight=False))
 
 
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[Any], None] | None]:
+    """A progress callback for the solver that shows a live line on a terminal's stderr
+    (None when quiet or not on a terminal)."""
+    from rich.console import Console
+
+    from coverage.export.terminal import SolveProgress
+
+    console = Console(stderr=True, highlight=False)
+    if quiet or not console.is_terminal:
+        yield None
+        return
+    with SolveProgress(console) as display:
+        yield display.update
+
+
+def _say_if_interrupted(rota: Any) -> None:
+    if rota.interrupted:
+        unsolved = ", ".join(rota.unsolved) or "none"
+        click.echo(
+            "interrupted: kept the best rota found so far, NOT proven optimal "
+            f"(tiers not solved: {unsolved})",
+            err=True,
+        )
+
+
 def _fails_cleanly(command: F) -> F:
-    """Turn input errors into located messages on stderr and exit code 2."""
+    """Turn input errors into located messages on stderr and exit code 2; Ctrl-C before a
+    rota exists into a message and exit code 130, with nothing written."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -93,6 +121,9 @@ def _fails_cleanly(command: F) -> F:
         except UsageError as error:
             click.echo(f"error: {error}", err=True)
             sys.exit(2)
+        except (KeyboardInterrupt, SolveInterrupted):
+            click.echo("interrupted before a rota was found: nothing written", err=True)
+            sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
 
@@ -164,8 +195,11 @@ def plan(
     days = _days(ws.conference.days(), day, first, last)
     store = RotaStore(out, ws.name)
     history = store.history(excluding=days)
-    options = PlanOptions(time_limit=time_limit, workers=workers, seed=seed)
-    rota = make_plan(ws, days, history, options, stances=_stances(workspace, ws))
+    stances = _stances(workspace, ws)
+    with _progress(quiet) as on_progress:
+        options = PlanOptions(time_limit, workers, seed, on_progress=on_progress)
+        rota = make_plan(ws, days, history, options, stances=stances)
+    _say_if_interrupted(rota)
     folder, data = publish(rota, store, "plan", workspace_digest(workspace))
     if not quiet:
         _print_rota(data)
@@ -369,17 +403,11 @@ def replan(
     now = _now(now_text, ws.conference, the_day)
     published = store.assignments_of(version, the_day)
     history = store.history(excluding=[the_day])
-    options = PlanOptions(time_limit=time_limit, workers=workers, seed=seed)
-    rota = make_replan(
-        ws,
-        the_day,
-        published,
-        now,
-        history,
-        options,
-        based_on=version.number,
-        stances=_stances(workspace, ws),
-    )
+    stances = _stances(workspace, ws)
+    with _progress(quiet) as on_progress:
+        options = PlanOptions(time_limit, workers, seed, on_progress=on_progress)
+        rota = make_replan(ws, the_day, published, now, history, options, version.number, stances)
+    _say_if_interrupted(rota)
 
     def message_file(data: dict[str, Any]) -> dict[str, str]:
         personal, group = messages(data, rota.changes, version.data)

@@ -50,3 +50,7 @@ class FieldError(ValueError):
 
 class UsageError(Exception):
     """A command was asked for something the workspace cannot give (an unknown day, say)."""
+
+
+class SolveInterrupted(Exception):
+    """The solve was interrupted (Ctrl-C) before any rota was found."""

@@ -49,6 +49,7 @@ class Rota:
     replanned_at: datetime | None = None
     based_on: int | None = None  # the published version a replan started from
     interrupted: bool = False  # stopped by Ctrl-C: the best rota found until then
+    unsolved: tuple[str, ...] = ()  # tiers not solved (interrupted, or out of time)
 
     @property
     def status(self) -> str:
@@ -59,8 +60,8 @@ class Rota:
 
     @property
     def optimal(self) -> bool:
-        """Whether every tier is proven optimal."""
-        return all(t.optimal for t in self.tiers)
+        """Whether every tier is solved and proven optimal."""
+        return not self.unsolved and all(t.optimal for t in self.tiers)
 
     def attendees_of(self, meeting_id: str) -> list[str]:
         """Who covers a meeting."""
@@ -114,6 +115,7 @@ class Rota:
             "solver": {
                 "status": self.status,
                 "interrupted": self.interrupted,
+                "unsolved_tiers": list(self.unsolved),
                 "workers": self.options.workers,
                 "seed": self.options.seed,
                 "time_limit": self.options.time_limit,
@@ -250,6 +252,7 @@ def plan(
         seconds=time.monotonic() - started,
         stances=_stances(problem),
         interrupted=solution.interrupted,
+        unsolved=solution.unsolved,
     )
 
 
@@ -337,6 +340,7 @@ def replan(
         based_on=based_on,
         stances=_stances(problem),
         interrupted=solution.interrupted,
+        unsolved=solution.unsolved,
     )
 
 
@@ -356,7 +360,11 @@ def _with_frozen(
         extra["coverage"] += weight
         extra["depth"] += weight * (min(n, seats) - 1)
     return [
-        replace(t, value=t.value + extra[t.name], bound=t.bound + extra[t.name])
+        replace(
+            t,
+            value=t.value + extra[t.name],
+            bound=None if t.bound is None else t.bound + extra[t.name],
+        )
         if t.name in extra
         else t
         for t in tiers

@@ -26,3 +26,8 @@ def clock(iso: str) -> str:
 def span(meeting: dict[str, Any]) -> str:
     """'HH:MM-HH:MM' of a meeting or assignment record."""
     return f"{clock(meeting['start'])}-{clock(meeting['end'])}"
+
+
+def bound(score: dict[str, Any]) -> str:
+    """A tier's bound as text ('-' for a tier that was not solved)."""
+    return "-" if score.get("bound") is None else str(score["bound"])

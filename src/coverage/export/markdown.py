@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from coverage.export.common import clock, proof, span
+from coverage.export.common import bound, clock, proof, span
 
 
 def _cell(text: Any) -> str:
@@ -26,7 +26,7 @@ def render_markdown(rota: dict[str, Any]) -> str:
     lines += ["| tier | value | bound | proven |", "|---|---:|---:|---|"]
     for score in rota["scores"]:
         proven_mark = "yes" if score["optimal"] else "no"
-        lines.append(f"| {score['tier']} | {score['value']} | {score['bound']} | {proven_mark} |")
+        lines.append(f"| {score['tier']} | {score['value']} | {bound(score)} | {proven_mark} |")
     lines.append("")
 
     reasons = {u["meeting"]: u for u in rota["uncovered"]}

@@ -1,13 +1,20 @@
-"""The rota as a table on the terminal."""
+"""The rota as a table on the terminal, and a solve's progress while it runs."""
 
 from __future__ import annotations
 
-from typing import Any
+import threading
+import time
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+from rich.live import Live
+from rich.spinner import Spinner
 from rich.table import Table
 
-from coverage.export.common import proof, span
+from coverage.export.common import bound, proof, span
+
+if TYPE_CHECKING:
+    from coverage.solver import Progress
 
 
 def print_rota(rota: dict[str, Any], console: Console) -> None:
@@ -47,7 +54,7 @@ def print_rota(rota: dict[str, Any], console: Console) -> None:
         scores.add_row(
             score["tier"],
             str(score["value"]),
-            str(score["bound"]),
+            bound(score),
             "yes" if score["optimal"] else "[yellow]no[/yellow]",
         )
     console.print(scores)
@@ -55,3 +62,75 @@ def print_rota(rota: dict[str, Any], console: Console) -> None:
     console.print(
         verdict if rota["solver"]["status"] == "OPTIMAL" else f"[yellow]{verdict}[/yellow]"
     )
+
+
+class SolveProgress:
+    """A live line on the console while a solve runs: the step, the best value found so far
+    against the solver's bound, and the time. It appears only once the solve has taken
+    `delay` seconds (short solves stay quiet) and disappears when the solve ends.
+
+    `update` may be called from the solver's thread; rich redraws from its own."""
+
+    def __init__(self, console: Console, delay: float = 1.0) -> None:
+        self._console = console
+        self._delay = delay
+        self._latest: Progress | None = None
+        self._spinner = Spinner("dots", text="starting the solver")
+        self._live: Live | None = None
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+        self._closed = False
+        self._started = time.monotonic()
+
+    def update(self, progress: Progress) -> None:
+        """Take the solver's latest news."""
+        self._latest = progress
+
+    def __enter__(self) -> SolveProgress:
+        self._started = time.monotonic()
+        self._timer = threading.Timer(self._delay, self._show)
+        self._timer.daemon = True
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._closed = True
+            if self._timer is not None:
+                self._timer.cancel()
+            if self._live is not None:
+                self._live.stop()
+
+    def _show(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._live = Live(
+                self,
+                console=self._console,
+                refresh_per_second=4,
+                transient=True,
+                redirect_stdout=False,
+                redirect_stderr=False,
+            )
+            self._live.start()
+
+    def describe(self) -> str:
+        """The line as plain text."""
+        seconds = time.monotonic() - self._started
+        news = self._latest
+        if news is None:
+            return f"building the model ({seconds:.0f} s)"
+        found = "no rota yet" if news.value is None else f"best {news.value}"
+        bound = ""
+        if news.bound is not None:
+            relation = "at most" if news.sense == "max" else "at least"
+            bound = f", bound: {relation} {news.bound}"
+        return (
+            f"step {news.step}/{news.steps}, {news.tier}: {found}{bound} ({seconds:.0f} s); "
+            "Ctrl-C stops and keeps the best rota so far"
+        )
+
+    def __rich__(self) -> Spinner:
+        self._spinner.update(text=self.describe())
+        return self._spinner

@@ -3,10 +3,10 @@
 It knows the staffing problem in numbers (`coverage.problem`) and nothing of files,
 dates or the command line."""
 
+from coverage.errors import SolveInterrupted
 from coverage.solver.model import (
     Progress,
     Solution,
-    SolveInterrupted,
     SolveParams,
     StaffingModel,
     TierResult,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
+from coverage.errors import SolveInterrupted
 from coverage.problem import StaffingProblem
 from coverage.solver.constraints import Constraints
 from coverage.solver.objective import TIERS, Expression, Tier, fairness_score, threads_of
@@ -27,10 +30,6 @@ class Progress:
     value: int | None
     bound: int | None
     seconds: float  # since the solve began
-
-
-class SolveInterrupted(Exception):
-    """The solve was interrupted (Ctrl-C) before any rota was found."""
 
 
 @dataclass(frozen=True)
@@ -53,13 +52,14 @@ class SolveParams:
 @dataclass(frozen=True)
 class TierResult:
     """What one tier achieved: its value, the solver's bound on it, and whether the value is
-    proven optimal (given the tiers before it)."""
+    proven optimal (given the tiers before it). A tier not solved (Ctrl-C, or no time left)
+    has its value on the final rota, no bound and the status NOT_SOLVED."""
 
     name: str
     sense: str
     meaning: str
     value: int
-    bound: int
+    bound: int | None
     optimal: bool
     status: str
     seconds: float
@@ -72,11 +72,12 @@ class Solution:
     assignments: frozenset[tuple[str, str]]  # (attendee, meeting)
     tiers: list[TierResult] = field(default_factory=list)
     interrupted: bool = False  # stopped by Ctrl-C: the best rota found until then
+    unsolved: tuple[str, ...] = ()  # tiers not solved (interrupted, or out of time)
 
     @property
     def optimal(self) -> bool:
-        """Whether every tier solved is proven optimal."""
-        return all(t.optimal for t in self.tiers)
+        """Whether every tier is solved and proven optimal."""
+        return not self.unsolved and all(t.optimal for t in self.tiers)
 
 
 class StaffingModel:
@@ -118,9 +119,10 @@ class StaffingModel:
         found (the proven optimum when the solver proved it). Values are scored on the final
         rota; bounds are the solver's.
 
-        Ctrl-C (KeyboardInterrupt) stops the search: the best rota found so far is kept, its
-        step is reported as interrupted and the later tiers are not solved. When nothing at
-        all was found yet, SolveInterrupted is raised."""
+        Ctrl-C (SIGINT, when solving in the main thread) stops the search instead of raising
+        KeyboardInterrupt: the best rota found so far is kept, its step is reported as
+        interrupted and the later tiers are not solved. When nothing at all was found yet,
+        SolveInterrupted is raised."""
         started = time.monotonic()
         tiers = [t for t in TIERS if t.name in params.tiers and t.applies(self.problem)]
         steps: list[list[Tier]] = []
@@ -132,28 +134,49 @@ class StaffingModel:
         results: list[TierResult] = []
         runs: list[tuple[list[Tier], _Run]] = []
         chosen = self._hinted
-        for index, step in enumerate(steps):
-            remaining = max(0.05, params.time_limit - (time.monotonic() - started))
-            # Commitments, coverage and depth may each take half of what is left; the other
-            # tiers share the rest evenly.
-            last = index == len(steps) - 1
-            share = 0.5 if step[0].thorough and not last else 1 / (len(steps) - index)
-            run = self._solve_step(step, params, remaining * share, (index, len(steps), started))
-            if run.interrupted and run.chosen is None and not runs:
-                raise SolveInterrupted("interrupted before any rota was found")
-            runs.append((step, run))
-            if run.chosen is None:
-                break  # nothing found in time: keep the rota of the step before
-            if run.interrupted:
+        interrupted = False
+        with _CtrlC() as ctrl_c:
+            for index, step in enumerate(steps):
+                if ctrl_c.pressed:
+                    interrupted = True
+                    break
+                remaining = max(0.05, params.time_limit - (time.monotonic() - started))
+                # Commitments, coverage and depth may each take half of what is left; the
+                # other tiers share the rest evenly.
+                last = index == len(steps) - 1
+                share = 0.5 if step[0].thorough and not last else 1 / (len(steps) - index)
+                where = (index, len(steps), started)
+                run = self._solve_step(step, params, remaining * share, where, ctrl_c)
+                runs.append((step, run))
+                interrupted = run.interrupted
+                if run.chosen is None:
+                    break  # nothing found in time: keep the rota of the step before
                 chosen = run.chosen
-                break
-            chosen = run.chosen
-            self._hold(run.expression, step[0].sense, run.objective)
-            self.hint(chosen)
+                if interrupted:
+                    break
+                self._hold(run.expression, step[0].sense, run.objective)
+                self.hint(chosen)
+        if interrupted and (not runs or runs[0][1].chosen is None):
+            raise SolveInterrupted("interrupted before any rota was found")
         for step, run in runs:
             results += self._results(step, run, chosen)
-        interrupted = any(run.interrupted for _, run in runs)
-        return Solution(frozenset(chosen), results, interrupted)
+        solved = {tier.name for step, _ in runs for tier in step}
+        unsolved = tuple(tier.name for tier in tiers if tier.name not in solved)
+        results += [
+            TierResult(
+                name=tier.name,
+                sense=tier.sense,
+                meaning=tier.meaning,
+                value=tier.score(self.problem, chosen),
+                bound=None,
+                optimal=False,
+                status="NOT_SOLVED",
+                seconds=0.0,
+            )
+            for tier in tiers
+            if tier.name in unsolved
+        ]
+        return Solution(frozenset(chosen), results, interrupted, unsolved)
 
     def _results(
         self, step: list[Tier], run: _Run, chosen: frozenset[tuple[str, str]]
@@ -197,6 +220,7 @@ class StaffingModel:
         params: SolveParams,
         seconds: float,
         where: tuple[int, int, float],
+        ctrl_c: _CtrlC,
     ) -> _Run:
         expressions = [tier.build(self.model, self.problem, self.variables) for tier in step]
         scale = 1
@@ -230,7 +254,7 @@ class StaffingModel:
         solver.parameters.max_deterministic_time = seconds
         if params.workers > 1:
             solver.parameters.interleave_search = True
-        # Ctrl-C is ours (see _interruptible), not CP-SAT's own handler.
+        # Ctrl-C is ours (see _CtrlC), not CP-SAT's own handler.
         solver.parameters.catch_sigint_signal = False
         reporter = None
         if params.on_progress is not None:
@@ -238,7 +262,7 @@ class StaffingModel:
             solver.best_bound_callback = reporter.on_bound
             reporter.start()
         tick = time.monotonic()
-        status, interrupted = _interruptible(solver, model, reporter)
+        status, interrupted = ctrl_c.solve(solver, model, reporter)
         elapsed = time.monotonic() - tick
         name = solver.status_name(status)
         if interrupted and status != cp_model.OPTIMAL:
@@ -283,36 +307,64 @@ class _Run:
     interrupted: bool = False
 
 
-def _interruptible(
-    solver: cp_model.CpSolver, model: cp_model.CpModel, reporter: _Reporter | None
-) -> tuple[cp_model.CpSolverStatus, bool]:
-    """Solve in a worker thread while this thread waits, so that Ctrl-C reaches Python
-    here (the solver's C++ code would otherwise hold it until it returns); on Ctrl-C,
-    stop the search gracefully and return what it found. Returns (status, interrupted)."""
-    done = threading.Event()
-    outcome: dict[str, object] = {}
+class _CtrlC:
+    """While active in the main thread, Ctrl-C (SIGINT) stops the running solve gracefully
+    and no later one starts, instead of raising KeyboardInterrupt at some random point.
 
-    def work() -> None:
-        try:
-            outcome["status"] = solver.solve(model, reporter)
-        except BaseException as error:  # re-raised in the caller's thread
-            outcome["error"] = error
-        finally:
-            done.set()
+    The solve runs in a worker thread while this thread waits, because a Python signal
+    handler only runs in the main thread between bytecodes, never while it is inside the
+    solver's C++ code. Outside the main thread there is no handler and nothing to stop."""
 
-    thread = threading.Thread(target=work, name="cp-sat", daemon=True)
-    thread.start()
-    interrupted = False
-    while not done.is_set():
-        try:
-            done.wait()
-        except KeyboardInterrupt:
-            interrupted = True
-            solver.stop_search()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["status"], interrupted  # type: ignore[return-value]
+    def __init__(self) -> None:
+        self.pressed = False
+        self._previous: Any = None
+        self._installed = False
+
+    def __enter__(self) -> _CtrlC:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._press)
+            self._installed = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._installed:
+            signal.signal(signal.SIGINT, self._previous)
+            self._installed = False
+
+    def _press(self, signum: int, frame: object) -> None:
+        self.pressed = True
+
+    def solve(
+        self,
+        solver: cp_model.CpSolver,
+        model: cp_model.CpModel,
+        reporter: _Reporter | None,
+    ) -> tuple[cp_model.CpSolverStatus, bool]:
+        """Solve, stopping the search when Ctrl-C is pressed; returns (status, interrupted)."""
+        if self.pressed:
+            return cp_model.UNKNOWN, True
+        done = threading.Event()
+        outcome: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                outcome["status"] = solver.solve(model, reporter)
+            except BaseException as error:  # re-raised in the caller's thread
+                outcome["error"] = error
+            finally:
+                done.set()
+
+        thread = threading.Thread(target=work, name="cp-sat", daemon=True)
+        thread.start()
+        # A short timeout, so that a press is seen even if it came before the search began
+        # (a stop asked before then would be lost); done.wait returns as soon as it is set.
+        while not done.wait(timeout=0.1):
+            if self.pressed:
+                solver.stop_search()
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["status"], self.pressed
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
