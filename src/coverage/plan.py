@@ -112,6 +112,11 @@ class Rota:
             "conference": conference.name,
             "timezone": conference.timezone,
             "days": [d.isoformat() for d in self.days],
+            "day_window": {
+                "start": f"{conference.day_start:%H:%M}",
+                "end": f"{conference.day_end:%H:%M}",
+            },
+            "issues": [{"id": i.id, "name": i.name, "weight": i.weight} for i in conference.issues],
             "solver": {
                 "status": self.status,
                 "interrupted": self.interrupted,

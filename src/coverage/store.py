@@ -23,6 +23,7 @@ from coverage.problem import FixedAssignment
 
 ROTA_JSON = "rota.json"
 ROTA_MD = "rota.md"
+ROTA_HTML = "rota.html"
 _FOLDER = re.compile(r"^v(\d+)-(\d{4}-\d{2}-\d{2})(?:_to_(\d{4}-\d{2}-\d{2}))?$")
 
 
