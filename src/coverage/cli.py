@@ -494,6 +494,53 @@ def diff(workspace: Path, first: int, second: int, day: Any, out: Path) -> None:
             click.echo(f"  = {_meeting_line(titles[meeting])}")
 
 
+@main.command()
+@click.argument("workspace", type=click.Path(path_type=Path))
+@click.option("--day", type=DAY, required=True, help="The conference day.")
+@click.option(
+    "--by",
+    type=click.Choice(["issue", "person"]),
+    default="issue",
+    show_default=True,
+    help="Group the meetings by issue, or by who covers them.",
+)
+@click.option("--issue", help="Only the meetings on this issue (main or not).")
+@click.option(
+    "--version",
+    "number",
+    type=click.IntRange(min=1),
+    help="A published version (default: the latest for the day).",
+)
+@_out
+@_fails_cleanly
+def digest(
+    workspace: Path, day: Any, by: str, issue: str | None, number: int | None, out: Path
+) -> None:
+    """Print the day's published rota as plain text for the group chat."""
+    from coverage.export.digest import render_digest
+    from coverage.io import load_workspace
+    from coverage.store import RotaStore
+
+    ws = load_workspace(workspace)
+    (the_day,) = _days(ws.conference.days(), day, None, None)
+    if issue is not None and issue not in ws.conference.issue_ids():
+        known = ", ".join(sorted(ws.conference.issue_ids()))
+        raise UsageError(f"--issue {issue}: not an issue of the conference ({known})")
+    store = RotaStore(out, ws.name)
+    version = store.version(number) if number is not None else store.latest_for(the_day)
+    if version is None or the_day not in version.days:
+        which = f"version {number}" if number is not None else "no published rota"
+        raise UsageError(
+            f"{which} for {the_day} under {out}"
+            + ("" if number is not None else f": run `rota plan {workspace} --day {the_day}`")
+        )
+    messages = render_digest(version.data, the_day.isoformat(), by, issue)
+    for index, message in enumerate(messages, start=1):
+        if len(messages) > 1:
+            click.echo(f"----- message {index} of {len(messages)} -----")
+        click.echo(message)
+
+
 def _meeting_line(meeting: dict[str, Any]) -> str:
     from datetime import datetime
 

@@ -1,0 +1,166 @@
+"""`rota digest`: the day's rota as text for the group chat matches the published rota,
+flags what is uncovered, fits in chat messages and carries no contact details."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from pages import CONTACTS, DAY, Published, published_day
+
+from coverage.cli import main
+from coverage.export.digest import MAX_MESSAGE, render_digest, short_names
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "plenipot2018"
+EXAMPLE_DAY = "2018-11-15"  # the busiest day of the example
+
+
+def run(*args: Any) -> Any:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def digest(*args: Any) -> str:
+    result = run("digest", *args)
+    assert result.exit_code == 0, result.output
+    return str(result.output)
+
+
+def clock_span(meeting: dict[str, Any]) -> str:
+    start, end = (datetime.fromisoformat(meeting[k]) for k in ("start", "end"))
+    return f"{start:%H:%M}-{end:%H:%M}"
+
+
+def lines_of(text: str, meeting: dict[str, Any]) -> list[str]:
+    """The digest lines about `meeting`: they start with its time and title."""
+    head = f"{clock_span(meeting)} {meeting['title']}"
+    return [
+        line.removeprefix("⚠ ")
+        for line in text.splitlines()
+        if line.removeprefix("⚠ ").startswith(head)
+    ]
+
+
+def assert_matches_by_issue(text: str, rota: dict[str, Any], day: str) -> None:
+    """Every live meeting of the day appears once, with exactly the people covering it (by
+    their short names), or flagged uncovered; cancelled ones only in the cancelled line."""
+    names = short_names(rota["attendees"])
+    for meeting in (m for m in rota["meetings"] if m["day"] == day):
+        found = lines_of(text, meeting)
+        if meeting["status"] == "cancelled":
+            assert found == [], meeting["id"]
+            assert meeting["title"] in text.split("Cancelled: ")[1]
+            continue
+        assert len(found) == 1, (meeting["id"], found)
+        (line,) = found
+        if meeting["status"] == "uncovered":
+            assert ": UNCOVERED" in line
+            assert f"⚠ {line}" in text
+        else:
+            who = ", ".join(names[a] for a in meeting["attendees"])
+            assert line.endswith(f": {who}"), (line, who)
+            assert "UNCOVERED" not in line
+
+
+@pytest.fixture(scope="module")
+def day(tmp_path_factory: pytest.TempPathFactory) -> Published:
+    return published_day(tmp_path_factory.mktemp("digest"))
+
+
+def test_the_digest_by_issue_matches_the_replanned_rota(day: Published) -> None:
+    text = digest(day.workspace, "--day", DAY, "--out", day.out)
+    assert_matches_by_issue(text, day.data(2), DAY)
+    assert "(v2, updated 12:30)" in text.splitlines()[0]
+    assert "2 uncovered" in text.splitlines()[1]
+
+
+def test_an_older_version_on_request(day: Published) -> None:
+    text = digest(day.workspace, "--day", DAY, "--version", 1, "--out", day.out)
+    assert_matches_by_issue(text, day.data(1), DAY)
+    assert "Cancelled" not in text
+
+
+def test_the_digest_by_person_matches_the_rota(day: Published) -> None:
+    text = digest(day.workspace, "--day", DAY, "--by", "person", "--out", day.out)
+    rota = day.data(2)
+    names = short_names(rota["attendees"])
+    sections = {s.splitlines()[0]: s.splitlines()[1:] for s in text.strip().split("\n\n")}
+    meetings = {m["id"]: m for m in rota["meetings"]}
+    busy = set()
+    for person in rota["attendees"]:
+        theirs = [a for a in rota["assignments"] if a["attendee"] == person["id"]]
+        if not theirs:
+            continue
+        busy.add(person["id"])
+        listed = sections[f"■ {names[person['id']]}"]
+        assert len(listed) == len(theirs)
+        for line, item in zip(listed, theirs, strict=True):
+            meeting = meetings[item["meeting"]]
+            assert line.startswith(f"{clock_span(item)} {meeting['title']}")
+            others = [names[a] for a in meeting["attendees"] if a != person["id"]]
+            assert line.endswith(f" with {', '.join(others)}") == bool(others)
+    free = [names[a["id"]] for a in rota["attendees"] if a["id"] not in busy]
+    assert f"Free: {', '.join(free)}" in text
+    uncovered = [m for m in rota["meetings"] if m["status"] == "uncovered"]
+    assert sections[f"⚠ Uncovered ({len(uncovered)})"] == [
+        f"⚠ {lines_of(text, m)[0]}" for m in uncovered
+    ]
+
+
+def test_one_issue_lists_every_meeting_on_it(day: Published) -> None:
+    text = digest(day.workspace, "--day", DAY, "--issue", "ai", "--out", day.out)
+    rota = day.data(2)
+    for meeting in rota["meetings"]:
+        live = meeting["status"] != "cancelled"
+        assert bool(lines_of(text, meeting)) == (live and "ai" in meeting["issues"])
+
+
+def test_no_contact_details(day: Published) -> None:
+    for by in ("issue", "person"):
+        text = digest(day.workspace, "--day", DAY, "--by", by, "--out", day.out)
+        assert not any(contact in text for contact in CONTACTS)
+        assert "@" not in text
+
+
+def test_the_example_day_matches_its_rota(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("plan", EXAMPLE, "--day", EXAMPLE_DAY, "--out", out, "--quiet")
+    assert result.exit_code == 0, result.output
+    rota = json.loads(Path(result.output.strip()).read_text())
+    text = digest(EXAMPLE, "--day", EXAMPLE_DAY, "--out", out)
+    messages = render_digest(rota, EXAMPLE_DAY)
+    assert all(len(m) <= MAX_MESSAGE for m in messages)
+    assert len(messages) > 1 and text.count("----- message ") == len(messages)
+    assert_matches_by_issue(text, rota, EXAMPLE_DAY)
+
+
+def test_short_names_are_unique() -> None:
+    people = [
+        {"id": "a", "name": "Ana Souza"},
+        {"id": "b", "name": "Ana Silva"},
+        {"id": "c", "name": "Ana Santos Silva"},
+        {"id": "d", "name": "Ben Okafor"},
+        {"id": "e", "name": "Mononym"},
+    ]
+    names = short_names(people)
+    assert names == {
+        "a": "Ana Souza",
+        "b": "Ana Silva",
+        "c": "Ana Santos Silva",
+        "d": "Ben",
+        "e": "Mononym",
+    }
+    two = short_names([{"id": "a", "name": "Ana Souza"}, {"id": "b", "name": "Ana Lima"}])
+    assert two == {"a": "Ana S.", "b": "Ana L."}
+
+
+def test_digest_refuses_what_it_cannot_do(day: Published, tmp_path: Path) -> None:
+    result = run("digest", day.workspace, "--day", "2018-11-06", "--out", day.out)
+    assert result.exit_code == 2 and "no published rota for 2018-11-06" in result.output
+    result = run("digest", day.workspace, "--day", DAY, "--issue", "nope", "--out", day.out)
+    assert result.exit_code == 2 and "--issue nope" in result.output
+    result = run("digest", day.workspace, "--day", DAY, "--version", 9, "--out", day.out)
+    assert result.exit_code == 2 and "version 9" in result.output
