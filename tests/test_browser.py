@@ -3,7 +3,7 @@ by ROTA_CHROMIUM) driven by Playwright. Every assignment is visible, the issue f
 works, details open on tap, injected titles stay text, the page fits a 375 px phone
 (the timeline scrolls inside it) and prints on A4 landscape.
 
-These tests fail, not skip, when there is no Chromium: `.ci/run` installs it."""
+These tests fail, not skip, when there is no Chromium: the README's test command installs it."""
 
 from __future__ import annotations
 
