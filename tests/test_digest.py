@@ -164,3 +164,18 @@ def test_digest_refuses_what_it_cannot_do(day: Published, tmp_path: Path) -> Non
     assert result.exit_code == 2 and "--issue nope" in result.output
     result = run("digest", day.workspace, "--day", DAY, "--version", 9, "--out", day.out)
     assert result.exit_code == 2 and "version 9" in result.output
+
+
+def test_one_issue_by_person_lists_only_that_issue(day: Published) -> None:
+    text = digest(day.workspace, "--day", DAY, "--by", "person", "--issue", "ai", "--out", day.out)
+    rota = day.data(2)
+    names = short_names(rota["attendees"])
+    ai = {m["id"] for m in rota["meetings"] if "ai" in m["issues"]}
+    for person in rota["attendees"]:
+        has_ai = any(
+            a["attendee"] == person["id"] and a["meeting"] in ai for a in rota["assignments"]
+        )
+        assert (f"■ {names[person['id']]}\n" in text) == has_ai
+    for meeting in rota["meetings"]:
+        if meeting["id"] not in ai:
+            assert not lines_of(text, meeting)

@@ -167,16 +167,16 @@ def _by_person(
     free = []
     for person in rota["attendees"]:
         theirs = [
-            a for a in rota["assignments"] if a["day"] == day and a["attendee"] == person["id"]
+            a
+            for a in rota["assignments"]
+            if a["day"] == day and a["attendee"] == person["id"] and a["meeting"] in by_id
         ]
         if not theirs:
             free.append(names[person["id"]])
             continue
         lines = [f"■ {names[person['id']]}"]
         for item in theirs:
-            meeting = by_id.get(item["meeting"])
-            if meeting is None:
-                continue
+            meeting = by_id[item["meeting"]]
             others = [names.get(a, a) for a in meeting["attendees"] if a != person["id"]]
             line = _line({**meeting, "start": item["start"], "end": item["end"]}, names, {}, False)
             lines.append(line + (f" with {', '.join(others)}" if others else ""))
