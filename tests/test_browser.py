@@ -122,6 +122,10 @@ def test_the_issue_filter_shows_only_that_issue(
     for row in page.locator(".row[data-attendee]").all():
         assert row.is_visible() == (row.get_attribute("data-attendee") in ai_people)
     assert page.evaluate("location.hash") == "#issue=ai"
+    assert page.locator(".filter-note").inner_text().startswith("Showing only AI")
+    assert not page.locator(".row.uncovered").is_visible()  # both uncovered are on privacy
+    page.click('.filter button[data-issue="privacy"]')
+    assert page.locator(".row.uncovered .who small").inner_text() == "2 meetings"
     page.click('.filter button[data-issue=""]')
     assert all(blocks.nth(i).is_visible() for i in range(total))
 
@@ -216,3 +220,36 @@ def test_it_prints_on_a4_landscape(browser: Any, day: Published, alerts: list[st
     for width, height in boxes:
         assert float(width) == pytest.approx(841.9, abs=2)  # A4, long side across
         assert float(height) == pytest.approx(595.3, abs=2)
+
+
+def test_a_bad_link_or_a_changed_link_keeps_the_page_working(
+    browser: Any, day: Published, alerts: list[str]
+) -> None:
+    page = browser.new_page(viewport=DESKTOP)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((day.v2 / "rota.html").as_uri() + "#issue=%E0%A4%A")
+    assert errors == []
+    assert page.locator('.filter button[data-issue=""]').get_attribute("aria-pressed") == "true"
+    block(page, "plenary", "ana").click()
+    assert page.locator("#details").is_visible()
+    page.keyboard.press("Escape")
+    page.evaluate("location.hash = '#issue=ai'")
+    page.wait_for_function("document.querySelector('.filter-note').hidden === false")
+    assert not block(page, "plenary", "ana").is_visible()
+    assert "Showing only AI" in page.locator(".filter-note").inner_text()
+
+
+def test_every_row_keeps_the_same_time_axis_on_a_phone(
+    browser: Any, day: Published, alerts: list[str]
+) -> None:
+    page = open_page(browser, day.v2 / "rota.html", alerts, PHONE)
+    lefts = page.eval_on_selector_all(
+        ".row .track", "els => els.map(e => Math.round(e.getBoundingClientRect().left))"
+    )
+    widths = page.eval_on_selector_all(
+        ".row .track", "els => els.map(e => Math.round(e.getBoundingClientRect().width))"
+    )
+    assert len(set(lefts)) == 1 and len(set(widths)) == 1
+    # On a phone the list of changes starts folded, the timeline in sight.
+    assert page.locator("details.changes").get_attribute("open") is None

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from pages import CONTACTS, DAY, Published, published_day
 
 from coverage.cli import main
-from coverage.export.digest import MAX_MESSAGE, render_digest, short_names
+from coverage.export.digest import MAX_MESSAGE, render_digest, short_names, title_text
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "plenipot2018"
 EXAMPLE_DAY = "2018-11-15"  # the busiest day of the example
@@ -103,7 +103,7 @@ def test_the_digest_by_person_matches_the_rota(day: Published) -> None:
             others = [names[a] for a in meeting["attendees"] if a != person["id"]]
             assert line.endswith(f" with {', '.join(others)}") == bool(others)
     free = [names[a["id"]] for a in rota["attendees"] if a["id"] not in busy]
-    assert f"Free: {', '.join(free)}" in text
+    assert f"Free all day: {', '.join(free)}" in text
     uncovered = [m for m in rota["meetings"] if m["status"] == "uncovered"]
     assert sections[f"⚠ Uncovered ({len(uncovered)})"] == [
         f"⚠ {lines_of(text, m)[0]}" for m in uncovered
@@ -179,3 +179,15 @@ def test_one_issue_by_person_lists_only_that_issue(day: Published) -> None:
     for meeting in rota["meetings"]:
         if meeting["id"] not in ai:
             assert not lines_of(text, meeting)
+    # Free means free all day, not just free of this issue.
+    busy = {a["attendee"] for a in rota["assignments"]}
+    free = [names[p["id"]] for p in rota["attendees"] if p["id"] not in busy]
+    assert f"Free all day: {', '.join(free)}" in text
+    assert text.splitlines()[0].endswith(", AI only")
+
+
+def test_titles_stay_on_one_line_and_right_to_left_ones_are_isolated() -> None:
+    assert title_text("Informal\non Res. 196\t(AI)") == "Informal on Res. 196 (AI)"
+    arabic = "مشاورة بشأن القرار 196"
+    assert title_text(arabic) == f"\u2068{arabic}\u2069"
+    assert title_text("Plenary") == "Plenary"

@@ -4,6 +4,8 @@ details, and split into parts that fit in one chat message each."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import Counter
 from datetime import date, datetime
 from typing import Any
@@ -25,6 +27,15 @@ SHORT_REASON = {
 }
 
 ACCESS_TAG = {"member_states": "member states", "delegations": "delegations", "closed": "closed"}
+
+
+def title_text(title: str) -> str:
+    """A title on one line; right-to-left text isolated (U+2068 ... U+2069) so that it does
+    not carry the times and names around it along in a chat app."""
+    text = re.sub(r"\s+", " ", title).strip()
+    if any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
+        text = f"\u2068{text}\u2069"
+    return text
 
 
 def short_names(attendees: list[dict[str, Any]]) -> dict[str, str]:
@@ -62,19 +73,23 @@ def render_digest(
     ]
     names = short_names(rota["attendees"])
     reasons = {u["meeting"]: u for u in rota.get("uncovered", [])}
-    header = _header(rota, day, meetings)
+    header = _header(rota, day, meetings, issue)
     sections = (
         _by_issue(rota, meetings, names, reasons, issue)
         if by == "issue"
         else _by_person(rota, day, meetings, names, reasons)
     )
-    cancelled = [m["title"] for m in meetings if m["status"] == "cancelled"]
+    cancelled = [
+        f"{span(m)} {title_text(m['title'])}" for m in meetings if m["status"] == "cancelled"
+    ]
     if cancelled:
         sections.append("Cancelled: " + "; ".join(cancelled))
     return _split([header, *sections])
 
 
-def _header(rota: dict[str, Any], day: str, meetings: list[dict[str, Any]]) -> str:
+def _header(
+    rota: dict[str, Any], day: str, meetings: list[dict[str, Any]], issue: str | None
+) -> str:
     the_day = date.fromisoformat(day)
     version = rota.get("run", {}).get("version")
     title = f"{rota['conference']}: rota for {the_day:%a} {the_day.day} {the_day:%b}"
@@ -84,6 +99,9 @@ def _header(rota: dict[str, Any], day: str, meetings: list[dict[str, Any]]) -> s
         if replan:
             title += f", updated {datetime.fromisoformat(replan['now']):%H:%M}"
         title += ")"
+    if issue is not None:
+        name = next((i["name"] for i in rota.get("issues", []) if i["id"] == issue), issue)
+        title += f", {name} only"
     live = [m for m in meetings if m["status"] != "cancelled"]
     covered = sum(1 for m in live if m["status"] == "covered")
     counts = f"{covered}/{len(live)} meetings covered"
@@ -104,7 +122,7 @@ def _line(
 ) -> str:
     extras = [part for part in (meeting.get("room"), ACCESS_TAG.get(meeting["access"])) if part]
     where = f" ({', '.join(extras)})" if extras else ""
-    text = f"{span(meeting)} {meeting['title']}{where}"
+    text = f"{span(meeting)} {title_text(meeting['title'])}{where}"
     if also:
         text += f" [+{', '.join(also)}]"
     if meeting["status"] == "uncovered":
@@ -163,8 +181,9 @@ def _by_person(
     reasons: dict[str, dict[str, Any]],
 ) -> list[str]:
     by_id = {m["id"]: m for m in meetings}
+    busy = {a["attendee"] for a in rota["assignments"] if a["day"] == day}
     sections = []
-    free = []
+    free = [names[p["id"]] for p in rota["attendees"] if p["id"] not in busy]
     for person in rota["attendees"]:
         theirs = [
             a
@@ -172,7 +191,6 @@ def _by_person(
             if a["day"] == day and a["attendee"] == person["id"] and a["meeting"] in by_id
         ]
         if not theirs:
-            free.append(names[person["id"]])
             continue
         lines = [f"■ {names[person['id']]}"]
         for item in theirs:
@@ -187,7 +205,7 @@ def _by_person(
         lines += [_line(m, names, reasons) for m in uncovered]
         sections.append("\n".join(lines))
     if free:
-        sections.append("Free: " + ", ".join(free))
+        sections.append("Free all day: " + ", ".join(free))
     return sections
 
 

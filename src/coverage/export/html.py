@@ -25,23 +25,24 @@ from coverage.export.common import clock, proof
 CSS = files("coverage.export").joinpath("rota.css").read_text(encoding="utf-8")
 SCRIPT = files("coverage.export").joinpath("rota.js").read_text(encoding="utf-8")
 
-# Distinct colours for issues, in the order the conference lists them (Tableau 10 and two
-# more); a meeting without issues is grey.
+# Distinct colours for issues, in the order the conference lists them (no red, which marks
+# what is uncovered, and no grey, which marks meetings without issues).
 PALETTE = (
-    "#4e79a7",
-    "#f28e2b",
-    "#e15759",
-    "#76b7b2",
-    "#59a14f",
-    "#edc948",
-    "#b07aa1",
-    "#ff9da7",
-    "#9c755f",
-    "#bab0ac",
-    "#17becf",
-    "#8c564b",
+    "#4e79a7",  # blue
+    "#f28e2b",  # orange
+    "#59a14f",  # green
+    "#b07aa1",  # mauve
+    "#76b7b2",  # teal
+    "#edc948",  # yellow
+    "#ff9da7",  # pink
+    "#9c755f",  # brown
+    "#17becf",  # cyan
+    "#bcbd22",  # olive
+    "#1f3a93",  # navy
+    "#6b4c9a",  # violet
 )
 NO_ISSUE = "#8a8a8a"
+AXIS_EVERY = 8  # repeat the hours after this many people, so they stay in sight
 
 ACCESS_TEXT = {
     "open": "open",
@@ -137,6 +138,12 @@ class _Page:
         if run.get("created_at"):
             made = datetime.fromisoformat(run["created_at"]).astimezone(self.zone)
             facts.append(f"made {made:%Y-%m-%d %H:%M} conference time")
+        after = ""
+        if replan:
+            after = (
+                f" The dashed line is {clock(replan['now'])}, when the rota was replanned: "
+                "meetings before it had started and are kept as they were."
+            )
         optimal = rota["solver"]["status"] == "OPTIMAL"
         verdict = f'<span class="verdict {"ok" if optimal else "warn"}">{_e(proof(rota))}</span>'
         buttons = ['<button type="button" data-issue="" aria-pressed="true">All issues</button>']
@@ -148,9 +155,12 @@ class _Page:
         return (
             f"<header>\n<h1>{_e(rota['conference'])}</h1>\n"
             f'<p class="meta">{_e(" · ".join(facts))}</p>\n<p class="meta">{verdict}</p>\n'
-            '<nav class="filter" aria-label="Show one issue">' + "".join(buttons) + "</nav>\n"
+            '<nav class="filter" aria-label="Show one issue" hidden>'
+            + "".join(buttons)
+            + "</nav>\n"
+            '<p class="filter-note" hidden></p>\n'
             '<p class="hint">Tap a meeting for its details. Scroll sideways for the whole day.'
-            "</p>\n</header>"
+            f"{after}</p>\n</header>"
         )
 
     # --- one day ------------------------------------------------------------------------------
@@ -224,8 +234,8 @@ class _Page:
         parts.append(
             self._row(
                 "uncovered",
-                f"Uncovered: {len(uncovered)}",
-                "",
+                "Uncovered",
+                f"{len(uncovered)} meetings",
                 uncovered,
                 first,
                 last,
@@ -236,7 +246,9 @@ class _Page:
         by_id = {a["id"]: a for a in self.rota["attendees"]}
         order = [a["id"] for a in self.rota["attendees"]]
         order += [who for who in rows if who not in by_id]
-        for who in order:
+        for index, who in enumerate(order):
+            if index and index % AXIS_EVERY == 0:
+                parts.append(self._axis_row(first, last))
             person = by_id.get(who, {"id": who, "name": who, "delegation": None})
             parts.append(
                 self._row(
@@ -249,6 +261,8 @@ class _Page:
                     now,
                 )
             )
+        if len(order) > AXIS_EVERY // 2:
+            parts.append(self._axis_row(first, last))
         parts.append("</div></div>\n</section>")
         return "\n".join(p for p in parts if p)
 
@@ -273,12 +287,13 @@ class _Page:
             bits = []
             for meeting_id in change.added:
                 m = self.meetings.get(meeting_id, {"title": meeting_id})
-                bits.append(f"<ins>+ {_e(m['title'])} {_e(self._span(m))}</ins>")
+                bits.append(f"<ins>+ <bdi>{_e(m['title'])}</bdi> {_e(self._span(m))}</ins>")
             for meeting_id, why in change.removed:
                 m = before.get(meeting_id) or self.meetings.get(meeting_id) or {"title": meeting_id}
-                bits.append(f"<del>− {_e(m['title'])} {_e(self._span(m))}</del> ({_e(why)})")
+                title = f"<bdi>{_e(m['title'])}</bdi>"
+                bits.append(f"<del>− {title} {_e(self._span(m))}</del> ({_e(why)})")
             name = self.names.get(change.attendee, change.attendee)
-            items.append(f"<li><b>{_e(name)}</b>: {'; '.join(bits)}</li>")
+            items.append(f"<li><b><bdi>{_e(name)}</bdi></b>: {'; '.join(bits)}</li>")
         return (
             f'<details class="changes" open><summary>Changed since version {_e(since)}: '
             f"{len(changes)} person(s)</summary><ul>{''.join(items)}</ul></details>"
@@ -379,7 +394,8 @@ class _Page:
             classes.append("frozen")
         label = f"{meeting['title']}, {span}" + (f", {where}" if where else "")
         if block.state == "uncovered":
-            label = f"UNCOVERED: {label}"
+            reason = self.reasons.get(meeting["id"], {}).get("message")
+            label = f"UNCOVERED: {label}" + (f": {reason}" if reason else "")
         if block.note:
             label += f" ({block.note})"
         dots = "".join(
@@ -391,7 +407,7 @@ class _Page:
             f'data-issues="{_e(" ".join(issues))}" data-note="{_e(block.note)}" '
             f'style="left:{left:.3f}%;width:{width:.3f}%;--lane:{lane};'
             f'--c:{colour};--bg:{_tint(colour)}" title="{_e(label)}" aria-label="{_e(label)}">'
-            f'<span class="t">{_e(meeting["title"])}</span>'
+            f'<span class="t"><bdi>{_e(meeting["title"])}</bdi></span>'
             f'<span class="m">{_e(span)}{" · " + _e(where) if where else ""}{dots}</span>'
             "</button>"
         )
@@ -409,7 +425,7 @@ class _Page:
             ]
             meetings[m["id"]] = {
                 "title": m["title"],
-                "when": f"{m['day']} {self._span(m)}",
+                "when": _when(m),
                 "room": m.get("room"),
                 "kind": m.get("kind"),
                 "access": ACCESS_TEXT.get(m.get("access", "open"), m.get("access")),
@@ -430,6 +446,16 @@ class _Page:
             if a["id"] == attendee:
                 return str(a["delegation"]) if a.get("delegation") else None
         return None
+
+
+def _when(meeting: dict[str, Any]) -> str:
+    """'Thu 15 Nov 14:00–16:00', with the conference day when it began after midnight."""
+    start = datetime.fromisoformat(meeting["start"])
+    text = f"{start:%a} {start.day} {start:%b} {clock(meeting['start'])}–{clock(meeting['end'])}"
+    day = date.fromisoformat(meeting["day"])
+    if start.date() != day:
+        text += f" (the night of {day:%a} {day.day} {day:%b})"
+    return text
 
 
 def _access_short(access: str) -> str:

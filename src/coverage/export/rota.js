@@ -4,6 +4,9 @@
   var buttons = Array.prototype.slice.call(document.querySelectorAll(".filter button"));
   var blocks = Array.prototype.slice.call(document.querySelectorAll(".block"));
   var rows = Array.prototype.slice.call(document.querySelectorAll(".row:not(.axis)"));
+  var nav = document.querySelector(".filter");
+  var note = document.querySelector(".filter-note");
+  nav.hidden = false;  /* without JavaScript there is no filter, so no buttons */
   function show(issue) {
     buttons.forEach(function (b) {
       b.setAttribute("aria-pressed", String(b.getAttribute("data-issue") === issue));
@@ -13,9 +16,20 @@
       el.hidden = issue !== "" && issues.indexOf(issue) < 0;
     });
     rows.forEach(function (row) {
-      var visible = row.querySelectorAll(".block:not([hidden])").length > 0;
-      row.classList.toggle("filtered-out", issue !== "" && !visible);
+      var visible = row.querySelectorAll(".block:not([hidden])").length;
+      row.classList.toggle("filtered-out", issue !== "" && visible === 0);
+      if (row.classList.contains("uncovered")) {
+        row.querySelector(".who small").textContent = visible + " meetings";
+      }
     });
+    var pressed = buttons.filter(function (b) { return b.getAttribute("data-issue") === issue; });
+    note.hidden = issue === "";
+    note.textContent = issue === "" ? "" :
+      "Showing only " + pressed[0].textContent + " (" +
+      blocks.filter(function (el) { return !el.hidden; }).length + " blocks). Tap \u201cAll issues\u201d for everything.";
+    if (pressed.length && pressed[0].scrollIntoView && issue !== "") {
+      pressed[0].scrollIntoView({block: "nearest", inline: "nearest"});
+    }
     try {
       history.replaceState(null, "", issue ? "#issue=" + encodeURIComponent(issue)
                                            : location.pathname + location.search);
@@ -24,10 +38,23 @@
   buttons.forEach(function (b) {
     b.addEventListener("click", function () { show(b.getAttribute("data-issue")); });
   });
-  var wanted = /^#issue=(.+)$/.exec(location.hash);
   var known = buttons.map(function (b) { return b.getAttribute("data-issue"); });
-  var first = wanted ? decodeURIComponent(wanted[1]) : "";
-  show(known.indexOf(first) >= 0 ? first : "");
+  function fromAddress() {
+    var wanted = /^#issue=(.+)$/.exec(location.hash);
+    var issue = "";
+    if (wanted) {
+      try { issue = decodeURIComponent(wanted[1]); } catch (e) { issue = ""; }
+    }
+    return known.indexOf(issue) >= 0 ? issue : "";
+  }
+  show(fromAddress());
+  window.addEventListener("hashchange", function () { show(fromAddress()); });
+  /* On a phone the list of changes starts folded, so the timeline is in sight. */
+  if (window.matchMedia && window.matchMedia("(max-width: 600px)").matches) {
+    Array.prototype.forEach.call(document.querySelectorAll("details.changes"), function (d) {
+      d.open = false;
+    });
+  }
 
   var dialog = document.getElementById("details");
   var body = dialog.querySelector(".details-body");
