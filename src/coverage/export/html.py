@@ -82,6 +82,8 @@ def render_html(rota: dict[str, Any], previous: dict[str, dict[str, Any]] | None
 
 
 class _Page:
+    """One rendering of a published rota: the lookups every part of the page needs."""
+
     def __init__(self, rota: dict[str, Any], previous: dict[str, dict[str, Any]]) -> None:
         self.rota = rota
         self.previous = previous
@@ -117,7 +119,7 @@ class _Page:
             '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-            f"{self._header(title)}\n<main>\n{sections}\n</main>\n"
+            f"{self._header()}\n<main>\n{sections}\n</main>\n"
             '<dialog id="details" aria-labelledby="details-title">'
             '<form method="dialog"><button class="close" aria-label="Close">Close</button></form>'
             '<div class="details-body"></div></dialog>\n'
@@ -125,7 +127,7 @@ class _Page:
             f"<script>{SCRIPT}</script>\n</body>\n</html>\n"
         )
 
-    def _header(self, title: str) -> str:
+    def _header(self) -> str:
         rota = self.rota
         run = rota.get("run", {})
         days = rota["days"]
