@@ -72,6 +72,13 @@ def _stances(workspace: Path, ws: Any) -> dict[str, dict[str, str]] | None:
     return load_stances(workspace, ws)
 
 
+def _known_issue(ws: Any, issue: str | None) -> None:
+    """Refuse an --issue the conference does not have."""
+    if issue is not None and issue not in ws.conference.issue_ids():
+        known = ", ".join(sorted(ws.conference.issue_ids()))
+        raise UsageError(f"--issue {issue}: not an issue of the conference ({known})")
+
+
 def _print_rota(data: dict[str, Any]) -> None:
     from rich.console import Console
 
@@ -523,9 +530,7 @@ def digest(
 
     ws = load_workspace(workspace)
     (the_day,) = _days(ws.conference.days(), day, None, None)
-    if issue is not None and issue not in ws.conference.issue_ids():
-        known = ", ".join(sorted(ws.conference.issue_ids()))
-        raise UsageError(f"--issue {issue}: not an issue of the conference ({known})")
+    _known_issue(ws, issue)
     store = RotaStore(out, ws.name)
     version = store.version(number) if number is not None else store.latest_for(the_day)
     if version is None or the_day not in version.days:
@@ -732,9 +737,7 @@ def outreach(
     if add and day is None:
         raise UsageError("--add needs --day: say which day the meetings go on")
     ws = load_workspace(workspace)
-    if issue is not None and issue not in ws.conference.issue_ids():
-        known = ", ".join(sorted(ws.conference.issue_ids()))
-        raise UsageError(f"--issue {issue}: not an issue of the conference ({known})")
+    _known_issue(ws, issue)
     coalitions = coalitions_model.load_states(workspace, ws)
     report = coalitions_model.outreach(ws, coalitions, issue, top)
     if day is not None:

@@ -23,9 +23,21 @@ def clock(iso: str) -> str:
     return datetime.fromisoformat(iso).strftime("%H:%M")
 
 
-def span(meeting: dict[str, Any]) -> str:
+def span(meeting: dict[str, Any], dash: str = "-") -> str:
     """'HH:MM-HH:MM' of a meeting or assignment record."""
-    return f"{clock(meeting['start'])}-{clock(meeting['end'])}"
+    return f"{clock(meeting['start'])}{dash}{clock(meeting['end'])}"
+
+
+def issue_names(rota: dict[str, Any]) -> dict[str, str]:
+    """Issue id -> name, in the conference's order; an id only meetings name (a rota
+    written before issues were recorded) stands for itself."""
+    names: dict[str, str] = {}
+    for issue in rota.get("issues") or []:
+        names.setdefault(issue["id"], issue["name"])
+    for meeting in rota["meetings"]:
+        for issue_id in meeting["issues"]:
+            names.setdefault(issue_id, issue_id)
+    return names
 
 
 def bound(score: dict[str, Any]) -> str:

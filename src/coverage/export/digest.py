@@ -10,7 +10,7 @@ from collections import Counter
 from datetime import date, datetime
 from typing import Any
 
-from coverage.export.common import span
+from coverage.export.common import issue_names, span
 
 UNCOVERED = "⚠"
 MAX_MESSAGE = 4000  # characters: under Telegram's 4096, far under WhatsApp's limit
@@ -100,8 +100,7 @@ def _header(
             title += f", updated {datetime.fromisoformat(replan['now']):%H:%M}"
         title += ")"
     if issue is not None:
-        name = next((i["name"] for i in rota.get("issues", []) if i["id"] == issue), issue)
-        title += f", {name} only"
+        title += f", {issue_names(rota).get(issue, issue)} only"
     live = [m for m in meetings if m["status"] != "cancelled"]
     covered = sum(1 for m in live if m["status"] == "covered")
     counts = f"{covered}/{len(live)} meetings covered"
@@ -143,12 +142,7 @@ def _by_issue(
 ) -> list[str]:
     """A section per issue. Each meeting appears once, under its first (main) issue, with
     its other issues named; with `only`, every meeting on that issue, main or not."""
-    issues: dict[str, str] = {}
-    for issue in rota.get("issues") or []:
-        issues.setdefault(issue["id"], issue["name"])
-    for m in rota["meetings"]:
-        for i in m["issues"]:
-            issues.setdefault(i, i)
+    issues = issue_names(rota)
     live = [m for m in meetings if m["status"] != "cancelled"]
     sections = []
     for issue, name in issues.items():

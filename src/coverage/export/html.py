@@ -20,7 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from coverage.changes import PersonChange, diff_versions
-from coverage.export.common import clock, proof
+from coverage.export.common import clock, issue_names, proof, span
 
 CSS = files("coverage.export").joinpath("rota.css").read_text(encoding="utf-8")
 SCRIPT = files("coverage.export").joinpath("rota.js").read_text(encoding="utf-8")
@@ -92,12 +92,10 @@ class _Page:
         self.day_start = time.fromisoformat(window["start"])
         self.day_end = time.fromisoformat(window["end"])
         self.names = {a["id"]: a["name"] for a in rota["attendees"]}
-        issues = rota.get("issues") or [
-            {"id": i, "name": i} for m in rota["meetings"] for i in m["issues"]
-        ]
-        self.issues: dict[str, str] = {}
-        for issue in issues:
-            self.issues.setdefault(issue["id"], issue["name"])
+        self.delegations = {
+            a["id"]: a["delegation"] for a in rota["attendees"] if a.get("delegation")
+        }
+        self.issues = issue_names(rota)
         self.colours = {i: PALETTE[n % len(PALETTE)] for n, i in enumerate(self.issues)}
         self.meetings = {m["id"]: m for m in rota["meetings"]}
         self.reasons = {u["meeting"]: u for u in rota.get("uncovered", [])}
@@ -303,9 +301,7 @@ class _Page:
 
     @staticmethod
     def _span(meeting: dict[str, Any]) -> str:
-        if "start" not in meeting:
-            return ""
-        return f"{clock(meeting['start'])}–{clock(meeting['end'])}"
+        return span(meeting, "–") if "start" in meeting else ""
 
     def _axis(self, day: date, blocks: list[_Block]) -> tuple[datetime, datetime]:
         """The timeline's start and end: the conference day's window, widened to whole
@@ -422,7 +418,7 @@ class _Page:
             reason = self.reasons.get(m["id"], {})
             who = [
                 {"name": self.names.get(a, a)}
-                | ({"delegation": d} if (d := self._delegation(a)) else {})
+                | ({"delegation": d} if (d := self.delegations.get(a)) else {})
                 for a in m.get("attendees", [])
             ]
             meetings[m["id"]] = {
@@ -443,17 +439,11 @@ class _Page:
         # Inside <script>: no "</script>", no "<!--"; also keep & out for old parsers.
         return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
-    def _delegation(self, attendee: str) -> str | None:
-        for a in self.rota["attendees"]:
-            if a["id"] == attendee:
-                return str(a["delegation"]) if a.get("delegation") else None
-        return None
-
 
 def _when(meeting: dict[str, Any]) -> str:
     """'Thu 15 Nov 14:00–16:00', with the conference day when it began after midnight."""
     start = datetime.fromisoformat(meeting["start"])
-    text = f"{start:%a} {start.day} {start:%b} {clock(meeting['start'])}–{clock(meeting['end'])}"
+    text = f"{start:%a} {start.day} {start:%b} {span(meeting, '–')}"
     day = date.fromisoformat(meeting["day"])
     if start.date() != day:
         text += f" (the night of {day:%a} {day.day} {day:%b})"
