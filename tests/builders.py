@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from checker import conference_day, scores_of
+from workspaces import CONFERENCE
 
 from coverage.domain import Attendee, Conference, Meeting, Workspace
 
@@ -27,25 +28,14 @@ def workspace(
 ) -> Workspace:
     conference = Conference.model_validate(
         {
+            **CONFERENCE,
             "name": "Test",
             "timezone": timezone,
             "start": start,
             "end": end,
             "day_start": day_start,
             "day_end": day_end,
-            "issues": [
-                {"id": "privacy", "name": "Privacy", "weight": 3},
-                {"id": "ai", "name": "AI", "weight": 1},
-            ],
-            "rules": {
-                "changeover_minutes": 15,
-                "max_duty_hours": 10,
-                "min_rest_hours": 7,
-                "late_night_after": "00:00",
-                "max_late_nights_in_a_row": 2,
-                "default_min_expertise": 1,
-                **rules,
-            },
+            "rules": {**CONFERENCE["rules"], **rules},
         }
     )
     context = {"conference": conference}
