@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from workspaces import meeting, person, write_workspace
 
 from coverage.cli import main
+from coverage.published import PublishedRota, read_rota
 
 DAY = "2018-11-05"
 SCRIPT_TITLE = "<script>alert(1)</script>"
@@ -32,6 +33,10 @@ class Published:
     def data(self, version: int) -> dict[str, Any]:
         folder = self.v1 if version == 1 else self.v2
         return json.loads((folder / "rota.json").read_text(encoding="utf-8"))
+
+    def rota(self, version: int) -> PublishedRota:
+        """The typed published rota of version 1 or 2."""
+        return read_rota((self.v1 if version == 1 else self.v2) / "rota.json")
 
 
 def rota(*args: Any) -> str:

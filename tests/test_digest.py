@@ -4,7 +4,7 @@ flags what is uncovered, fits in chat messages and carries no contact details.""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from pages import CONTACTS, DAY, Published, published_day
 
 from coverage.cli import main
 from coverage.export.digest import MAX_MESSAGE, render_digest, short_names, title_text
+from coverage.published import Person, PublishedRota
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "plenipot2018"
 EXAMPLE_DAY = "2018-11-15"  # the busiest day of the example
@@ -36,18 +37,21 @@ def clock_span(meeting: dict[str, Any]) -> str:
 
 def lines_of(text: str, meeting: dict[str, Any]) -> list[str]:
     """The digest lines about `meeting`: they start with its time and title."""
-    head = f"{clock_span(meeting)} {meeting['title']}"
+    heads = (
+        f"{clock_span(meeting)} {meeting['title']}",
+        f"{clock_span(meeting)} (after midnight) {meeting['title']}",
+    )
     return [
         line.removeprefix("⚠ ")
         for line in text.splitlines()
-        if line.removeprefix("⚠ ").startswith(head)
+        if line.removeprefix("⚠ ").startswith(heads)
     ]
 
 
 def assert_matches_by_issue(text: str, rota: dict[str, Any], day: str) -> None:
     """Every live meeting of the day appears once, with exactly the people covering it (by
     their short names), or flagged uncovered; cancelled ones only in the cancelled line."""
-    names = short_names(rota["attendees"])
+    names = short_names(PublishedRota.model_validate(rota).attendees)
     for meeting in (m for m in rota["meetings"] if m["day"] == day):
         found = lines_of(text, meeting)
         if meeting["status"] == "cancelled":
@@ -73,7 +77,7 @@ def day(tmp_path_factory: pytest.TempPathFactory) -> Published:
 def test_the_digest_by_issue_matches_the_replanned_rota(day: Published) -> None:
     text = digest(day.workspace, "--day", DAY, "--out", day.out)
     assert_matches_by_issue(text, day.data(2), DAY)
-    assert "(v2, updated 12:30)" in text.splitlines()[0]
+    assert "(version 2, replanned at 12:30)" in text.splitlines()[0]
     assert "2 uncovered" in text.splitlines()[1]
 
 
@@ -86,7 +90,7 @@ def test_an_older_version_on_request(day: Published) -> None:
 def test_the_digest_by_person_matches_the_rota(day: Published) -> None:
     text = digest(day.workspace, "--day", DAY, "--by", "person", "--out", day.out)
     rota = day.data(2)
-    names = short_names(rota["attendees"])
+    names = short_names(day.rota(2).attendees)
     sections = {s.splitlines()[0]: s.splitlines()[1:] for s in text.strip().split("\n\n")}
     meetings = {m["id"]: m for m in rota["meetings"]}
     busy = set()
@@ -131,7 +135,7 @@ def test_the_example_day_matches_its_rota(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     rota = json.loads(Path(result.output.strip()).read_text())
     text = digest(EXAMPLE, "--day", EXAMPLE_DAY, "--out", out)
-    messages = render_digest(rota, EXAMPLE_DAY)
+    messages = render_digest(PublishedRota.model_validate(rota), date.fromisoformat(EXAMPLE_DAY))
     assert all(len(m) <= MAX_MESSAGE for m in messages)
     assert len(messages) > 1 and text.count("----- message ") == len(messages)
     assert_matches_by_issue(text, rota, EXAMPLE_DAY)
@@ -145,7 +149,7 @@ def test_short_names_are_unique() -> None:
         {"id": "d", "name": "Ben Okafor"},
         {"id": "e", "name": "Mononym"},
     ]
-    names = short_names(people)
+    names = short_names([Person(**p) for p in people])
     assert names == {
         "a": "Ana Souza",
         "b": "Ana Silva",
@@ -153,7 +157,7 @@ def test_short_names_are_unique() -> None:
         "d": "Ben",
         "e": "Mononym",
     }
-    two = short_names([{"id": "a", "name": "Ana Souza"}, {"id": "b", "name": "Ana Lima"}])
+    two = short_names([Person(id="a", name="Ana Souza"), Person(id="b", name="Ana Lima")])
     assert two == {"a": "Ana S.", "b": "Ana L."}
 
 
@@ -169,7 +173,7 @@ def test_digest_refuses_what_it_cannot_do(day: Published, tmp_path: Path) -> Non
 def test_one_issue_by_person_lists_only_that_issue(day: Published) -> None:
     text = digest(day.workspace, "--day", DAY, "--by", "person", "--issue", "ai", "--out", day.out)
     rota = day.data(2)
-    names = short_names(rota["attendees"])
+    names = short_names(day.rota(2).attendees)
     ai = {m["id"] for m in rota["meetings"] if "ai" in m["issues"]}
     for person in rota["attendees"]:
         has_ai = any(

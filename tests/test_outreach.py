@@ -17,6 +17,7 @@ from workspaces import person, write_workspace
 from coverage.cli import main
 from coverage.io import load_workspace
 from coverage.outreach import issue_graph, load_states, outreach
+from coverage.published import PublishedRota, dump_rota
 
 DAY = "2018-11-05"
 
@@ -111,7 +112,7 @@ def test_no_broker_gives_the_seat_hint(tmp_path: Path) -> None:
     folder = setup(tmp_path, attendees=[person("cy", expertise={"privacy": 3})])
     result = run("outreach", folder, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    data = json.loads((tmp_path / "out/ws/outreach/v001-all/suggestions.json").read_text())
+    data = json.loads((tmp_path / "out/outreach/v001-all/suggestions.json").read_text())
     assert data["suggestions"] == []
     (hint,) = data["without_broker"]
     assert (hint["messenger"], hint["swing_state"], hint["broker"]) == ("KEN", "GHA", None)
@@ -171,8 +172,38 @@ def test_unknown_contact_is_an_error(tmp_path: Path) -> None:
     assert "attendee 'bo'" in result.output and "field 'contacts'" in result.output
 
 
+def published_rota(day: str, items: list[dict[str, Any]]) -> str:
+    """A valid published rota of `day` holding these assignments (and their meetings)."""
+    meetings = [
+        {
+            "id": item["meeting"],
+            "title": item["meeting"],
+            "day": item["day"],
+            "start": item["start"],
+            "end": item["end"],
+            "status": "covered",
+            "attendees": [item["attendee"]],
+        }
+        for item in items
+    ]
+    rota = PublishedRota.model_validate(
+        {
+            "workspace": "ws",
+            "conference": "Test",
+            "timezone": "Asia/Dubai",
+            "days": [day],
+            "solver": {"status": "OPTIMAL"},
+            "attendees": [{"id": "ana", "name": "Ana"}],
+            "assignments": items,
+            "meetings": meetings,
+            "run": {"version": 1, "reason": "plan", "created_at": f"{day}T06:00:00+00:00"},
+        }
+    )
+    return dump_rota(rota)
+
+
 def publish(out: Path, assignments: list[tuple[str, str]]) -> None:
-    folder = out / "ws" / f"v001-{DAY}"
+    folder = out / f"v001-{DAY}"
     folder.mkdir(parents=True)
     items = [
         {
@@ -184,7 +215,7 @@ def publish(out: Path, assignments: list[tuple[str, str]]) -> None:
         }
         for n, (start, end) in enumerate(assignments)
     ]
-    (folder / "rota.json").write_text(json.dumps({"assignments": items}))
+    (folder / "rota.json").write_text(published_rota(DAY, items))
 
 
 def test_the_slot_keeps_the_changeover(tmp_path: Path) -> None:
@@ -192,7 +223,7 @@ def test_the_slot_keeps_the_changeover(tmp_path: Path) -> None:
     publish(tmp_path / "out", [("09:00", "12:00")])
     result = run("outreach", folder, "--day", DAY, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    data = json.loads((tmp_path / "out/ws/outreach/v001-all/suggestions.json").read_text())
+    data = json.loads((tmp_path / "out/outreach/v001-all/suggestions.json").read_text())
     assert data["rota_version"] == 1
     assert data["suggestions"][0]["slot"] == {"start": f"{DAY} 12:15", "end": f"{DAY} 12:45"}
 
@@ -205,7 +236,7 @@ def test_no_slot_when_the_duty_hours_are_full(tmp_path: Path) -> None:
     publish(tmp_path / "out", [("09:00", "12:00")])
     result = run("outreach", folder, "--day", DAY, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    (item,) = json.loads((tmp_path / "out/ws/outreach/v001-all/suggestions.json").read_text())[
+    (item,) = json.loads((tmp_path / "out/outreach/v001-all/suggestions.json").read_text())[
         "suggestions"
     ]
     assert item["slot"] is None and "no free 30-minute slot" in item["slot_note"]
@@ -221,7 +252,7 @@ def test_the_slot_respects_unavailability(tmp_path: Path) -> None:
     )
     result = run("outreach", folder, "--day", DAY, "--minutes", "60", "--out", tmp_path / "o")
     assert result.exit_code == 0, result.output
-    (item,) = json.loads((tmp_path / "o/ws/outreach/v001-all/suggestions.json").read_text())[
+    (item,) = json.loads((tmp_path / "o/outreach/v001-all/suggestions.json").read_text())[
         "suggestions"
     ]
     assert item["slot"] == {"start": f"{DAY} 15:15", "end": f"{DAY} 16:15"}
@@ -244,7 +275,7 @@ def test_exports_load_back(tmp_path: Path) -> None:
     folder = setup(tmp_path)
     result = run("outreach", folder, "--issue", "privacy", "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    out = tmp_path / "out/ws/outreach/v001-privacy"
+    out = tmp_path / "out/outreach/v001-privacy"
     assert result.output.strip().splitlines()[-1] == str(out)
     for graph in (
         nx.read_graphml(out / "coalitions-privacy.graphml"),
@@ -261,7 +292,7 @@ def test_the_slot_keeps_the_rest_after_the_published_night_before(tmp_path: Path
     # Ana's published meeting of the 5th runs until 04:00 on the 6th; with 7 h of rest,
     # the first daytime slot on the 6th is 11:00, not 09:00.
     folder = setup(tmp_path)
-    version = tmp_path / "out" / "ws" / "v001-2018-11-05"
+    version = tmp_path / "out" / "v001-2018-11-05"
     version.mkdir(parents=True)
     late = {
         "meeting": "night",
@@ -270,10 +301,10 @@ def test_the_slot_keeps_the_rest_after_the_published_night_before(tmp_path: Path
         "start": "2018-11-06T01:00:00+04:00",
         "end": "2018-11-06T04:00:00+04:00",
     }
-    (version / "rota.json").write_text(json.dumps({"assignments": [late]}))
+    (version / "rota.json").write_text(published_rota("2018-11-05", [late]))
     result = run("outreach", folder, "--day", "2018-11-06", "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    (item,) = json.loads((tmp_path / "out/ws/outreach/v001-all/suggestions.json").read_text())[
+    (item,) = json.loads((tmp_path / "out/outreach/v001-all/suggestions.json").read_text())[
         "suggestions"
     ]
     assert item["slot"] == {"start": "2018-11-06 11:00", "end": "2018-11-06 11:30"}

@@ -1,4 +1,4 @@
-"""The `rota` command: parse, call, print, and map errors to exit codes. No logic lives here."""
+"""The `rota` command: parse, call one use case, print, and map errors to exit codes."""
 
 from __future__ import annotations
 
@@ -10,22 +10,49 @@ from contextlib import contextmanager
 from datetime import date
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from coverage.errors import SolveInterrupted, UsageError, WorkspaceError
 
+if TYPE_CHECKING:
+    from coverage.published import PublishedRota
+    from coverage.solver import Progress
+    from coverage.store import RotaStore
+    from coverage.usecases import Loaded, Outcome
+
 F = TypeVar("F", bound=Callable[..., Any])
 
-DAY = click.DateTime(formats=["%Y-%m-%d"])
+
+if TYPE_CHECKING:
+    _ParamType = click.ParamType[date, Any]
+else:  # generic only in newer click releases
+    _ParamType = click.ParamType
+
+
+class ConferenceDay(_ParamType):
+    """A conference day, `YYYY-MM-DD`."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not a date (YYYY-MM-DD)", param, ctx)
+
+
+DAY = ConferenceDay()
 
 _out = click.option(
     "--out",
-    type=click.Path(path_type=Path),
-    default=Path("schedules"),
-    show_default=True,
-    help="Folder of published versions.",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder of published versions (default: WORKSPACE/schedules). It must belong to "
+    "this workspace.",
 )
 
 
@@ -35,20 +62,31 @@ def _solve_options(command: F) -> F:
         _out,
         click.option(
             "--time-limit",
-            type=click.FloatRange(min=0.1),
+            type=click.FloatRange(min=0.1, max=86400),
             default=60.0,
             show_default=True,
             help="Seconds for the whole solve (all tiers).",
         ),
         click.option(
             "--workers",
-            type=click.IntRange(min=1),
+            type=click.IntRange(min=1, max=64),
             default=1,
             show_default=True,
             help="Solver threads; the search stays deterministic.",
         ),
         click.option(
-            "--seed", type=int, default=0, show_default=True, help="Random seed of the search."
+            "--seed",
+            type=click.IntRange(min=0, max=2**31 - 1),
+            default=0,
+            show_default=True,
+            help="Random seed of the search.",
+        ),
+        click.option(
+            "--wait",
+            type=click.FloatRange(min=0, max=3600),
+            default=300.0,
+            show_default=True,
+            help="Seconds to wait for another plan or replan of this workspace to finish.",
         ),
         click.option("--quiet", is_flag=True, help="Print only the path of the rota."),
     ]
@@ -57,19 +95,17 @@ def _solve_options(command: F) -> F:
     return command
 
 
-def _writable(out: Path) -> None:
-    """Refuse an output folder that cannot be one, before any solving."""
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out} is a file, not a folder")
+def _load(workspace: Path) -> Loaded:
+    from coverage.usecases import load
+
+    return load(workspace)
 
 
-def _stances(workspace: Path, ws: Any) -> dict[str, dict[str, str]] | None:
-    """Delegations' stances from states.yaml, when the workspace has one."""
-    if not (workspace / "states.yaml").exists():
-        return None
-    from coverage.outreach import load_stances
+def _store(workspace: Path, name: str, out: Path | None) -> RotaStore:
+    """The store for a command that only reads."""
+    from coverage.store import RotaStore
 
-    return load_stances(workspace, ws)
+    return RotaStore.open(workspace, name, out, create=False)
 
 
 def _known_issue(ws: Any, issue: str | None) -> None:
@@ -79,16 +115,27 @@ def _known_issue(ws: Any, issue: str | None) -> None:
         raise UsageError(f"--issue {issue}: not an issue of the conference ({known})")
 
 
-def _print_rota(data: dict[str, Any]) -> None:
+def _one_day(ws: Any, day: date) -> date:
+    from coverage.usecases import conference_days
+
+    (the_day,) = conference_days(ws.conference, day, None, None)
+    return the_day
+
+
+def _print_rota(rota: PublishedRota) -> None:
     from rich.console import Console
 
     from coverage.export.terminal import print_rota
 
-    print_rota(data, Console(highlight=False))
+    print_rota(rota, Console(highlight=False))
+
+
+def _err(text: str) -> None:
+    click.echo(text, err=True)
 
 
 @contextmanager
-def _progress(quiet: bool) -> Iterator[Callable[[Any], None] | None]:
+def _progress(quiet: bool) -> Iterator[Callable[[Progress], None] | None]:
     """A progress callback for the solver that shows a live line on a terminal's stderr
     (None when quiet or not on a terminal)."""
     from rich.console import Console
@@ -103,13 +150,22 @@ def _progress(quiet: bool) -> Iterator[Callable[[Any], None] | None]:
         yield display.update
 
 
-def _say_if_interrupted(rota: Any) -> None:
+def _report(outcome: Outcome, out: Path | None, quiet: bool) -> None:
+    """What every plan and replan says besides the rota: the history it respected (always
+    when another store was named), and whether it was interrupted."""
+    from coverage.usecases import versions_text
+
+    history = versions_text(outcome.history)
+    if out is not None and not quiet:
+        _err(f"note: versions in {out} (not the workspace's own); history respected: {history}")
+    elif not quiet and outcome.history:
+        click.echo(f"planned against the published days near it: {history}")
+    rota = outcome.result
     if rota.interrupted:
         unsolved = ", ".join(rota.unsolved) or "none"
-        click.echo(
+        _err(
             "interrupted: kept the best rota found so far, NOT proven optimal "
-            f"(tiers not solved: {unsolved})",
-            err=True,
+            f"(tiers not solved: {unsolved})"
         )
 
 
@@ -123,13 +179,13 @@ def _fails_cleanly(command: F) -> F:
             return command(*args, **kwargs)
         except WorkspaceError as error:
             for problem in error.problems:
-                click.echo(f"error: {problem}", err=True)
+                _err(f"error: {problem}")
             sys.exit(2)
         except UsageError as error:
-            click.echo(f"error: {error}", err=True)
+            _err(f"error: {error}")
             sys.exit(2)
         except (KeyboardInterrupt, SolveInterrupted):
-            click.echo("interrupted before a rota was found: nothing written", err=True)
+            _err("interrupted before a rota was found: nothing written")
             sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
@@ -181,55 +237,29 @@ def check(workspace: Path) -> None:
 @_fails_cleanly
 def plan(
     workspace: Path,
-    day: Any,
-    first: Any,
-    last: Any,
-    out: Path,
+    day: date | None,
+    first: date | None,
+    last: date | None,
+    out: Path | None,
     time_limit: float,
     workers: int,
     seed: int,
+    wait: float,
     quiet: bool,
 ) -> None:
     """Plan a day (--day) or a range of days (--from/--to) and publish a new version."""
-    from coverage.io import load_workspace, workspace_digest
     from coverage.plan import PlanOptions
-    from coverage.plan import plan as make_plan
-    from coverage.publish import publish
-    from coverage.store import RotaStore
+    from coverage.usecases import conference_days, plan_days
 
-    _writable(out)
-    ws = load_workspace(workspace)
-    days = _days(ws.conference.days(), day, first, last)
-    store = RotaStore(out, ws.name)
-    history = store.history(excluding=days)
-    stances = _stances(workspace, ws)
+    loaded = _load(workspace)
+    days = conference_days(loaded.workspace.conference, day, first, last)
     with _progress(quiet) as on_progress:
         options = PlanOptions(time_limit, workers, seed, on_progress=on_progress)
-        rota = make_plan(ws, days, history, options, stances=stances)
-    _say_if_interrupted(rota)
-    folder, data = publish(rota, store, "plan", workspace_digest(workspace))
+        outcome = plan_days(loaded, days, options, out, wait, _err)
+    _report(outcome, out, quiet)
     if not quiet:
-        _print_rota(data)
-    click.echo(str(folder / "rota.json"))
-
-
-def _days(conference_days: list[date], day: Any, first: Any, last: Any) -> list[date]:
-    if day is not None and (first is not None or last is not None):
-        raise UsageError("give either --day or --from/--to, not both")
-    if day is not None:
-        first = last = day
-    if first is None or last is None:
-        raise UsageError("say which days to plan: --day D, or --from D1 --to D2")
-    start, end = first.date(), last.date()
-    if end < start:
-        raise UsageError(f"--to {end} is before --from {start}")
-    for option, value in (("--day" if day is not None else "--from", start), ("--to", end)):
-        if value not in conference_days:
-            raise UsageError(
-                f"{option} {value}: not a conference day (the conference runs from "
-                f"{conference_days[0]} to {conference_days[-1]})"
-            )
-    return [d for d in conference_days if start <= d <= end]
+        _print_rota(outcome.rota)
+    click.echo(str(outcome.folder / "rota.json"))
 
 
 @main.command()
@@ -348,91 +378,55 @@ def unavailable(workspace: Path, attendee: str, start: str, end: str, reason: st
     click.echo(edit.add_unavailable(workspace, attendee, start, end, reason))
 
 
-def _now(text: str | None, conference: Any, day: date) -> Any:
-    """`--now`: 'HH:MM' on the conference day (after midnight: the next morning), a full
-    'YYYY-MM-DD HH:MM', or the current time."""
-    from datetime import UTC, datetime, time, timedelta
-
-    from coverage.domain import parse_moment
-
-    if text is None:
-        return datetime.now(UTC)
-    try:
-        clock = time.fromisoformat(text.strip())
-    except ValueError:
-        try:
-            return parse_moment(text, conference, "open")
-        except ValueError as error:
-            raise UsageError(f"--now {text}: {error}") from None
-    on = day + timedelta(days=1) if conference.overnight and clock < conference.day_end else day
-    return parse_moment(f"{on.isoformat()} {clock:%H:%M}", conference, "open")
-
-
 @main.command()
 @click.argument("workspace", type=click.Path(path_type=Path))
 @click.option("--day", type=DAY, required=True, help="The conference day to replan.")
 @click.option(
     "--now",
     "now_text",
-    help="Meetings that started before this are kept as published: 'HH:MM' on that day, or "
-    "'YYYY-MM-DD HH:MM' (conference time). Default: the current time.",
+    help="Meetings that started before this are kept as published: 'HH:MM' on that day "
+    "(before the day's end, after midnight: the next morning), or 'YYYY-MM-DD HH:MM' "
+    "(conference time). Default: the current time.",
 )
 @_solve_options
 @_fails_cleanly
 def replan(
     workspace: Path,
-    day: Any,
+    day: date,
     now_text: str | None,
-    out: Path,
+    out: Path | None,
     time_limit: float,
     workers: int,
     seed: int,
+    wait: float,
     quiet: bool,
 ) -> None:
     """Re-plan a published day after last-minute changes, changing as little as possible."""
-    from coverage.changes import messages
-    from coverage.io import load_workspace, workspace_digest
+    from coverage.export.messages import MESSAGES_TXT
     from coverage.plan import PlanOptions
-    from coverage.plan import replan as make_replan
-    from coverage.publish import publish
-    from coverage.store import RotaStore
+    from coverage.usecases import replan_day
 
-    _writable(out)
-    ws = load_workspace(workspace)
-    (the_day,) = _days(ws.conference.days(), day, None, None)
-    store = RotaStore(out, ws.name)
-    version = store.latest_for(the_day)
-    if version is None:
-        raise UsageError(
-            f"no published rota for {the_day} under {out}: run `rota plan {workspace} "
-            f"--day {the_day}` first"
-        )
-    now = _now(now_text, ws.conference, the_day)
-    published = store.assignments_of(version, the_day)
-    history = store.history(excluding=[the_day])
-    stances = _stances(workspace, ws)
+    loaded = _load(workspace)
+    the_day = _one_day(loaded.workspace, day)
     with _progress(quiet) as on_progress:
         options = PlanOptions(time_limit, workers, seed, on_progress=on_progress)
-        rota = make_replan(ws, the_day, published, now, history, options, version.number, stances)
-    _say_if_interrupted(rota)
-
-    def message_file(data: dict[str, Any]) -> dict[str, str]:
-        personal, group = messages(data, rota.changes, version.data)
-        names = {a.id: a.name for a in ws.attendees}
-        parts = [f"== To {names.get(who, who)} ==\n{text}\n" for who, text in personal.items()]
-        return {"messages.txt": "\n".join([*parts, f"== To the group chat ==\n{group}\n"])}
-
-    folder, data = publish(rota, store, "replan", workspace_digest(workspace), message_file)
+        outcome = replan_day(loaded, the_day, now_text, options, out, wait, _err)
+    _report(outcome, out, quiet)
+    rota = outcome.rota
+    assert rota.replan is not None
+    at = rota.local(rota.replan.now)
+    if not rota.replan.now_given:
+        _err(f"replanning at {at:%Y-%m-%d %H:%M} conference time (now; give --now to choose)")
     if not quiet:
-        _print_rota(data)
-        replanned = data["replan"]
+        _print_rota(rota)
+        replanned = rota.replan
         click.echo(
-            f"replanned from version {version.number} at {replanned['now']}: "
-            f"{replanned['disruption']} change(s), {replanned['people_affected']} "
-            "person(s) to message"
+            f"replanned from version {replanned.based_on} at {at:%Y-%m-%d %H:%M}: "
+            f"{replanned.disruption} change(s) of who goes where, "
+            f"{replanned.people_affected} person(s) to message"
         )
-        click.echo((folder / "messages.txt").read_text(encoding="utf-8"))
-    click.echo(str(folder / "rota.json"))
+        click.echo((outcome.folder / MESSAGES_TXT).read_text(encoding="utf-8"))
+    click.echo(str(outcome.folder / "rota.json"))
 
 
 @main.command()
@@ -440,29 +434,36 @@ def replan(
 @click.option("--day", type=DAY, required=True)
 @_out
 @_fails_cleanly
-def history(workspace: Path, day: Any, out: Path) -> None:
+def history(workspace: Path, day: date, out: Path | None) -> None:
     """List the published versions of a day: time, reason and scores."""
     from coverage.io import load_workspace
-    from coverage.store import RotaStore
 
     ws = load_workspace(workspace)
-    (the_day,) = _days(ws.conference.days(), day, None, None)
-    versions = [v for v in RotaStore(out, ws.name).versions() if the_day in v.days]
+    the_day = _one_day(ws, day)
+    store = _store(workspace, ws.name, out)
+    versions = store.versions_of(the_day)
     if not versions:
-        click.echo(f"no published rota for {the_day} under {out}")
+        click.echo(f"no published rota for {the_day} in {store.folder}")
         return
     for version in versions:
-        run = version.data.get("run", {})
-        scores = ", ".join(
-            f"{s['tier']} {s['value']}{'' if s['optimal'] else ' (not proven)'}"
-            for s in version.data.get("scores", [])[:3]
+        click.echo(_history_line(version.number, version.rota, version.name))
+
+
+def _history_line(number: int, rota: PublishedRota, folder: str) -> str:
+    run = rota.run
+    made = f"{rota.local(run.created_at):%Y-%m-%d %H:%M}" if run else "?"
+    reason = run.reason if run else "?"
+    scores = ", ".join(
+        f"{s.tier} {s.value}{'' if s.optimal else ' (not proven)'}" for s in rota.scores[:3]
+    )
+    replan = rota.replan
+    note = ""
+    if replan is not None:
+        note = (
+            f", replanned at {rota.clock(replan.now)} from version {replan.based_on}: "
+            f"{replan.people_affected} person(s) told"
         )
-        changes = version.data.get("replan")
-        note = f", {changes['disruption']} change(s) from v{changes['based_on']}" if changes else ""
-        click.echo(
-            f"v{version.number:03d}  {run.get('created_at', '?')}  {run.get('reason', '?'):<7} "
-            f"{scores}{note}  {version.path.name}"
-        )
+    return f"version {number}  {made} ({rota.timezone})  {reason:<7} {scores}{note}  {folder}"
 
 
 @main.command()
@@ -472,33 +473,29 @@ def history(workspace: Path, day: Any, out: Path) -> None:
 @click.option("--day", type=DAY, required=True)
 @_out
 @_fails_cleanly
-def diff(workspace: Path, first: int, second: int, day: Any, out: Path) -> None:
-    """Show per person what changed on a day between versions FIRST and SECOND."""
-    from coverage.changes import diff_versions
+def diff(workspace: Path, first: int, second: int, day: date, out: Path | None) -> None:
+    """Show per person what changed on a day between its versions FIRST and SECOND."""
+    from coverage.export.messages import diff_text
     from coverage.io import load_workspace
-    from coverage.store import RotaStore
+    from coverage.published import person_changes, recorded_why
 
     ws = load_workspace(workspace)
-    (the_day,) = _days(ws.conference.days(), day, None, None)
-    store = RotaStore(out, ws.name)
-    old, new = store.version(first), store.version(second)
+    the_day = _one_day(ws, day)
+    store = _store(workspace, ws.name, out)
+    old, new = store.version_of(the_day, first), store.version_of(the_day, second)
     for number, version in ((first, old), (second, new)):
-        if version is None or the_day not in version.days:
-            raise UsageError(f"version {number} does not cover {the_day} under {out}")
+        if version is None:
+            raise UsageError(f"{the_day} has no version {number}: {_day_versions(store, the_day)}")
     assert old is not None and new is not None
-    changes = diff_versions(old.data, new.data, the_day.isoformat())
-    names = {a["id"]: a["name"] for a in new.data["attendees"]}
-    titles = {m["id"]: m for m in [*old.data["meetings"], *new.data["meetings"]]}
-    if not changes:
-        click.echo(f"no changes on {the_day} between v{first:03d} and v{second:03d}")
-    for change in changes:
-        click.echo(f"{names.get(change.attendee, change.attendee)}:")
-        for meeting in change.added:
-            click.echo(f"  + {_meeting_line(titles[meeting])}")
-        for meeting, why in change.removed:
-            click.echo(f"  - {_meeting_line(titles[meeting])}: {why}")
-        for meeting in change.unchanged:
-            click.echo(f"  = {_meeting_line(titles[meeting])}")
+    changes = person_changes(old.rota, new.rota, the_day, recorded_why(old.rota, new.rota))
+    click.echo(diff_text(old.rota, new.rota, the_day, changes))
+
+
+def _day_versions(store: RotaStore, day: date) -> str:
+    numbers = [str(v.number) for v in store.versions_of(day)]
+    if not numbers:
+        return f"it has no published version in {store.folder}"
+    return f"its versions are {', '.join(numbers)}"
 
 
 @main.command()
@@ -516,43 +513,37 @@ def diff(workspace: Path, first: int, second: int, day: Any, out: Path) -> None:
     "--version",
     "number",
     type=click.IntRange(min=1),
-    help="A published version (default: the latest for the day).",
+    help="A published version of the day (default: the latest).",
 )
 @_out
 @_fails_cleanly
 def digest(
-    workspace: Path, day: Any, by: str, issue: str | None, number: int | None, out: Path
+    workspace: Path, day: date, by: str, issue: str | None, number: int | None, out: Path | None
 ) -> None:
     """Print the day's published rota as plain text for the group chat."""
     from coverage.export.digest import render_digest
     from coverage.io import load_workspace
-    from coverage.store import RotaStore
 
     ws = load_workspace(workspace)
-    (the_day,) = _days(ws.conference.days(), day, None, None)
+    the_day = _one_day(ws, day)
     _known_issue(ws, issue)
-    store = RotaStore(out, ws.name)
-    version = store.version(number) if number is not None else store.latest_for(the_day)
-    if version is None or the_day not in version.days:
-        which = f"version {number}" if number is not None else "no published rota"
-        raise UsageError(
-            f"{which} for {the_day} under {out}"
-            + ("" if number is not None else f": run `rota plan {workspace} --day {the_day}`")
-        )
-    messages = render_digest(version.data, the_day.isoformat(), by, issue)
+    store = _store(workspace, ws.name, out)
+    if number is not None:
+        version = store.version_of(the_day, number)
+        if version is None:
+            raise UsageError(f"{the_day} has no version {number}: {_day_versions(store, the_day)}")
+    else:
+        version = store.latest_for(the_day)
+        if version is None:
+            raise UsageError(
+                f"no published rota for {the_day} in {store.folder}: run "
+                f"`rota plan {workspace} --day {the_day}`"
+            )
+    messages = render_digest(version.rota, the_day, by, issue)
     for index, message in enumerate(messages, start=1):
         if len(messages) > 1:
             click.echo(f"----- message {index} of {len(messages)} -----")
         click.echo(message)
-
-
-def _meeting_line(meeting: dict[str, Any]) -> str:
-    from datetime import datetime
-
-    start = datetime.fromisoformat(meeting["start"])
-    end = datetime.fromisoformat(meeting["end"])
-    room = f", {meeting['room']}" if meeting.get("room") else ""
-    return f"{start:%H:%M}-{end:%H:%M} {meeting['title']}{room}"
 
 
 @main.command()
@@ -562,6 +553,13 @@ def _meeting_line(meeting: dict[str, Any]) -> str:
 @click.option("--to", "last", type=DAY, help="Last day of the range.")
 @_out
 @click.option(
+    "--into",
+    "into",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write the calendars to this folder (default: ical/ in the newest version "
+    "folder). Required with --include-contacts, and then outside the folder of versions.",
+)
+@click.option(
     "--include-contacts",
     is_flag=True,
     help="Also put e-mail addresses and phone numbers in the team and issue calendars "
@@ -569,73 +567,40 @@ def _meeting_line(meeting: dict[str, Any]) -> str:
 )
 @click.option(
     "--alarm",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=7 * 24 * 60),
     help="Add a reminder this many minutes before each event of a person's calendar.",
 )
 @_fails_cleanly
 def ical(
     workspace: Path,
-    day: Any,
-    first: Any,
-    last: Any,
-    out: Path,
+    day: date | None,
+    first: date | None,
+    last: date | None,
+    out: Path | None,
+    into: Path | None,
     include_contacts: bool,
     alarm: int | None,
 ) -> None:
     """Write iCalendar files of the published rota: one per person, the team, each issue."""
-    from coverage.export.ical import build_calendars
-    from coverage.io import load_workspace, write_atomic
-    from coverage.store import RotaStore
+    from coverage.usecases import published_days, write_calendars
 
-    ws = load_workspace(workspace)
-    store = RotaStore(out, ws.name)
-    days, covering = _published_days(
-        ws, store, workspace, out, day, first, last, "not in the calendars"
-    )
-    calendars = build_calendars(
-        ws, [v.data for v in covering], days, include_contacts=include_contacts, alarm_minutes=alarm
-    )
-    newest = store.latest_for(days[-1])
-    assert newest is not None
-    folder = newest.path / "ical"
-    files = {f"person-{who}.ics": cal for who, cal in calendars.people.items()}
-    files["team.ics"] = calendars.team
-    files |= {f"issue-{issue}.ics": cal for issue, cal in calendars.issues.items()}
-    try:
-        for name, calendar in files.items():
-            write_atomic(folder / name, calendar.to_ical().decode("utf-8"))
-    except OSError as error:
-        raise UsageError(f"cannot write {folder}: {error.strerror}") from None
+    loaded = _load(workspace)
+    store = _store(workspace, loaded.workspace.name, out)
+    chosen = published_days(store, loaded.workspace.conference, day, first, last, workspace)
+    if chosen.missing:
+        listed = ", ".join(map(str, chosen.missing))
+        _err(f"note: no published rota for {listed}: not in the calendars")
+    written = write_calendars(loaded, store, chosen, into, include_contacts, alarm)
+    days = chosen.days
     span = str(days[0]) if len(days) == 1 else f"{days[0]} to {days[-1]}"
+    team = "1 team" if written.team else "no team"
     click.echo(
-        f"{len(calendars.people)} personal, 1 team and {len(calendars.issues)} issue "
-        f"calendar(s) for {span}"
+        f"{written.people} personal, {team} and {written.issues} issue calendar(s) for {span}"
     )
-    click.echo(str(folder))
-
-
-def _published_days(
-    ws: Any, store: Any, workspace: Path, out: Path, day: Any, first: Any, last: Any, what: str
-) -> tuple[list[date], list[Any]]:
-    """The asked days that have a published rota (default: every published day), and the
-    versions covering them, oldest first. Days without one are noted on stderr."""
-    versions = store.versions()
-    published = sorted({d for v in versions for d in v.days})
-    if day is None and first is None and last is None:
-        asked = published
-    else:
-        asked = _days(ws.conference.days(), day, first, last)
-    days = [d for d in asked if d in published]
-    if not days:
-        which = "" if not asked else f" for {asked[0]}" if len(asked) == 1 else " for these days"
-        raise UsageError(
-            f"no published rota{which} under {out}: run `rota plan {workspace} --day D` first"
-        )
-    missing = [d for d in asked if d not in published]
-    if missing:
-        click.echo(f"note: no published rota for {', '.join(map(str, missing))}: {what}", err=True)
-    wanted = set(days)
-    return days, [v for v in versions if wanted & set(v.days)]
+    if written.without_events:
+        names = ", ".join(loaded.workspace.attendee(a).name for a in written.without_events)
+        click.echo(f"no calendar for {names}: no meetings on these days")
+    click.echo(str(written.folder))
 
 
 @main.command()
@@ -658,10 +623,10 @@ def publish(
     url: str,
     user: str,
     password_file: Path,
-    day: Any,
-    first: Any,
-    last: Any,
-    out: Path,
+    day: date | None,
+    first: date | None,
+    last: date | None,
+    out: Path | None,
 ) -> None:
     """Put each person's events into their own calendar on a CalDAV server.
 
@@ -672,18 +637,22 @@ def publish(
     nothing."""
     from coverage.export.caldav_sync import sync_people
     from coverage.export.ical import build_calendars
-    from coverage.io import load_workspace, read_password
-    from coverage.store import RotaStore
+    from coverage.io import read_password
+    from coverage.usecases import published_days
 
     password = read_password(password_file)
-    ws = load_workspace(workspace)
-    store = RotaStore(out, ws.name)
-    days, covering = _published_days(
-        ws, store, workspace, out, day, first, last, "nothing to publish"
-    )
-    calendars = build_calendars(ws, [v.data for v in covering], days)
+    loaded = _load(workspace)
+    ws = loaded.workspace
+    store = _store(workspace, ws.name, out)
+    chosen = published_days(store, ws.conference, day, first, last, workspace)
+    if chosen.missing:
+        _err(
+            f"note: no published rota for {', '.join(map(str, chosen.missing))}: nothing to publish"
+        )
+    calendars = build_calendars(ws, [v.rota for v in chosen.versions], chosen.days)
+    people = {who: cal for who, cal in calendars.people.items() if cal.walk("VEVENT")}
     names = {a.id: a.name for a in ws.attendees}
-    report = sync_people(url, user, password, calendars.people, names)
+    report = sync_people(url, user, password, people, names)
     for person in report.people:
         made = " (new calendar)" if person.created_calendar else ""
         click.echo(
@@ -691,9 +660,9 @@ def publish(
             f"{person.updated} updated, {person.unchanged} unchanged{made}"
         )
     click.echo(
-        f"published {len(days)} day(s) from {len(covering)} version(s) to {len(report.people)} "
-        f"calendar(s) at {url}: {report.created} created, {report.updated} updated, "
-        f"{report.unchanged} unchanged"
+        f"published {len(chosen.days)} day(s) from {len(chosen.versions)} version(s) to "
+        f"{len(report.people)} calendar(s) at {url}: {report.created} created, "
+        f"{report.updated} updated, {report.unchanged} unchanged"
     )
 
 
@@ -704,7 +673,13 @@ def publish(
 @click.argument("workspace", type=click.Path(path_type=Path))
 @click.option("--issue", help="Only this issue (default: every issue).")
 @click.option("--day", type=DAY, help="Propose a time in each broker's rota of this day.")
-@click.option("--top", type=click.IntRange(min=1), help="Show the best N suggestions.")
+@click.option(
+    "--now",
+    "now_text",
+    help="With --day: propose no slot before this ('HH:MM' or 'YYYY-MM-DD HH:MM'; default: "
+    "the current time when the day is today).",
+)
+@click.option("--top", type=click.IntRange(min=1, max=10000), help="Show the best N suggestions.")
 @click.option(
     "--minutes",
     type=click.IntRange(min=15, max=240),
@@ -718,56 +693,30 @@ def publish(
 def outreach(
     workspace: Path,
     issue: str | None,
-    day: Any,
+    day: date | None,
+    now_text: str | None,
     top: int | None,
     minutes: int,
     add: bool,
-    out: Path,
+    out: Path | None,
 ) -> None:
     """Rank bilateral meetings the group could broker between member states (states.yaml)."""
     from rich.console import Console
 
     from coverage import edit
-    from coverage import outreach as coalitions_model
-    from coverage.export.coalitions import print_outreach, write_outreach
-    from coverage.io import load_workspace, publish_staged
-    from coverage.store import RotaStore
+    from coverage.export.coalitions import print_outreach
+    from coverage.usecases import outreach_report
 
-    _writable(out)
     if add and day is None:
         raise UsageError("--add needs --day: say which day the meetings go on")
-    ws = load_workspace(workspace)
-    _known_issue(ws, issue)
-    coalitions = coalitions_model.load_states(workspace, ws)
-    report = coalitions_model.outreach(ws, coalitions, issue, top)
-    if day is not None:
-        (the_day,) = _days(ws.conference.days(), day, None, None)
-        store = RotaStore(out, ws.name)
-        version = store.latest_for(the_day)
-        today = store.assignments_of(version, the_day) if version else []
-        history = store.history(excluding=[the_day])
-        number = version.number if version else None
-        coalitions_model.schedule(ws, report, the_day, minutes, today, history, number)
-    data = report.as_json(coalitions)
-    folder = publish_staged(
-        out / ws.name / "outreach",
-        lambda n: f"v{n:03d}-{issue or 'all'}",
-        lambda staging, _: write_outreach(staging, data, report.graphs),
-    )
-    print_outreach(data, Console(highlight=False))
+    if now_text is not None and day is None:
+        raise UsageError("--now needs --day")
+    loaded = _load(workspace)
+    _known_issue(loaded.workspace, issue)
+    the_day = _one_day(loaded.workspace, day) if day is not None else None
+    result = outreach_report(loaded, issue, top, the_day, minutes, now_text, out)
+    print_outreach(result.data, Console(highlight=False))
     if add:
-        news = [
-            edit.NewMeeting(
-                title=f"Bilateral {item.messenger}-{item.swing} on {item.issue}",
-                start=item.slot["start"],
-                end=item.slot["end"],
-                kind="bilateral",
-                issues=(item.issue,),
-                assigned=(item.broker.attendee,),
-            )
-            for item in report.suggestions
-            if item.slot is not None and item.broker is not None
-        ]
-        for line in edit.add_meetings(workspace, news):
+        for line in edit.add_meetings(workspace, result.bilaterals):
             click.echo(line)
-    click.echo(str(folder))
+    click.echo(str(result.folder))

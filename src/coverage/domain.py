@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from importlib import resources
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -54,6 +54,15 @@ MeetingKind = Literal[
 ]
 Access = Literal["open", "member_states", "delegations", "closed"]
 Status = Literal["confirmed", "tentative", "cancelled"]
+Stance = Literal["oppose", "lean_oppose", "undecided", "lean_support", "support"]
+STANCES: tuple[str, ...] = ("oppose", "lean_oppose", "undecided", "lean_support", "support")
+
+
+class Pair(NamedTuple):
+    """One person at one meeting: the unit of a rota, from the solver to every output."""
+
+    attendee: str
+    meeting: str
 
 
 @cache

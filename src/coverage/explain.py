@@ -1,9 +1,10 @@
 """Why a meeting is uncovered, as data a coordinator can act on.
 
-The reasons, checked in this order: the meeting is closed; no attendee is admitted by
-its access rule; no admitted attendee has the expertise; no one qualified is available
-then; or everyone who could go is committed to other meetings (named) or would break a
-named rule (rest, duty hours, late nights, changeover) by going.
+The reasons, checked in this order: the meeting is closed; no one in the group has the
+expertise it needs; those who have it are not admitted by its access rule; those admitted
+are away then; it started before a replan with no one there; or everyone who could go is
+committed to other meetings (named) or would break a named rule (rest, duty hours, late
+nights, changeover) by going. Their wording for people is in `coverage.published`.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from coverage import rules
-from coverage.domain import Meeting, Workspace
+from coverage.domain import Attendee, Meeting, Workspace
 from coverage.problem import StaffingProblem
-from coverage.rules import Barrier
+from coverage.published import are, names_text
 
 CLOSED = "closed"
 NO_ACCESS = "no_access"
@@ -25,6 +26,7 @@ NOT_AVAILABLE = "not_available"
 COMMITTED = "committed_elsewhere"
 RULES = "rule_conflict"
 NOT_PROVEN = "time_limit"
+ALREADY_STARTED = "already_started"
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ class Obstacle:
     rule: str  # changeover | rest | duty | late_nights
     message: str
     meetings: tuple[str, ...] = ()  # the attendee's meetings it clashes with
+    # The rule would block the attendee even with no other meeting of the rota.
+    standalone: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,36 +57,48 @@ def explain_uncovered(
     workspace: Workspace,
     problem: StaffingProblem,
     assignments: Iterable[tuple[str, str]],
+    replanned_at: datetime | None = None,
 ) -> Explanation:
-    """The reason `meeting` got nobody in the rota given by `assignments`."""
+    """The reason `meeting` got nobody in the rota given by `assignments` (attendee,
+    meeting pairs). A meeting that is not in the problem started before `replanned_at`.
+
+    The reason that holds whatever the solver does comes first: closed, nobody in the
+    group knows the issues well enough, those who do cannot get in, those who could go
+    are away; only then what the rota itself decided (a meeting that already started,
+    everyone busy elsewhere, a rule that would break)."""
     conference = workspace.conference
     if meeting.access == "closed":
-        return Explanation(meeting.id, CLOSED, "closed meeting: no civil-society seat gets in")
-    barrier = {a.id: problem.barriers.get((a.id, meeting.id)) for a in workspace.attendees}
-    access_barriers = {Barrier.NO_DELEGATION, Barrier.NOT_ON_DELEGATIONS}
-    admitted = [a for a in workspace.attendees if barrier[a.id] not in access_barriers]
-    if not admitted:
-        if meeting.access == "member_states":
-            text = "member states only, and no attendee sits on a national delegation"
-        else:
-            codes = ", ".join(meeting.delegations)
-            text = f"only the delegations of {codes} may enter, and no attendee sits on one"
-        return Explanation(meeting.id, NO_ACCESS, text)
-    qualified = [a for a in admitted if barrier[a.id] != Barrier.EXPERTISE]
-    if not qualified:
-        need = rules.required_expertise(meeting, conference)
-        issues = ", ".join(meeting.issues)
-        best = max(a.best_level(meeting.issues) for a in admitted)
+        return Explanation(meeting.id, CLOSED, "a closed meeting: no civil-society seat gets in")
+    people = workspace.attendees
+    need = rules.required_expertise(meeting, conference)
+    experts = [a for a in people if rules.knows_enough(a, meeting, conference)]
+    issues = ", ".join(meeting.issues)
+    if not experts:
+        best = max((a.best_level(meeting.issues) for a in people), default=0)
         return Explanation(
             meeting.id,
             NO_EXPERTISE,
-            f"needs expertise level {need} on {issues}; the best among those admitted is {best}",
+            f"needs expertise level {need} on {issues}; no one in the group has it "
+            f"(the best is {best})",
         )
-    free = [a for a in qualified if barrier[a.id] != Barrier.NOT_AVAILABLE]
+    admitted = [a for a in experts if rules.access_barrier(a, meeting) is None]
+    if not admitted:
+        return Explanation(meeting.id, NO_ACCESS, _access_text(meeting, workspace, experts))
+    free = [a for a in admitted if rules.available(a, meeting.start, meeting.end)]
     if not free:
-        names = ", ".join(a.name for a in qualified)
+        names = [a.name for a in admitted]
         return Explanation(
-            meeting.id, NOT_AVAILABLE, f"no one qualified is available then ({names} are away)"
+            meeting.id,
+            NOT_AVAILABLE,
+            f"{are(names)} not available then",
+        )
+    if meeting.id not in problem.slots:
+        local = conference.localize
+        when = f" at {local(replanned_at):%H:%M}" if replanned_at is not None else ""
+        return Explanation(
+            meeting.id,
+            ALREADY_STARTED,
+            f"it started at {local(meeting.start):%H:%M}, before the rota was replanned{when}",
         )
 
     chosen: dict[str, set[str]] = defaultdict(set)
@@ -97,27 +113,50 @@ def explain_uncovered(
         return Explanation(
             meeting.id,
             NOT_PROVEN,
-            "the solver stopped at its time limit before placing " + ", ".join(unblocked) + " here",
+            f"the solver stopped at its time limit before placing {names_text(unblocked)} here",
         )
     committed = tuple(sorted({m for o in obstacles if o.rule == "changeover" for m in o.meetings}))
+    # Busy elsewhere only when each could go but for another meeting: a rule that blocks
+    # someone even with nothing else that day (a meeting longer than their duty cap) is a
+    # rule conflict.
     everyone_committed = all(
-        any(o.rule == "changeover" and o.attendee == a.id for o in obstacles) for a in free
+        any(o.rule == "changeover" and o.attendee == a.id for o in obstacles)
+        and not any(o.standalone for o in obstacles if o.attendee == a.id)
+        for a in free
     )
     details = "; ".join(o.message for o in obstacles)
     if everyone_committed:
         return Explanation(
             meeting.id,
             COMMITTED,
-            f"everyone who could go covers other meetings: {details}",
+            details,
             tuple(obstacles),
             committed,
         )
     return Explanation(
         meeting.id,
         RULES,
-        f"everyone who could go would break a rule: {details}",
+        details,
         tuple(obstacles),
         committed,
+    )
+
+
+def _access_text(meeting: Meeting, workspace: Workspace, experts: list[Attendee]) -> str:
+    """Why the people who know the issues cannot enter."""
+    names = [a.name for a in experts]
+    if meeting.access == "member_states":
+        rule = "member states only"
+        their = "on no national delegation"
+    else:
+        rule = f"only the delegations of {', '.join(meeting.delegations)} may enter"
+        their = "on none of them"
+    who = "the one who knows" if len(names) == 1 else "those who know"
+    topic = f" {', '.join(meeting.issues)} well enough" if meeting.issues else ""
+    if len(names) == len(workspace.attendees):
+        return f"{rule}, and no one in the group sits {their}"
+    return (
+        f"{rule}: {who}{topic} ({names_text(names)}) {'sits' if len(names) == 1 else 'sit'} {their}"
     )
 
 
@@ -185,13 +224,15 @@ def _obstacles(
     )
     cap = problem.duty_caps[attendee]
     if minutes > cap:
+        alone = slot.minutes + problem.duty_used.get((attendee, slot.day), 0) > cap
         found.append(
             Obstacle(
                 attendee,
                 "duty",
-                f"{name} would sit {minutes / 60:.1f} h that day, over max_duty_hours "
+                f"{name} would sit {minutes / 60:g} h that day, over max_duty_hours "
                 f"({cap / 60:g} h)",
                 tuple(sorted(same_day)),
+                standalone=alone,
             )
         )
     if slot.late and _late_run_broken(attendee, slot.day, taken, problem):

@@ -562,11 +562,16 @@ def busy_of(
 
 
 def free_slot(
-    ws: Workspace, person: Attendee, day: date, minutes: int, busy: Busy
+    ws: Workspace,
+    person: Attendee,
+    day: date,
+    minutes: int,
+    busy: Busy,
+    not_before: datetime | None = None,
 ) -> tuple[datetime, datetime] | None:
-    """The earliest slot of `minutes` on a 15-minute grid in conference day `day` that keeps
-    every rule with the person's duties: daytime (09:00-19:00) first, then the rest of the
-    conference day. None when there is none."""
+    """The earliest slot of `minutes` on a 15-minute grid in conference day `day`, starting
+    no earlier than `not_before`, that keeps every rule with the person's duties: daytime
+    (09:00-19:00) first, then the rest of the conference day. None when there is none."""
     conf = ws.conference
     rules = conf.rules
     opens, closes = conf.day_opens(day), conf.day_closes(day)
@@ -589,7 +594,8 @@ def free_slot(
     step = timedelta(minutes=15)
     moment = opens
     while moment + timedelta(minutes=minutes) <= closes:
-        candidates.append(moment)
+        if not_before is None or moment >= not_before:
+            candidates.append(moment)
         moment += step
     preferred = [
         c for c in candidates if daytime[0] <= c and c + timedelta(minutes=minutes) <= daytime[1]
@@ -638,6 +644,7 @@ class Report:
     offers: list[dict[str, Any]]
     day: date | None = None
     rota_version: int | None = None
+    not_before: datetime | None = None
 
     def as_json(self, coalitions: Coalitions) -> dict[str, Any]:
         return {
@@ -647,6 +654,7 @@ class Report:
             ),
             "day": self.day.isoformat() if self.day else None,
             "rota_version": self.rota_version,
+            "not_before": self.not_before.isoformat() if self.not_before else None,
             "suggestions": [s.as_json() for s in self.suggestions],
             "without_broker": [
                 {**s.as_json(), "potential_score": s.extra["potential_score"]}
@@ -691,10 +699,13 @@ def schedule(
     today: list[FixedAssignment],
     history: list[FixedAssignment],
     version: int | None,
+    not_before: datetime | None = None,
 ) -> None:
-    """Give each brokered suggestion a free slot of its broker on `day` (best suggestions
-    first; a slot once given counts as a duty for the next ones)."""
+    """Give each brokered suggestion a free slot of its broker on `day`, none before
+    `not_before` (best suggestions first; a slot once given counts as a duty for the next
+    ones)."""
     report.day, report.rota_version = day, version
+    report.not_before = not_before
     taken: dict[str, list[Duty]] = {}
     local = ws.conference.localize
     for suggestion in report.suggestions:
@@ -702,11 +713,12 @@ def schedule(
         who = suggestion.broker.attendee
         busy = busy_of(who, today, history, ws)
         busy.same_day.extend(taken.get(who, []))
-        found = free_slot(ws, ws.attendee(who), day, minutes, busy)
+        found = free_slot(ws, ws.attendee(who), day, minutes, busy, not_before)
         if found is None:
+            after = f" after {local(not_before):%H:%M}" if not_before is not None else ""
             suggestion.slot_note = (
-                f"no free {minutes}-minute slot for {who} on {day} that keeps the rules "
-                "(changeover, duty hours, rest, late nights, availability)"
+                f"no free {minutes}-minute slot for {suggestion.broker.name} on {day}{after} "
+                "that keeps the rules (changeover, duty hours, rest, late nights, availability)"
             )
             continue
         start, end = found

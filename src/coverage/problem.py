@@ -49,6 +49,9 @@ class Slot:
         return self.end - self.start
 
 
+LEAD_BONUS = 3  # expertise levels a lead counts more, reporting on their own issue
+
+
 @dataclass(frozen=True)
 class Option:
     """An (attendee, meeting) pair the rules allow, with what makes it more or less good."""
@@ -65,6 +68,25 @@ class Option:
     def stance_bonus(self) -> int:
         """Expertise levels a supportive delegation adds; an opposing one is never an asset."""
         return {"support": 2, "lean_support": 1}.get(self.stance or "", 0)
+
+    @property
+    def quality_levels(self) -> int:
+        """What the pair is worth per unit of meeting weight in the expertise tier: the
+        level, LEAD_BONUS more for a lead, and the delegation's stance bonus."""
+        return self.level + (LEAD_BONUS if self.leads else 0) + self.stance_bonus
+
+
+@dataclass(frozen=True)
+class FrozenPart:
+    """The part of a replanned day that already happened, as constants of each tier: the
+    weight its meetings cover, their depth, the quality of who sat in them, each person's
+    load and the (person, day, issue) threads they started."""
+
+    coverage: int = 0
+    depth: int = 0
+    quality: int = 0
+    load: Mapping[str, int] = field(default_factory=dict)
+    threads: frozenset[tuple[str, int, str]] = frozenset()
 
 
 @dataclass
@@ -93,8 +115,14 @@ class StaffingProblem:
     duty_used: dict[tuple[str, int], int] = field(default_factory=dict)
     # When replanning: the published (attendee, meeting) pairs of the meetings re-planned.
     previous: frozenset[tuple[str, str]] | None = None
+    # When replanning: people who get a message whatever the solver does (a meeting they
+    # are on moved, or changed room, title or status).
+    told: frozenset[str] = frozenset()
     # (attendee, meeting) pairs a meeting's `assigned` commits and the rules allow.
     pinned: frozenset[tuple[str, str]] = frozenset()
+    # When replanning: what the assignments kept as published (their meetings started)
+    # add to each tier, so that every tier is scored on the whole day.
+    base: FrozenPart = field(default_factory=lambda: FrozenPart())
 
     def duty_left(self, attendee: str, day: int) -> int:
         """Minutes the attendee may still sit in on `day` beyond the frozen ones."""
@@ -241,6 +269,7 @@ def build_problem(
         )
 
     return StaffingProblem(
+        base=_frozen_part(workspace, frozen, stances or {}),
         slots=slots,
         attendees=tuple(a.id for a in workspace.attendees),
         options=options,
@@ -255,3 +284,54 @@ def build_problem(
         barriers=barriers,
         blocked_by_history=blocked,
     )
+
+
+def _frozen_part(
+    workspace: Workspace,
+    frozen: Sequence[FixedAssignment],
+    stances: Mapping[str, Mapping[str, str]],
+) -> FrozenPart:
+    """What the assignments kept as published contribute to each tier."""
+    if not frozen:
+        return FrozenPart()
+    conference = workspace.conference
+    meetings = {m.id: m for m in workspace.meetings}
+    people = {a.id: a for a in workspace.attendees}
+    by_meeting: dict[str, int] = defaultdict(int)
+    quality = 0
+    load: dict[str, int] = defaultdict(int)
+    threads: set[tuple[str, int, str]] = set()
+    for fixed in frozen:
+        meeting = meetings.get(fixed.meeting)
+        by_meeting[fixed.meeting] += 1
+        start, end = rules.minute(fixed.start), rules.minute(fixed.end)
+        threshold = rules.minute(rules.late_night_threshold(conference, fixed.day))
+        load[fixed.attendee] += (end - start) + max(0, end - max(start, threshold))
+        if meeting is None:
+            continue
+        for issue in meeting.issues:
+            threads.add((fixed.attendee, fixed.day.toordinal(), issue))
+        person = people.get(fixed.attendee)
+        if person is None:
+            continue
+        stance = (
+            delegation_stance(stances, person.delegation, meeting.issues)
+            if meeting.access in SEAT_ACCESS
+            else None
+        )
+        option = Option(
+            attendee=person.id,
+            meeting=meeting.id,
+            level=person.best_level(meeting.issues),
+            leads=any(issue in person.leads for issue in meeting.issues),
+            stance=stance,
+        )
+        quality += rules.meeting_weight(meeting, conference) * option.quality_levels
+    coverage = depth = 0
+    for meeting_id, count in by_meeting.items():
+        meeting = meetings.get(meeting_id)
+        weight = rules.meeting_weight(meeting, conference) if meeting else 1
+        seats = meeting.seats if meeting else count
+        coverage += weight
+        depth += weight * (min(count, seats) - 1)
+    return FrozenPart(coverage, depth, quality, dict(load), frozenset(threads))

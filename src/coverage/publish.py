@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 from coverage.export.html import render_html
 from coverage.export.markdown import render_markdown
-from coverage.io import dump_json
 from coverage.plan import Rota
+from coverage.published import PublishedRota, Run, dump_rota
 from coverage.store import ROTA_HTML, ROTA_JSON, ROTA_MD, RotaStore
 
 
@@ -19,35 +18,42 @@ def publish(
     store: RotaStore,
     reason: str,
     input_digest: str,
-    extra: Callable[[dict[str, Any]], dict[str, str]] | None = None,
-) -> tuple[Path, dict[str, Any]]:
-    """Write `rota` as the next version in `store`; returns the folder and the data written.
-    The web page highlights what changed since the latest earlier version of each day.
+    extra: Callable[[PublishedRota], dict[str, str]] | None = None,
+    history: dict[date, int] | None = None,
+) -> tuple[Path, PublishedRota]:
+    """Write `rota` as the next version of its days in `store`; returns the folder and the
+    published rota. Each day's changes since its previous version are part of it.
+    `history` names the version of each other day the plan respected.
 
     Everything but the `run` block (version, time, wall seconds) depends only on the
     input and the seed."""
-    data = rota.to_dict()
     previous = {}
     for day in rota.days:
         version = store.latest_for(day)
         if version is not None:
-            previous[day.isoformat()] = version.data
-    created = datetime.now(UTC).isoformat(timespec="seconds")
+            previous[day] = version.rota
+    created = datetime.now(UTC).replace(microsecond=0)
+    written: dict[str, PublishedRota] = {}
 
-    def files_for(version: int) -> dict[str, str]:
-        data["run"] = {
-            "version": version,
-            "reason": reason,
-            "created_at": created,
-            "seconds": round(rota.seconds, 3),
-            "input_digest": input_digest,
-        }
+    def fill(folder: Path, number: int) -> None:
+        run = Run(
+            version=number,
+            reason=reason,
+            created_at=created,
+            seconds=round(rota.seconds, 3),
+            input_digest=input_digest,
+            history={d.isoformat(): n for d, n in sorted((history or {}).items())},
+        )
+        published = rota.published(previous, run, store.identity.workspace_id or None)
         files = {
-            ROTA_JSON: dump_json(data),
-            ROTA_MD: render_markdown(data),
-            ROTA_HTML: render_html(data, previous),
+            ROTA_JSON: dump_rota(published),
+            ROTA_MD: render_markdown(published),
+            ROTA_HTML: render_html(published),
         }
-        return files | (extra(data) if extra else {})
+        files |= extra(published) if extra else {}
+        for name, text in files.items():
+            (folder / name).write_text(text, encoding="utf-8", newline="\n")
+        written["rota"] = published
 
-    folder = store.publish(rota.days, files_for)
-    return folder, data
+    folder = store.publish(rota.days, fill)
+    return folder, written["rota"]

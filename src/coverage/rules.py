@@ -60,15 +60,29 @@ def eligibility(attendee: Attendee, meeting: Meeting, conference: Conference) ->
         return Barrier.CANCELLED
     if meeting.access == "closed":
         return Barrier.CLOSED
-    if meeting.access == "member_states" and attendee.delegation is None:
-        return Barrier.NO_DELEGATION
-    if meeting.access == "delegations" and attendee.delegation not in meeting.delegations:
-        return Barrier.NOT_ON_DELEGATIONS
-    if attendee.best_level(meeting.issues) < required_expertise(meeting, conference):
+    barrier = access_barrier(attendee, meeting)
+    if barrier is not None:
+        return barrier
+    if not knows_enough(attendee, meeting, conference):
         return Barrier.EXPERTISE
     if not available(attendee, meeting.start, meeting.end):
         return Barrier.NOT_AVAILABLE
     return None
+
+
+def access_barrier(attendee: Attendee, meeting: Meeting) -> Barrier | None:
+    """Whether the meeting's access rule keeps the person out: `member_states` needs a
+    delegation, `delegations` needs theirs on the list (closed meetings admit no one)."""
+    if meeting.access == "member_states" and attendee.delegation is None:
+        return Barrier.NO_DELEGATION
+    if meeting.access == "delegations" and attendee.delegation not in meeting.delegations:
+        return Barrier.NOT_ON_DELEGATIONS
+    return None
+
+
+def knows_enough(attendee: Attendee, meeting: Meeting, conference: Conference) -> bool:
+    """Whether the person's best expertise over the meeting's issues reaches its need."""
+    return attendee.best_level(meeting.issues) >= required_expertise(meeting, conference)
 
 
 def available(attendee: Attendee, start: datetime, end: datetime) -> bool:

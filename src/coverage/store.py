@@ -1,55 +1,151 @@
-"""Published rota versions under `schedules/`: numbered folders that are never overwritten.
+"""Published rota versions: numbered folders that are never overwritten, kept with the
+workspace they belong to.
 
-Layout: `<root>/<workspace>/v001-2018-11-05/rota.json` (a day) or
-`<root>/<workspace>/v002-2018-10-29_to_2018-11-16/rota.json` (a range planned jointly).
-Numbers grow across the whole workspace, so the latest version covering a day is the
-one with the highest number among those whose `days` include it.
+By default a workspace's versions live inside it, in `<workspace>/schedules/`, so that
+they are found wherever `rota` runs and go with the folder when it is copied or moved.
+`--out DIR` names another store on purpose. Each store records the identity of its
+workspace (`store.json`, a random id made once); a store that belongs to another
+workspace is refused, so two workspaces can never read each other's history.
+
+Layout: `<store>/v001-2018-11-05/rota.json` (a day) or
+`<store>/v001-2018-10-29_to_2018-11-16/rota.json` (a range planned jointly). Versions are
+numbered per day: a new version of some days takes the number after the highest version
+of any of them, so a day's versions read 1, 2, 3 and a range shares one number.
+
+Plan and replan hold the store's lock from reading the history to publishing, so that
+two runs at the same moment see each other's versions.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import json
+import os
 import re
-from collections.abc import Callable, Iterable
+import secrets
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
-from coverage.errors import WorkspaceError
-from coverage.io import publish_folder
+from coverage.domain import Pair
+from coverage.errors import UsageError, WorkspaceError
 from coverage.problem import FixedAssignment
+from coverage.published import PublishedRota, read_rota
 
 ROTA_JSON = "rota.json"
 ROTA_MD = "rota.md"
 ROTA_HTML = "rota.html"
+STORE_FILE = "store.json"
+STORE_FORMAT = "rota-store/1"
+DEFAULT_STORE = "schedules"  # inside the workspace folder
+LOCK_FILE = ".lock"
 _FOLDER = re.compile(r"^v(\d+)-(\d{4}-\d{2}-\d{2})(?:_to_(\d{4}-\d{2}-\d{2}))?$")
+_STAGING = ".staging-"
 
 
 @dataclass(frozen=True)
 class Version:
-    """One published rota; its days come from its folder name, its data is read on demand
-    (a workspace gathers many versions, and planning a day needs only a few of them)."""
+    """One published rota; its number and days come from its folder name, its contents are
+    read on demand (a workspace gathers many versions, and a command needs only a few)."""
 
     number: int
     path: Path
     days: tuple[date, ...]
 
     @cached_property
-    def data(self) -> dict[str, Any]:
+    def rota(self) -> PublishedRota:
         """The rota as published."""
-        return _read_rota(self.path / ROTA_JSON)
+        return read_rota(self.path / ROTA_JSON)
+
+    @property
+    def name(self) -> str:
+        """The folder's name, e.g. `v002-2018-11-15`."""
+        return self.path.name
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a store belongs to."""
+
+    workspace_id: str
+    workspace: str
+
+
+def default_store(workspace_folder: Path) -> Path:
+    """Where a workspace keeps its published versions unless told otherwise."""
+    return workspace_folder / DEFAULT_STORE
 
 
 class RotaStore:
-    """The published versions of one workspace's rotas."""
+    """The published versions of one workspace's rotas, in one folder."""
 
-    def __init__(self, root: Path, workspace_name: str) -> None:
-        self.folder = root / workspace_name
+    def __init__(self, folder: Path, identity: Identity) -> None:
+        self.folder = folder
+        self.identity = identity
+
+    @classmethod
+    def open(
+        cls, workspace_folder: Path, name: str, out: Path | None = None, create: bool = True
+    ) -> RotaStore:
+        """The store of the workspace at `workspace_folder` (named `name`): its own
+        (`<workspace>/schedules`) or `out`. With `create`, the workspace's identity is made
+        the first time it is needed (read-only commands make nothing); `out` must be a new
+        folder or one that belongs to this workspace."""
+        folder = default_store(workspace_folder) if out is None else out
+        if folder.exists() and not folder.is_dir():
+            raise UsageError(f"--out {folder} is a file, not a folder")
+        identity = (
+            workspace_identity(workspace_folder, name)
+            if create
+            else peek_identity(workspace_folder, name) or Identity("", name)
+        )
+        store = cls(folder, identity)
+        store._check_owner()
+        return store
+
+    def _check_owner(self) -> None:
+        """Refuse a store that belongs to another workspace."""
+        owner = _read_identity(self.folder / STORE_FILE)
+        if owner is None:
+            # A folder of versions without a record (written before stores had one): its
+            # rotas say which workspace they belong to.
+            versions = self.versions()
+            if versions:
+                rota = versions[-1].rota
+                published = rota.workspace_id
+                if (published is not None and published != self.identity.workspace_id) or (
+                    published is None and rota.workspace != self.identity.workspace
+                ):
+                    raise self._foreign(published or "none", rota.workspace)
+            return
+        if owner.workspace_id != self.identity.workspace_id:
+            raise self._foreign(owner.workspace_id, owner.workspace)
+
+    def _foreign(self, workspace_id: str, name: str) -> UsageError:
+        return UsageError(
+            f"{self.folder} holds the published versions of another workspace ('{name}', "
+            f"id {workspace_id}); this workspace is '{self.identity.workspace}' (id "
+            f"{self.identity.workspace_id}): nothing written; give --out a folder of its own"
+        )
+
+    def claim(self) -> None:
+        """Record in the store whose versions it holds (before the first is written)."""
+        path = self.folder / STORE_FILE
+        if path.exists():
+            return
+        _write_identity(path, self.identity)
+
+    # --- reading ------------------------------------------------------------------------------
 
     def versions(self) -> list[Version]:
-        """Every published version, oldest first."""
+        """Every published version, by number (per day numbers rise with time)."""
         if not self.folder.is_dir():
             return []
         found = []
@@ -62,67 +158,240 @@ class RotaStore:
                 last = date.fromisoformat(match.group(3) or match.group(2))
             except ValueError:
                 continue  # not a folder we wrote
+            if (last - first).days > 400:
+                continue
             days = tuple(first + timedelta(days=n) for n in range((last - first).days + 1))
             found.append(Version(int(match.group(1)), child, days))
-        return sorted(found, key=lambda v: v.number)
+        return sorted(found, key=lambda v: (v.number, v.days[0], v.name))
+
+    def versions_of(self, day: date) -> list[Version]:
+        """The versions that cover `day`, oldest first."""
+        return [v for v in self.versions() if day in v.days]
 
     def latest_for(self, day: date) -> Version | None:
         """The newest version that covers `day`."""
-        covering = [v for v in self.versions() if day in v.days]
+        covering = self.versions_of(day)
         return covering[-1] if covering else None
 
-    def history(self, excluding: Iterable[date]) -> list[FixedAssignment]:
-        """The published assignments of every day not in `excluding`, each day taken from
-        the newest version that covers it."""
-        skip = set(excluding)
+    def version_of(self, day: date, number: int) -> Version | None:
+        """Version `number` of `day`."""
+        return next((v for v in self.versions_of(day) if v.number == number), None)
+
+    def newest(self, excluding: set[date] | frozenset[date] = frozenset()) -> dict[date, Version]:
+        """The newest version of every published day not in `excluding`."""
         newest: dict[date, Version] = {}
         for version in self.versions():
             for day in version.days:
-                newest[day] = version
+                if day not in excluding:
+                    newest[day] = version
+        return newest
+
+    def history(self, excluding: list[date]) -> list[FixedAssignment]:
+        """The published assignments of every day not in `excluding`, each day taken from
+        the newest version that covers it."""
         fixed: list[FixedAssignment] = []
-        for day in sorted(set(newest) - skip):
-            fixed += self.assignments_of(newest[day], day)
+        for day, version in sorted(self.newest(set(excluding)).items()):
+            fixed += assignments_of(version.rota, day)
         return fixed
 
-    def version(self, number: int) -> Version | None:
-        """The version with this number."""
-        return next((v for v in self.versions() if v.number == number), None)
+    # --- writing ------------------------------------------------------------------------------
 
-    def assignments_of(self, version: Version, day: date) -> list[FixedAssignment]:
-        """The assignments a version published for `day`, with their published times."""
-        found = []
-        for item in version.data.get("assignments", []):
-            try:
-                if date.fromisoformat(item["day"]) != day:
-                    continue
-                found.append(
-                    FixedAssignment(
-                        meeting=str(item["meeting"]),
-                        attendee=str(item["attendee"]),
-                        day=day,
-                        start=datetime.fromisoformat(item["start"]),
-                        end=datetime.fromisoformat(item["end"]),
-                    )
-                )
-            except (KeyError, TypeError, ValueError) as error:
-                raise WorkspaceError.single(
-                    str(version.path / ROTA_JSON),
-                    f"not a valid assignment ({error})",
-                    f"assignment {item!r}"[:120],
-                ) from None
-        return found
+    def next_number(self, days: list[date]) -> int:
+        """The number a new version of `days` takes: one more than the highest version of
+        any of them."""
+        wanted = set(days)
+        return 1 + max((v.number for v in self.versions() if wanted & set(v.days)), default=0)
 
-    def publish(self, days: list[date], files_for: Callable[[int], dict[str, str]]) -> Path:
-        """Write a new version holding `files_for(number)`; returns its folder."""
+    def publish(self, days: list[date], fill: Callable[[Path, int], object]) -> Path:
+        """Write a new version of `days`: `fill(folder, number)` writes its files into a
+        staging folder, which then takes its name. An existing version is never touched;
+        the new one appears whole or not at all."""
         label = days[0].isoformat() if len(days) == 1 else f"{days[0]}_to_{days[-1]}"
-        return publish_folder(self.folder, lambda n: f"v{n:03d}-{label}", files_for)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.claim()
+        except OSError as error:
+            raise WorkspaceError.single(
+                str(self.folder), f"cannot create the folder of versions ({error.strerror})"
+            ) from None
+        number = self.next_number(days)
+        return stage_folder(self.folder, lambda n: f"v{n:03d}-{label}", fill, number)
+
+    @contextmanager
+    def lock(
+        self, wait: float = 300.0, on_wait: Callable[[str], None] | None = None
+    ) -> Iterator[None]:
+        """Hold the store's lock: one plan or replan of a workspace at a time. Waits up to
+        `wait` seconds for another run to finish, saying so through `on_wait`."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle = (self.folder / LOCK_FILE).open("a+")
+        except OSError as error:
+            raise WorkspaceError.single(
+                str(self.folder), f"cannot use the folder of versions ({error.strerror})"
+            ) from None
+        try:
+            deadline = time.monotonic() + wait
+            told = False
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as error:
+                    if error.errno not in (errno.EAGAIN, errno.EACCES):
+                        raise
+                if time.monotonic() >= deadline:
+                    raise UsageError(
+                        f"another rota run is still planning this workspace ({self.folder} is "
+                        f"locked) after {wait:g} s: nothing written; try again when it is done"
+                    )
+                if not told and on_wait is not None:
+                    on_wait(
+                        f"waiting for another rota run on this workspace to finish "
+                        f"(up to {wait:g} s)"
+                    )
+                    told = True
+                time.sleep(0.1)
+            clean_staging(self.folder)
+            yield
+        finally:
+            handle.close()  # releases the lock
 
 
-def _read_rota(path: Path) -> dict[str, Any]:
+def assignments_of(rota: PublishedRota, day: date) -> list[FixedAssignment]:
+    """The assignments a version published for `day`, with their published times."""
+    return [
+        FixedAssignment(meeting=a.meeting, attendee=a.attendee, day=day, start=a.start, end=a.end)
+        for a in rota.assignments_on(day)
+    ]
+
+
+def published_pairs(rota: PublishedRota, day: date) -> set[Pair]:
+    """The (attendee, meeting) pairs a version published for `day`."""
+    return {a.pair for a in rota.assignments_on(day)}
+
+
+def stage_folder(
+    parent: Path, name_for: Callable[[int], str], fill: Callable[[Path, int], object], number: int
+) -> Path:
+    """Create `parent/name_for(n)` for the first free n from `number`, filled by `fill` in a
+    staging folder first. An existing folder is never touched."""
+    while True:
+        target = parent / name_for(number)
+        if target.exists():
+            number += 1
+            continue
+        staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=parent))
+        try:
+            fill(staging, number)
+            os.chmod(staging, _folder_mode())
+            try:
+                # Claim the name first: rename(2) would silently replace an empty folder.
+                target.mkdir()
+            except FileExistsError:
+                number += 1
+                continue
+            os.replace(staging, target)
+            return target
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+
+
+def _folder_mode() -> int:
+    """The mode a new folder gets from the umask (mkdtemp makes them private)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o777 & ~umask
+
+
+def clean_staging(folder: Path, older_than: float = 60.0) -> None:
+    """Remove staging folders a killed run left behind (older than a minute, so that a
+    run writing right now is not disturbed)."""
+    try:
+        children = list(folder.iterdir())
+    except OSError:
+        return
+    limit = time.time() - older_than
+    for child in children:
+        try:
+            if child.name.startswith(_STAGING) and child.is_dir() and child.stat().st_mtime < limit:
+                shutil.rmtree(child, ignore_errors=True)
+        except OSError:
+            continue
+
+
+# --- Identity -----------------------------------------------------------------------------------
+
+
+def workspace_identity(workspace_folder: Path, name: str) -> Identity:
+    """The workspace's identity, from its own store; made (and written) the first time."""
+    path = default_store(workspace_folder) / STORE_FILE
+    found = _read_identity(path)
+    if found is not None:
+        return found
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-.")[:40] or "workspace"
+    identity = Identity(f"{slug}-{secrets.token_hex(4)}", name)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_identity(path, identity)
+    except OSError as error:
+        raise WorkspaceError.single(
+            str(path), f"cannot record the workspace's identity ({error.strerror})"
+        ) from None
+    return _read_identity(path) or identity
+
+
+def peek_identity(workspace_folder: Path, name: str = "") -> Identity | None:
+    """The workspace's identity if it has one yet (read-only commands make none)."""
+    return _read_identity(default_store(workspace_folder) / STORE_FILE)
+
+
+def _read_identity(path: Path) -> Identity | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise WorkspaceError.single(str(path), f"cannot read a published rota: {error}") from None
-    if not isinstance(data, dict):
-        raise WorkspaceError.single(str(path), "not a rota (expected a JSON object)")
-    return data
+        raise WorkspaceError.single(
+            str(path), f"cannot read the store's record ({error})"
+        ) from None
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != STORE_FORMAT
+        or not isinstance(data.get("workspace_id"), str)
+    ):
+        raise WorkspaceError.single(
+            str(path), f"not a rota store record (expected format {STORE_FORMAT})", field="format"
+        )
+    return Identity(data["workspace_id"], str(data.get("workspace", "")))
+
+
+def _write_identity(path: Path, identity: Identity) -> None:
+    from coverage.io import write_atomic
+
+    record = {
+        "format": STORE_FORMAT,
+        "workspace_id": identity.workspace_id,
+        "workspace": identity.workspace,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    # Exclusive creation: two first runs at once agree on one identity.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    write_atomic(tmp, json.dumps(record, indent=2) + "\n")
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def next_number_in(parent: Path) -> int:
+    """One more than the highest number of the folders `vNNN-...` under `parent`."""
+    numbers = [
+        int(match.group(1))
+        for child in (parent.iterdir() if parent.is_dir() else [])
+        if (match := re.match(r"v(\d+)-", child.name)) and child.is_dir()
+    ]
+    return max(numbers, default=0) + 1

@@ -113,8 +113,12 @@ def draw_png(ig: IssueGraph, path: Path) -> None:
 
 
 def print_outreach(data: dict[str, Any], console: Console) -> None:
-    """The suggestions as a table, then those without a broker and the support offers."""
+    """The suggestions as a table (brokers by name), then one line on the pairs without a
+    broker (they are all in suggestions.json) and the support offers."""
     from rich.table import Table
+    from rich.text import Text
+
+    from coverage.export.common import printable
 
     table = Table(title=f"{len(data['suggestions'])} bilateral suggestion(s)")
     for column in ("#", "issue", "messenger", "swing", "broker", "score", "slot"):
@@ -129,23 +133,30 @@ def print_outreach(data: dict[str, Any], console: Console) -> None:
             item["issue"],
             item["messenger"],
             f"{item['swing_state']} ({item['swing_stance']})",
-            item["broker"]["attendee"],
+            Text(printable(item["broker"]["name"])),
             f"{item['score']:.3f}",
             when or "",
         )
     console.print(table)
     for n, item in enumerate(data["suggestions"], start=1):
-        console.print(f"{n}. {item['rationale']}", highlight=False)
-    for item in data["without_broker"]:
+        console.print(Text(f"{n}. {printable(item['rationale'])}"))
+        if not item["slot"] and item["slot_note"]:
+            console.print(Text(f"   {printable(item['slot_note'])}"))
+    unbrokered = data["without_broker"]
+    if unbrokered:
+        topics = sorted({item["issue"] for item in unbrokered})
         console.print(
-            f"no broker: {item['messenger']} -> {item['swing_state']} on {item['issue']}: "
-            f"{item['seat_hint']}",
-            highlight=False,
+            Text(
+                f"{len(unbrokered)} more pair(s) no one in the group can broker (on "
+                f"{', '.join(topics)}): see without_broker in suggestions.json for the seat "
+                "that would open each"
+            )
         )
     for offer in data["support_offers"]:
         issues = ", ".join(i["issue"] for i in offer["issues"])
         console.print(
-            f"support offer: {offer['state']} ({offer['name']}, {offer['delegation_size']} "
-            f"delegates) on {issues}",
-            highlight=False,
+            Text(
+                f"support offer: {offer['state']} ({printable(offer['name'])}, "
+                f"{offer['delegation_size']} delegates) on {issues}"
+            )
         )

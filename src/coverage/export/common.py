@@ -1,45 +1,26 @@
-"""Small helpers every rota export shares: times as clock text, the solver's verdict."""
+"""Small helpers the plain-text exports share (terminal, digest, messages)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+import re
+import unicodedata
 
-PROOF = {
-    "OPTIMAL": "proven optimal",
-    "FEASIBLE": "NOT proven optimal (time limit)",
-    "INTERRUPTED": "NOT proven optimal (interrupted with Ctrl-C: the best rota found by then)",
-}
-
-
-def proof(rota: dict[str, Any]) -> str:
-    """Whether the rota is proven the best possible, in words."""
-    status = rota["solver"]["status"]
-    return PROOF.get(status, f"NOT proven optimal ({status})")
+# Characters that could act on a terminal or a chat app, or break a line: C0 and C1
+# controls (ESC among them), line and paragraph separators, and the bidirectional
+# embeddings, overrides and isolates (they can reorder what is around them).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
-def clock(iso: str) -> str:
-    """'HH:MM' of an ISO date-time (local to the conference)."""
-    return datetime.fromisoformat(iso).strftime("%H:%M")
+def printable(text: str) -> str:
+    """`text` on one line with nothing a terminal or chat app would act on: every control
+    or direction-changing character becomes a space, runs of spaces one."""
+    return re.sub(r" {2,}", " ", _UNSAFE.sub(" ", text)).strip()
 
 
-def span(meeting: dict[str, Any], dash: str = "-") -> str:
-    """'HH:MM-HH:MM' of a meeting or assignment record."""
-    return f"{clock(meeting['start'])}{dash}{clock(meeting['end'])}"
-
-
-def issue_names(rota: dict[str, Any]) -> dict[str, str]:
-    """Issue id -> name, in the conference's order; an id only meetings name (a rota
-    written before issues were recorded) stands for itself."""
-    names: dict[str, str] = {}
-    for issue in rota.get("issues") or []:
-        names.setdefault(issue["id"], issue["name"])
-    for meeting in rota["meetings"]:
-        for issue_id in meeting["issues"]:
-            names.setdefault(issue_id, issue_id)
-    return names
-
-
-def bound(score: dict[str, Any]) -> str:
-    """A tier's bound as text ('-' for a tier that was not solved)."""
-    return "-" if score.get("bound") is None else str(score["bound"])
+def isolated(text: str) -> str:
+    """`printable(text)`, and wrapped in U+2068 ... U+2069 when it has right-to-left
+    letters, so that a chat app does not carry the times and names around it along."""
+    clean = printable(text)
+    if any(unicodedata.bidirectional(c) in ("R", "AL") for c in clean):
+        return f"\u2068{clean}\u2069"
+    return clean

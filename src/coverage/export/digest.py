@@ -4,27 +4,15 @@ details, and split into parts that fit in one chat message each."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
-from datetime import date, datetime
-from typing import Any
+from collections.abc import Sequence
+from datetime import date
 
-from coverage.export.common import issue_names, span
+from coverage.export.common import isolated, printable
+from coverage.published import Person, PublishedRota, RotaMeeting, day_text, names_text
 
 UNCOVERED = "⚠"
 MAX_MESSAGE = 4000  # characters: under Telegram's 4096, far under WhatsApp's limit
-
-SHORT_REASON = {
-    "closed": "closed to us",
-    "no_access": "no one admitted",
-    "no_expertise": "no one with the expertise",
-    "not_available": "no one available",
-    "committed_elsewhere": "everyone busy elsewhere",
-    "rule_conflict": "rest/duty rules",
-    "time_limit": "solver out of time",
-    "already_started": "already started",
-}
 
 ACCESS_TAG = {"member_states": "member states", "delegations": "delegations", "closed": "closed"}
 
@@ -32,175 +20,172 @@ ACCESS_TAG = {"member_states": "member states", "delegations": "delegations", "c
 def title_text(title: str) -> str:
     """A title on one line; right-to-left text isolated (U+2068 ... U+2069) so that it does
     not carry the times and names around it along in a chat app."""
-    text = re.sub(r"\s+", " ", title).strip()
-    if any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
-        text = f"\u2068{text}\u2069"
-    return text
+    return isolated(title)
 
 
-def short_names(attendees: list[dict[str, Any]]) -> dict[str, str]:
+def short_names(attendees: Sequence[Person]) -> dict[str, str]:
     """A short name per attendee: the first name when no one else has it, else the first
     name and the initial of the last, else the full name."""
-    first = {a["id"]: a["name"].split()[0] if a["name"].split() else a["id"] for a in attendees}
+    names = {a.id: printable(a.name) or a.id for a in attendees}
+    first = {key: name.split()[0] for key, name in names.items()}
     counts = Counter(first.values())
     initialled = {}
-    for a in attendees:
-        parts = a["name"].split()
-        initialled[a["id"]] = f"{parts[0]} {parts[-1][0]}." if len(parts) > 1 else first[a["id"]]
+    for key, name in names.items():
+        parts = name.split()
+        initialled[key] = f"{parts[0]} {parts[-1][0]}." if len(parts) > 1 else first[key]
     counts_initialled = Counter(initialled[a] for a in first if counts[first[a]] > 1)
-    names = {}
-    for a in attendees:
-        key = a["id"]
+    short = {}
+    for key in names:
         if counts[first[key]] == 1:
-            names[key] = first[key]
+            short[key] = first[key]
         elif counts_initialled[initialled[key]] == 1:
-            names[key] = initialled[key]
+            short[key] = initialled[key]
         else:
-            names[key] = a["name"]
-    return names
+            short[key] = names[key]
+    return short
 
 
 def render_digest(
-    rota: dict[str, Any], day: str, by: str = "issue", issue: str | None = None
+    rota: PublishedRota, day: date, by: str = "issue", issue: str | None = None
 ) -> list[str]:
-    """The digest of `day` in a published rota (its JSON data), by "issue" or "person"
-    (only the meetings on `issue` when given), as one or more messages of at most
-    MAX_MESSAGE characters each."""
+    """The digest of `day` in a published rota, by "issue" or "person" (only the meetings
+    on `issue` when given), as one or more messages of at most MAX_MESSAGE characters."""
     if by not in ("issue", "person"):
         raise ValueError(f"by must be 'issue' or 'person', not {by!r}")
-    meetings = [
-        m for m in rota["meetings"] if m["day"] == day and (issue is None or issue in m["issues"])
-    ]
-    names = short_names(rota["attendees"])
-    reasons = {u["meeting"]: u for u in rota.get("uncovered", [])}
-    header = _header(rota, day, meetings, issue)
+    meetings = [m for m in rota.meetings_on(day) if issue is None or issue in m.issues]
+    names = short_names(rota.attendees)
+    header = _header(rota, day, issue)
     sections = (
-        _by_issue(rota, meetings, names, reasons, issue)
+        _by_issue(rota, meetings, names, issue)
         if by == "issue"
-        else _by_person(rota, day, meetings, names, reasons)
+        else _by_person(rota, day, meetings, names)
     )
     cancelled = [
-        f"{span(m)} {title_text(m['title'])}" for m in meetings if m["status"] == "cancelled"
+        f"{rota.span_in_day(m)} {title_text(m.title)}" for m in meetings if m.status == "cancelled"
     ]
     if cancelled:
         sections.append("Cancelled: " + "; ".join(cancelled))
     return _split([header, *sections])
 
 
-def _header(
-    rota: dict[str, Any], day: str, meetings: list[dict[str, Any]], issue: str | None
-) -> str:
-    the_day = date.fromisoformat(day)
-    version = rota.get("run", {}).get("version")
-    title = f"{rota['conference']}: rota for {the_day:%a} {the_day.day} {the_day:%b}"
-    if version is not None:
-        title += f" (v{version}"
-        replan = rota.get("replan")
-        if replan:
-            title += f", updated {datetime.fromisoformat(replan['now']):%H:%M}"
+def _header(rota: PublishedRota, day: date, issue: str | None) -> str:
+    title = f"{printable(rota.conference)}: rota for {day_text(day)}"
+    if rota.version is not None:
+        title += f" (version {rota.version}"
+        if rota.replan is not None:
+            title += f", replanned at {rota.clock(rota.replan.now)}"
         title += ")"
     if issue is not None:
-        title += f", {issue_names(rota).get(issue, issue)} only"
-    live = [m for m in meetings if m["status"] != "cancelled"]
-    covered = sum(1 for m in live if m["status"] == "covered")
-    counts = f"{covered}/{len(live)} meetings covered"
-    missing = len(live) - covered
-    if missing:
-        counts += f", {UNCOVERED} {missing} uncovered"
-    if rota["solver"]["status"] != "OPTIMAL":
-        counts += " (not proven best)"
-    return f"{title}\n{counts}"
+        title += f", {printable(rota.issue_names().get(issue, issue))} only"
+    counts = rota.counts(day, issue)
+    text = counts.text()
+    if counts.uncovered:
+        text += f", {UNCOVERED} {counts.uncovered} uncovered"
+    if not rota.optimal:
+        text += " (not proven best)"
+    return f"{title}\n{text}"
 
 
 def _line(
-    meeting: dict[str, Any],
+    rota: PublishedRota,
+    meeting: RotaMeeting,
     names: dict[str, str],
-    reasons: dict[str, dict[str, Any]],
     who: bool = True,
     also: list[str] | None = None,
 ) -> str:
-    extras = [part for part in (meeting.get("room"), ACCESS_TAG.get(meeting["access"])) if part]
+    tags = [printable(meeting.room or ""), ACCESS_TAG.get(meeting.access, "")]
+    extras = [part for part in tags if part]
     where = f" ({', '.join(extras)})" if extras else ""
-    text = f"{span(meeting)} {title_text(meeting['title'])}{where}"
+    text = f"{rota.span_in_day(meeting)} {title_text(meeting.title)}{where}"
     if also:
         text += f" [+{', '.join(also)}]"
-    if meeting["status"] == "uncovered":
-        reason = reasons.get(meeting["id"], {}).get("reason", "")
-        because = SHORT_REASON.get(reason, reason)
-        return f"{UNCOVERED} {text}: UNCOVERED" + (f", {because}" if because else "")
+    if meeting.status == "uncovered":
+        reason = rota.why_uncovered(meeting.id)
+        because = f", {reason.label}" if reason else ""
+        return f"{UNCOVERED} {text}: UNCOVERED{because}"
     if who:
-        text += ": " + ", ".join(names.get(a, a) for a in meeting["attendees"])
+        text += ": " + ", ".join(names.get(a, a) for a in meeting.attendees)
     return text
 
 
 def _by_issue(
-    rota: dict[str, Any],
-    meetings: list[dict[str, Any]],
+    rota: PublishedRota,
+    meetings: list[RotaMeeting],
     names: dict[str, str],
-    reasons: dict[str, dict[str, Any]],
     only: str | None,
 ) -> list[str]:
     """A section per issue. Each meeting appears once, under its first (main) issue, with
     its other issues named; with `only`, every meeting on that issue, main or not."""
-    issues = issue_names(rota)
-    live = [m for m in meetings if m["status"] != "cancelled"]
+    live = [m for m in meetings if m.held]
     sections = []
-    for issue, name in issues.items():
+    for issue, name in rota.issue_names().items():
         if only is not None and issue != only:
             continue
         if only is None:
-            theirs = [m for m in live if m["issues"] and m["issues"][0] == issue]
+            theirs = [m for m in live if m.issues and m.issues[0] == issue]
         else:
-            theirs = [m for m in live if issue in m["issues"]]
+            theirs = [m for m in live if issue in m.issues]
         if not theirs:
             continue
-        lines = [f"■ {name}"]
+        lines = [f"■ {printable(name)}"]
         for m in theirs:
-            also = [i for i in m["issues"] if i != issue]
-            lines.append(_line(m, names, reasons, also=also))
+            also = [i for i in m.issues if i != issue]
+            lines.append(_line(rota, m, names, also=also))
         sections.append("\n".join(lines))
     if only is None:
-        others = [m for m in live if not m["issues"]]
+        others = [m for m in live if not m.issues]
         if others:
-            lines = ["■ Other meetings"] + [_line(m, names, reasons) for m in others]
+            lines = ["■ Other meetings"] + [_line(rota, m, names) for m in others]
             sections.append("\n".join(lines))
     return sections
 
 
 def _by_person(
-    rota: dict[str, Any],
-    day: str,
-    meetings: list[dict[str, Any]],
+    rota: PublishedRota,
+    day: date,
+    meetings: list[RotaMeeting],
     names: dict[str, str],
-    reasons: dict[str, dict[str, Any]],
 ) -> list[str]:
-    by_id = {m["id"]: m for m in meetings}
-    busy = {a["attendee"] for a in rota["assignments"] if a["day"] == day}
+    shown = {m.id for m in meetings}
     sections = []
-    free = [names[p["id"]] for p in rota["attendees"] if p["id"] not in busy]
-    for person in rota["attendees"]:
-        theirs = [
-            a
-            for a in rota["assignments"]
-            if a["day"] == day and a["attendee"] == person["id"] and a["meeting"] in by_id
-        ]
+    for person in rota.attendees:
+        theirs = [a for a in rota.assignments_of(person.id, day) if a.meeting in shown]
         if not theirs:
             continue
-        lines = [f"■ {names[person['id']]}"]
+        lines = [f"■ {names[person.id]}"]
         for item in theirs:
-            meeting = by_id[item["meeting"]]
-            others = [names.get(a, a) for a in meeting["attendees"] if a != person["id"]]
-            line = _line({**meeting, "start": item["start"], "end": item["end"]}, names, {}, False)
+            meeting = rota.meeting(item.meeting)
+            others = [names.get(a, a) for a in meeting.attendees if a != person.id]
+            seen = meeting.model_copy(update={"start": item.start, "end": item.end})
+            line = _line(rota, seen, names, who=False)
             lines.append(line + (f" with {', '.join(others)}" if others else ""))
         sections.append("\n".join(lines))
-    uncovered = [m for m in meetings if m["status"] == "uncovered"]
+    uncovered = [m for m in meetings if m.status == "uncovered"]
     if uncovered:
         lines = [f"{UNCOVERED} Uncovered ({len(uncovered)})"]
-        lines += [_line(m, names, reasons) for m in uncovered]
+        lines += [_line(rota, m, names) for m in uncovered]
         sections.append("\n".join(lines))
-    if free:
-        sections.append("Free all day: " + ", ".join(free))
+    presence = {p.id: rota.presence(p.id, day) for p in rota.attendees}
+    free = [p.id for p in rota.attendees if presence[p.id] == "free"]
+    partly = [who for who in free if rota.away(who, day)]
+    away = [names[p.id] for p in rota.attendees if presence[p.id] == "away"]
+    if len(free) > len(partly):
+        sections.append(
+            "Free all day: " + ", ".join(names[who] for who in free if who not in partly)
+        )
+    if partly:
+        sections.append(
+            "Free, away part of the day: "
+            + ", ".join(names[who] + _away_note(rota, who, day) for who in partly)
+        )
+    if away:
+        sections.append(f"Away all day: {names_text(away)}")
     return sections
+
+
+def _away_note(rota: PublishedRota, attendee: str, day: date) -> str:
+    away = rota.away(attendee, day)
+    return f" (away {', '.join(rota.span(a) for a in away)})" if away else ""
 
 
 def _split(sections: list[str]) -> list[str]:

@@ -14,13 +14,18 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from importlib.resources import files
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from coverage.changes import PersonChange, diff_versions
-from coverage.export.common import clock, issue_names, proof, span
+from coverage.published import (
+    DayChanges,
+    PublishedRota,
+    Snapshot,
+    day_text,
+    long_day_text,
+    plural,
+)
 
 CSS = files("coverage.export").joinpath("rota.css").read_text(encoding="utf-8")
 SCRIPT = files("coverage.export").joinpath("rota.js").read_text(encoding="utf-8")
@@ -65,53 +70,49 @@ def _tint(colour: str, white: float = 0.78) -> str:
 
 @dataclass
 class _Block:
-    """One block on a row: a meeting, as assigned, newly assigned, removed or uncovered."""
+    """One block on a row: a meeting as assigned, newly assigned, changed, removed or
+    uncovered, with the times it has on that row."""
 
-    meeting: dict[str, Any]
-    state: str  # "assigned", "new", "removed", "uncovered"
+    meeting: str
+    title: str
+    room: str | None
+    issues: tuple[str, ...]
+    access: str
+    state: str  # "assigned", "new", "changed", "removed", "uncovered"
     start: datetime
     end: datetime
     frozen: bool = False
     note: str = ""
 
 
-def render_html(rota: dict[str, Any], previous: dict[str, dict[str, Any]] | None = None) -> str:
-    """The page for a published rota (its JSON data). `previous` maps a day (ISO date) to
-    the rota published for it before this one, whose changes are then highlighted."""
-    return _Page(rota, previous or {}).render()
+def render_html(rota: PublishedRota) -> str:
+    """The page of a published rota; what changed since the previous version of each day
+    (as the rota records it) is highlighted."""
+    return _Page(rota).render()
 
 
 class _Page:
     """One rendering of a published rota: the lookups every part of the page needs."""
 
-    def __init__(self, rota: dict[str, Any], previous: dict[str, dict[str, Any]]) -> None:
+    def __init__(self, rota: PublishedRota) -> None:
         self.rota = rota
-        self.previous = previous
-        self.zone = ZoneInfo(rota["timezone"])
-        window = rota.get("day_window") or {"start": "08:00", "end": "03:00"}
-        self.day_start = time.fromisoformat(window["start"])
-        self.day_end = time.fromisoformat(window["end"])
-        self.names = {a["id"]: a["name"] for a in rota["attendees"]}
-        self.delegations = {
-            a["id"]: a["delegation"] for a in rota["attendees"] if a.get("delegation")
-        }
-        self.issues = issue_names(rota)
+        self.zone = rota.zone
+        self.issues = rota.issue_names()
         self.colours = {i: PALETTE[n % len(PALETTE)] for n, i in enumerate(self.issues)}
-        self.meetings = {m["id"]: m for m in rota["meetings"]}
-        self.reasons = {u["meeting"]: u for u in rota.get("uncovered", [])}
-        self.old_meetings: dict[str, dict[str, Any]] = {}
-        for old in previous.values():
-            for m in old.get("meetings", []):
-                self.old_meetings.setdefault(m["id"], m)
+        # Meetings shown only as removed (no longer in the rota): their details as seen.
+        self.gone: dict[str, tuple[Snapshot, date]] = {}
+        for changes in rota.changes:
+            for person in changes.people:
+                for item in person.removed:
+                    if item.was is not None and not rota.has_meeting(item.meeting):
+                        self.gone.setdefault(item.meeting, (item.was, changes.day))
 
     # --- the page ---------------------------------------------------------------------------
 
     def render(self) -> str:
         rota = self.rota
-        days = rota["days"]
-        when = days[0] if len(days) == 1 else f"{days[0]} to {days[-1]}"
-        title = f"Rota: {rota['conference']}, {when}"
-        sections = "\n".join(self._day(day) for day in days)
+        title = f"Rota: {rota.conference}, {rota.days_text()}"
+        sections = "\n".join(self._day(day) for day in rota.days)
         return (
             "<!doctype html>\n"
             '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -127,25 +128,24 @@ class _Page:
 
     def _header(self) -> str:
         rota = self.rota
-        run = rota.get("run", {})
-        days = rota["days"]
-        facts = [f"Rota for {days[0]}" + (f" to {days[-1]}" if len(days) > 1 else "")]
-        if "version" in run:
-            facts.append(f"version {run['version']}")
-        replan = rota.get("replan")
+        facts = [f"Rota for {rota.days_text()}"]
+        if rota.version is not None:
+            facts.append(f"version {rota.version}")
+        replan = rota.replan
         if replan:
-            facts.append(f"replanned at {clock(replan['now'])} from version {replan['based_on']}")
-        if run.get("created_at"):
-            made = datetime.fromisoformat(run["created_at"]).astimezone(self.zone)
+            facts.append(f"replanned at {rota.clock(replan.now)} from version {replan.based_on}")
+        if rota.run is not None:
+            made = rota.local(rota.run.created_at)
             facts.append(f"made {made:%Y-%m-%d %H:%M} conference time")
         after = ""
         if replan:
             after = (
-                f" The dashed line is {clock(replan['now'])}, when the rota was replanned: "
+                f" The dashed line is {rota.clock(replan.now)}, when the rota was replanned: "
                 "meetings before it had started and are kept as they were."
             )
-        optimal = rota["solver"]["status"] == "OPTIMAL"
-        verdict = f'<span class="verdict {"ok" if optimal else "warn"}">{_e(proof(rota))}</span>'
+        verdict = (
+            f'<span class="verdict {"ok" if rota.optimal else "warn"}">{_e(rota.proof())}</span>'
+        )
         buttons = ['<button type="button" data-issue="" aria-pressed="true">All issues</button>']
         for issue, name in self.issues.items():
             buttons.append(
@@ -153,7 +153,7 @@ class _Page:
                 f'style="--c:{self.colours[issue]}"><i></i>{_e(name)}</button>'
             )
         return (
-            f"<header>\n<h1>{_e(rota['conference'])}</h1>\n"
+            f"<header>\n<h1>{_e(rota.conference)}</h1>\n"
             f'<p class="meta">{_e(" · ".join(facts))}</p>\n<p class="meta">{verdict}</p>\n'
             '<nav class="filter" aria-label="Show one issue" hidden>'
             + "".join(buttons)
@@ -165,72 +165,87 @@ class _Page:
 
     # --- one day ------------------------------------------------------------------------------
 
-    def _day(self, day: str) -> str:
-        the_day = date.fromisoformat(day)
-        todays = [m for m in self.rota["meetings"] if m["day"] == day]
-        assignments = [a for a in self.rota["assignments"] if a["day"] == day]
-        changes, before = self._changes(day)
-        rows: dict[str, list[_Block]] = {a["id"]: [] for a in self.rota["attendees"]}
-        added = {(c.attendee, m) for c in changes for m in c.added}
-        for a in assignments:
-            meeting = self.meetings.get(a["meeting"]) or self.old_meetings.get(a["meeting"])
-            if meeting is None:
-                continue
-            new = (a["attendee"], a["meeting"]) in added
-            rows.setdefault(a["attendee"], []).append(
+    def _day(self, day: date) -> str:
+        rota = self.rota
+        changes = rota.changes_on(day)
+        added = {(c.attendee, m) for c in (changes.people if changes else ()) for m in c.added}
+        changed = {
+            (c.attendee, x.meeting): x
+            for c in (changes.people if changes else ())
+            for x in c.changed
+        }
+        rows: dict[str, list[_Block]] = {p.id: [] for p in rota.attendees}
+        for a in rota.assignments_on(day):
+            meeting = rota.meeting(a.meeting)
+            key = (a.attendee, a.meeting)
+            state, note = "assigned", ""
+            if key in added:
+                state, note = "new", "newly assigned in this version"
+            elif key in changed:
+                state = "changed"
+                note = "changed in this version: " + _change_note(rota, changed[key], day)
+            rows.setdefault(a.attendee, []).append(
                 _Block(
-                    meeting,
-                    "new" if new else "assigned",
-                    datetime.fromisoformat(a["start"]),
-                    datetime.fromisoformat(a["end"]),
-                    frozen=bool(a.get("frozen")),
-                    note="newly assigned in this version" if new else "",
+                    meeting.id,
+                    meeting.title,
+                    meeting.room,
+                    meeting.issues,
+                    meeting.access,
+                    state,
+                    a.start,
+                    a.end,
+                    frozen=a.frozen,
+                    note=note,
                 )
             )
-        for change in changes:
-            for meeting_id, why in change.removed:
-                old = before.get(meeting_id) or self.old_meetings.get(meeting_id)
-                if old is None:
+        for person in changes.people if changes else ():
+            for item in person.removed:
+                snap = item.was
+                if snap is None:
                     continue
-                rows.setdefault(change.attendee, []).append(
+                issues = rota.meeting(item.meeting).issues if rota.has_meeting(item.meeting) else ()
+                access = (
+                    rota.meeting(item.meeting).access if rota.has_meeting(item.meeting) else "open"
+                )
+                rows.setdefault(person.attendee, []).append(
                     _Block(
-                        old,
+                        item.meeting,
+                        snap.title,
+                        snap.room,
+                        issues,
+                        access,
                         "removed",
-                        datetime.fromisoformat(old["start"]),
-                        datetime.fromisoformat(old["end"]),
-                        note=f"removed in this version: {why}",
+                        snap.start,
+                        snap.end,
+                        note=f"removed in this version: {item.why}",
                     )
                 )
         uncovered = [
-            _Block(
-                m,
-                "uncovered",
-                datetime.fromisoformat(m["start"]),
-                datetime.fromisoformat(m["end"]),
-            )
-            for m in todays
-            if m["status"] == "uncovered"
+            _Block(m.id, m.title, m.room, m.issues, m.access, "uncovered", m.start, m.end)
+            for m in rota.meetings_on(day)
+            if m.status == "uncovered"
         ]
         every = [b for blocks in rows.values() for b in blocks] + uncovered
-        first, last = self._axis(the_day, every)
+        first, last = self._axis(day, every)
 
-        covered = sum(1 for m in todays if m["status"] == "covered")
-        open_count = sum(1 for m in todays if m["status"] != "cancelled")
-        on_duty = len({a["attendee"] for a in assignments})
+        counts = rota.counts(day)
+        on_duty = len({a.attendee for a in rota.assignments_on(day)})
+        away = sum(1 for p in rota.attendees if rota.presence(p.id, day) == "away")
         summary = (
-            f"{covered} of {open_count} meetings covered · {len(uncovered)} uncovered · "
-            f"{on_duty} of {len(self.rota['attendees'])} people on duty"
+            f"{counts.text()} · {counts.uncovered} uncovered · "
+            f"{on_duty} of {plural(len(rota.attendees), 'person', 'people')} on duty"
+            + (f" · {away} away" if away else "")
         )
         hours = (last - first).total_seconds() / 3600
         parts = [
-            f'<section class="day" data-day="{_e(day)}">',
-            f"<h2>{_e(f'{the_day:%A} {the_day.day} {the_day:%B %Y}')}</h2>",
+            f'<section class="day" data-day="{_e(day.isoformat())}">',
+            f"<h2>{_e(long_day_text(day))}</h2>",
             f'<p class="summary">{_e(summary)}</p>',
-            self._changes_list(day, changes, before),
+            self._changes_list(day, changes),
             f'<div class="scroll"><div class="grid" style="--hours:{hours:.2f}">',
             self._axis_row(first, last),
         ]
-        now = self._now_mark(day, first, last)
+        now = self._now_mark(first, last)
         parts.append(
             self._row(
                 "uncovered",
@@ -240,25 +255,19 @@ class _Page:
                 first,
                 last,
                 now,
+                day,
                 css="uncovered",
             )
         )
-        by_id = {a["id"]: a for a in self.rota["attendees"]}
-        order = [a["id"] for a in self.rota["attendees"]]
-        order += [who for who in rows if who not in by_id]
+        order = [p.id for p in rota.attendees]
+        order += [who for who in rows if who not in order]
         for index, who in enumerate(order):
             if index and index % AXIS_EVERY == 0:
                 parts.append(self._axis_row(first, last))
-            person = by_id.get(who, {"id": who, "name": who, "delegation": None})
+            delegation = rota.person(who).delegation if rota.has_person(who) else None
             parts.append(
                 self._row(
-                    who,
-                    person["name"],
-                    person.get("delegation") or "",
-                    rows.get(who, []),
-                    first,
-                    last,
-                    now,
+                    who, rota.name(who), delegation or "", rows.get(who, []), first, last, now, day
                 )
             )
         if len(order) > AXIS_EVERY // 2:
@@ -266,55 +275,56 @@ class _Page:
         parts.append("</div></div>\n</section>")
         return "\n".join(p for p in parts if p)
 
-    def _changes(self, day: str) -> tuple[list[PersonChange], dict[str, dict[str, Any]]]:
-        """Per-person changes since the previous version of `day`, and its meetings."""
-        old = self.previous.get(day)
-        if old is None:
-            return [], {}
-        return diff_versions(old, self.rota, day), {m["id"]: m for m in old["meetings"]}
-
-    def _changes_list(
-        self, day: str, changes: list[PersonChange], before: dict[str, dict[str, Any]]
-    ) -> str:
-        old = self.previous.get(day)
-        if old is None:
+    def _changes_list(self, day: date, changes: DayChanges | None) -> str:
+        if changes is None:
             return ""
-        since = old.get("run", {}).get("version", "?")
-        if not changes:
-            return f'<p class="changes none">No changes since version {_e(since)}.</p>'
+        rota = self.rota
+        if not changes.people:
+            return f'<p class="changes none">No changes since version {_e(changes.since)}.</p>'
         items = []
-        for change in changes:
+        for change in changes.people:
             bits = []
             for meeting_id in change.added:
-                m = self.meetings.get(meeting_id, {"title": meeting_id})
-                bits.append(f"<ins>+ <bdi>{_e(m['title'])}</bdi> {_e(self._span(m))}</ins>")
-            for meeting_id, why in change.removed:
-                m = before.get(meeting_id) or self.meetings.get(meeting_id) or {"title": meeting_id}
-                title = f"<bdi>{_e(m['title'])}</bdi>"
-                bits.append(f"<del>− {title} {_e(self._span(m))}</del> ({_e(why)})")
-            name = self.names.get(change.attendee, change.attendee)
+                m = rota.meeting(meeting_id)
+                bits.append(f"<ins>+ <bdi>{_e(m.title)}</bdi> {_e(rota.span_in_day(m, '–'))}</ins>")
+            for moved in change.changed:
+                bits.append(
+                    f"<ins>~ <bdi>{_e(moved.now.title)}</bdi> "
+                    f"{_e(_change_note(rota, moved, day))}</ins>"
+                )
+            for item in change.removed:
+                if item.was is not None:
+                    title, when = item.was.title, rota.snapshot_span(item.was, day)
+                elif rota.has_meeting(item.meeting):
+                    title, when = rota.meeting(item.meeting).title, ""
+                else:
+                    title, when = item.meeting, ""
+                bits.append(
+                    f"<del>− <bdi>{_e(title)}</bdi> {_e(when.replace('-', '–'))}</del> "
+                    f"({_e(item.why)})"
+                )
+            name = rota.name(change.attendee)
             items.append(f"<li><b><bdi>{_e(name)}</bdi></b>: {'; '.join(bits)}</li>")
         return (
-            f'<details class="changes" open><summary>Changed since version {_e(since)}: '
-            f"{len(changes)} person(s)</summary><ul>{''.join(items)}</ul></details>"
+            f'<details class="changes" open><summary>Changed since version {_e(changes.since)}: '
+            f"{_e(plural(len(changes.people), 'person', 'people'))}</summary>"
+            f"<ul>{''.join(items)}</ul></details>"
         )
-
-    @staticmethod
-    def _span(meeting: dict[str, Any]) -> str:
-        return span(meeting, "–") if "start" in meeting else ""
 
     def _axis(self, day: date, blocks: list[_Block]) -> tuple[datetime, datetime]:
         """The timeline's start and end: the conference day's window, widened to whole
         hours around any block outside it."""
-        first = datetime.combine(day, self.day_start, self.zone)
-        end_day = day + timedelta(days=1) if self.day_end <= self.day_start else day
-        last = datetime.combine(end_day, self.day_end, self.zone)
+        window = self.rota.day_window
+        first = datetime.combine(day, window.start, self.zone)
+        end_day = day + timedelta(days=1) if window.end <= window.start else day
+        last = datetime.combine(end_day, window.end, self.zone)
         for block in blocks:
-            if block.start < first:
-                first = block.start.replace(minute=0, second=0, microsecond=0)
-            if block.end > last:
-                rounded = block.end.replace(minute=0, second=0, microsecond=0)
-                last = rounded if rounded == block.end else rounded + timedelta(hours=1)
+            start, end = block.start.astimezone(self.zone), block.end.astimezone(self.zone)
+            if start < first:
+                first = start.replace(minute=0, second=0, microsecond=0)
+            if end > last:
+                rounded = end.replace(minute=0, second=0, microsecond=0)
+                last = rounded if rounded == end else rounded + timedelta(hours=1)
         return first, last
 
     def _axis_row(self, first: datetime, last: datetime) -> str:
@@ -332,16 +342,16 @@ class _Page:
             f'<div class="track">{"".join(ticks)}</div></div>'
         )
 
-    def _now_mark(self, day: str, first: datetime, last: datetime) -> str:
-        replan = self.rota.get("replan")
+    def _now_mark(self, first: datetime, last: datetime) -> str:
+        replan = self.rota.replan
         if not replan:
             return ""
-        now = datetime.fromisoformat(replan["now"])
+        now = replan.now
         if not first <= now <= last:
             return ""
         return (
             f'<span class="now" style="left:{self._at(now, first, last):.3f}%" '
-            f'title="replanned at {clock(replan["now"])}"></span>'
+            f'title="replanned at {_e(self.rota.clock(now))}"></span>'
         )
 
     @staticmethod
@@ -359,6 +369,7 @@ class _Page:
         first: datetime,
         last: datetime,
         now: str,
+        day: date,
         css: str = "",
     ) -> str:
         lanes = _lanes(blocks)
@@ -366,34 +377,47 @@ class _Page:
         cells = []
         for block, lane in sorted(zip(blocks, lanes, strict=True), key=lambda bl: bl[0].start):
             cells.append(self._block(block, lane, first, last, key))
-        free = "" if blocks or css else '<span class="free">free</span>'
+        away = "" if css else self._away(key, day, first, last)
+        label = ""
+        if not blocks and not css:
+            presence = self.rota.presence(key, day)
+            label = f'<span class="free">{"away" if presence == "away" else "free"}</span>'
         attribute = "data-row" if css else "data-attendee"
         small = f"<small>{_e(delegation)}</small>" if delegation else ""
         return (
             f'<div class="row {css}" {attribute}="{_e(key)}">'
             f'<div class="who">{_e(name)}{small}</div>'
-            f'<div class="track" style="--lanes:{height}">{now}{free}{"".join(cells)}</div></div>'
+            f'<div class="track" style="--lanes:{height}">{now}{away}{label}{"".join(cells)}'
+            "</div></div>"
         )
 
+    def _away(self, attendee: str, day: date, first: datetime, last: datetime) -> str:
+        """A grey band for each stretch of the day the person is away."""
+        bands = []
+        for away in self.rota.away(attendee, day):
+            left = max(0.0, self._at(away.start, first, last))
+            right = min(100.0, self._at(away.end, first, last))
+            what = f"away {self.rota.span(away)}"
+            bands.append(
+                f'<span class="away" style="left:{left:.3f}%;width:{right - left:.3f}%" '
+                f'title="{_e(what)}" aria-label="{_e(what)}"></span>'
+            )
+        return "".join(bands)
+
     def _block(self, block: _Block, lane: int, first: datetime, last: datetime, who: str) -> str:
-        meeting = block.meeting
-        issues = list(meeting.get("issues", []))
+        issues = list(block.issues)
         colour = self.colours.get(issues[0], NO_ISSUE) if issues else NO_ISSUE
         left = self._at(block.start, first, last)
         width = max(0.4, self._at(block.end, first, last) - left)
-        span = f"{clock(block.start.isoformat())}–{clock(block.end.isoformat())}"
-        where = " · ".join(
-            part
-            for part in (meeting.get("room") or "", _access_short(meeting.get("access", "open")))
-            if part
-        )
+        span = f"{self.rota.clock(block.start)}–{self.rota.clock(block.end)}"
+        where = " · ".join(part for part in (block.room or "", _access_short(block.access)) if part)
         classes = ["block", block.state]
         if block.frozen:
             classes.append("frozen")
-        label = f"{meeting['title']}, {span}" + (f", {where}" if where else "")
+        label = f"{block.title}, {span}" + (f", {where}" if where else "")
         if block.state == "uncovered":
-            reason = self.reasons.get(meeting["id"], {}).get("message")
-            label = f"UNCOVERED: {label}" + (f": {reason}" if reason else "")
+            reason = self.rota.why_uncovered(block.meeting)
+            label = f"UNCOVERED: {label}" + (f": {reason.label}" if reason else "")
         if block.note:
             label += f" ({block.note})"
         dots = "".join(
@@ -401,11 +425,11 @@ class _Page:
         )
         return (
             f'<button type="button" class="{" ".join(classes)}" '
-            f'data-meeting="{_e(meeting["id"])}" data-attendee="{_e(who)}" '
+            f'data-meeting="{_e(block.meeting)}" data-attendee="{_e(who)}" '
             f'data-issues="{_e(" ".join(issues))}" data-note="{_e(block.note)}" '
             f'style="left:{left:.3f}%;width:{width:.3f}%;--lane:{lane};'
             f'--c:{colour};--bg:{_tint(colour)}" title="{_e(label)}" aria-label="{_e(label)}">'
-            f'<span class="t"><bdi>{_e(meeting["title"])}</bdi></span>'
+            f'<span class="t"><bdi>{_e(block.title)}</bdi></span>'
             f'<span class="m">{_e(span)}{" · " + _e(where) if where else ""}{dots}</span>'
             "</button>"
         )
@@ -413,41 +437,68 @@ class _Page:
     # --- data for the details -------------------------------------------------------------
 
     def _json(self) -> str:
+        rota = self.rota
         meetings: dict[str, Any] = {}
-        for m in [*self.old_meetings.values(), *self.rota["meetings"]]:
-            reason = self.reasons.get(m["id"], {})
-            who = [
-                {"name": self.names.get(a, a)}
-                | ({"delegation": d} if (d := self.delegations.get(a)) else {})
-                for a in m.get("attendees", [])
-            ]
-            meetings[m["id"]] = {
-                "title": m["title"],
-                "when": _when(m),
-                "room": m.get("room"),
-                "kind": m.get("kind"),
-                "access": ACCESS_TEXT.get(m.get("access", "open"), m.get("access")),
-                "delegations": m.get("delegations", []),
-                "issues": [self.issues.get(i, i) for i in m.get("issues", [])],
-                "weight": m.get("weight"),
-                "seats": m.get("seats"),
-                "status": m.get("status"),
+        for meeting_id, (snap, day) in self.gone.items():
+            meetings[meeting_id] = {
+                "title": snap.title,
+                "when": f"{day_text(day)} {rota.snapshot_span(snap, day).replace('-', '–')}",
+                "room": snap.room,
+                "kind": None,
+                "access": "",
+                "delegations": [],
+                "issues": [],
+                "weight": None,
+                "seats": None,
+                "status": "removed",
+                "who": [],
+                "reason": None,
+            }
+        for m in rota.meetings:
+            reason = rota.why_uncovered(m.id)
+            who = []
+            for a in m.attendees:
+                entry = {"name": rota.name(a)}
+                delegation = rota.person(a).delegation if rota.has_person(a) else None
+                if delegation:
+                    entry["delegation"] = delegation
+                who.append(entry)
+            meetings[m.id] = {
+                "title": m.title,
+                "when": rota.when(m, "–"),
+                "room": m.room,
+                "kind": m.kind,
+                "access": ACCESS_TEXT.get(m.access, m.access),
+                "delegations": list(m.delegations),
+                "issues": [self.issues.get(i, i) for i in m.issues],
+                "weight": m.weight,
+                "seats": m.seats,
+                "status": m.status,
                 "who": who,
-                "reason": reason.get("message"),
+                "reason": f"{reason.label}: {reason.message}" if reason else None,
             }
         text = json.dumps({"meetings": meetings}, ensure_ascii=False, sort_keys=True)
         # Inside <script>: no "</script>", no "<!--"; also keep & out for old parsers.
         return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def _when(meeting: dict[str, Any]) -> str:
-    """'Thu 15 Nov 14:00–16:00', with the conference day when it began after midnight."""
-    start = datetime.fromisoformat(meeting["start"])
-    text = f"{start:%a} {start.day} {start:%b} {span(meeting, '–')}"
-    day = date.fromisoformat(meeting["day"])
-    if start.date() != day:
-        text += f" (the night of {day:%a} {day.day} {day:%b})"
-    return text
+def _change_note(rota: PublishedRota, change: Any, day: date) -> str:
+    """'moved 16:30–17:30 → 17:00–18:00; room B → C'."""
+    was, now = change.was, change.now
+    parts = []
+    if "time" in change.what:
+        parts.append(
+            f"moved {rota.snapshot_span(was, day)} → {rota.snapshot_span(now, day)}".replace(
+                "-", "–"
+            )
+        )
+    if "room" in change.what:
+        parts.append(f"room {was.room or '(none)'} → {now.room or '(none)'}")
+    if "title" in change.what:
+        parts.append(f"renamed from {was.title}")
+    if "status" in change.what:
+        parts.append(f"now {now.status}")
+    return "; ".join(parts)
 
 
 def _access_short(access: str) -> str:

@@ -20,11 +20,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 import icalendar
 
 from coverage.domain import Workspace
+from coverage.published import Assignment, PublishedRota, RotaMeeting
 
 __all__ = ["Calendars", "build_calendars", "event_uid"]
 
@@ -86,7 +86,7 @@ class _State:
 
 def build_calendars(
     workspace: Workspace,
-    versions: Sequence[dict[str, Any]],
+    versions: Sequence[PublishedRota],
     days: Sequence[date],
     include_contacts: bool = False,
     alarm_minutes: int | None = None,
@@ -103,7 +103,7 @@ def build_calendars(
     context = _Context(workspace, versions, include_contacts)
     states: dict[tuple[CalendarKey, str], _State] = {}
     for version in versions:
-        covered = [d for d in _days_of(version) if d in wanted]
+        covered = [d for d in version.days if d in wanted]
         if not covered:
             continue
         stamp = _created(version)
@@ -151,17 +151,18 @@ def build_calendars(
     return Calendars(people=people, team=team, issues=issues)
 
 
-def _cancelled(entry: _Entry, calendar_key: CalendarKey, version: dict[str, Any]) -> _Entry:
+def _cancelled(entry: _Entry, calendar_key: CalendarKey, version: PublishedRota) -> _Entry:
     """The event as shown once a version dropped it, with why when the version says."""
     why = None
     if calendar_key[0] == "person":
         meeting = entry.uid.split("@", 1)[0].removesuffix(f".{calendar_key[1]}")
-        for change in (version.get("replan") or {}).get("changes", []):
-            if change.get("attendee") != calendar_key[1]:
-                continue
-            for removed in change.get("removed", []):
-                if removed.get("meeting") == meeting:
-                    why = removed.get("why")
+        for changes in version.changes:
+            for change in changes.people:
+                if change.attendee != calendar_key[1]:
+                    continue
+                for removed in change.removed:
+                    if removed.meeting == meeting:
+                        why = removed.why
     note = f"No longer on your rota: {why}." if why else "No longer on the rota."
     return replace(entry, status="CANCELLED", description=f"{note}\n\n{entry.description}")
 
@@ -170,39 +171,40 @@ class _Context:
     """Names, issue names, leads and contacts, from the workspace and the versions."""
 
     def __init__(
-        self, workspace: Workspace, versions: Sequence[dict[str, Any]], include_contacts: bool
+        self, workspace: Workspace, versions: Sequence[PublishedRota], include_contacts: bool
     ) -> None:
         self.workspace = workspace
         self.include_contacts = include_contacts
         self._names: dict[str, str] = {}
         for version in versions:
-            for attendee in version.get("attendees", []):
-                self._names[str(attendee["id"])] = str(attendee.get("name") or attendee["id"])
+            for attendee in version.attendees:
+                self._names[attendee.id] = attendee.name or attendee.id
         self._names |= {a.id: a.name for a in workspace.attendees}
+        self._people = {a.id: a for a in workspace.attendees}
         self._why: dict[str, str] = {}  # meeting -> why uncovered, versions walked in order
         self._issue_names = {i.id: i.name for i in workspace.conference.issues}
-        self._extra_people: list[str] = []
-        self._extra_issues: list[str] = []
+        self._extra_people: dict[str, None] = {}
+        self._extra_issues: dict[str, None] = {}
+        self._leads: dict[str, list[str]] = {}
+        for person in workspace.attendees:
+            for issue in person.leads:
+                self._leads.setdefault(issue, []).append(person.id)
         for version in versions:
-            for item in version.get("assignments", []):
-                self._remember(self._extra_people, str(item["attendee"]), self._names)
-            for meeting in version.get("meetings", []):
-                for issue in meeting.get("issues", []):
-                    self._remember(self._extra_issues, str(issue), self._issue_names)
-
-    @staticmethod
-    def _remember(extra: list[str], item: str, known: dict[str, str]) -> None:
-        if item not in known and item not in extra:
-            extra.append(item)
+            for item in version.assignments:
+                if item.attendee not in self._people:
+                    self._extra_people.setdefault(item.attendee)
+            for meeting in version.meetings:
+                for issue in meeting.issues:
+                    if issue not in self._issue_names:
+                        self._extra_issues.setdefault(issue)
 
     def people(self) -> list[str]:
         """Everyone in the workspace, then anyone a version assigned who has left it."""
-        listed = [a.id for a in self.workspace.attendees]
-        return listed + [p for p in self._extra_people if p not in listed]
+        return [a.id for a in self.workspace.attendees] + list(self._extra_people)
 
     def issues(self) -> list[str]:
         """The conference's issues, then any a version mentions that it no longer has."""
-        return [i.id for i in self.workspace.conference.issues] + self._extra_issues
+        return [i.id for i in self.workspace.conference.issues] + list(self._extra_issues)
 
     def name(self, attendee: str) -> str:
         return self._names.get(attendee, attendee)
@@ -213,94 +215,71 @@ class _Context:
     def who(self, attendee: str, contacts: bool) -> str:
         """A name, with e-mail and phone when asked for and known."""
         name = self.name(attendee)
-        if not contacts:
-            return name
-        try:
-            person = self.workspace.attendee(attendee)
-        except KeyError:
+        person = self._people.get(attendee)
+        if not contacts or person is None:
             return name
         details = [d for d in (person.email, person.phone) if d]
         return f"{name} ({', '.join(details)})" if details else name
 
     def leads(self, issues: Sequence[str]) -> list[tuple[str, str]]:
         """(attendee, issue) for each lead of one of `issues`."""
-        return [
-            (a.id, issue) for issue in issues for a in self.workspace.attendees if issue in a.leads
-        ]
+        return [(a, issue) for issue in issues for a in self._leads.get(issue, [])]
 
     def entries(
-        self, version: dict[str, Any], days: Sequence[date]
+        self, version: PublishedRota, days: Sequence[date]
     ) -> dict[tuple[CalendarKey, str], tuple[date, _Entry]]:
         """Every event the version shows on `days`, in every calendar."""
         ws = self.workspace.name
-        wanted = {d.isoformat() for d in days}
-        meetings = {str(m["id"]): m for m in version.get("meetings", [])}
+        wanted = set(days)
         found: dict[tuple[CalendarKey, str], tuple[date, _Entry]] = {}
-        for item in version.get("assignments", []):
-            if item.get("day") not in wanted:
+        for item in version.assignments:
+            if item.day not in wanted:
                 continue
-            meeting_id, attendee = str(item["meeting"]), str(item["attendee"])
-            meeting = meetings.get(meeting_id) or self._meeting_fallback(meeting_id, item)
-            uid = event_uid(ws, meeting_id, attendee)
+            meeting = version.meeting(item.meeting)
+            uid = event_uid(ws, item.meeting, item.attendee)
             entry = _Entry(
                 uid=uid,
-                start=_utc(item["start"]),
-                end=_utc(item["end"]),
-                summary=str(meeting["title"]),
-                location=meeting.get("room"),
-                description=self._personal_text(meeting, attendee),
+                start=item.start.astimezone(UTC),
+                end=item.end.astimezone(UTC),
+                summary=meeting.title,
+                location=meeting.room,
+                description=self._personal_text(meeting, item),
                 categories=self._categories(meeting),
                 status=_status(meeting, assigned=True),
                 busy=True,
             )
-            found[(("person", attendee), uid)] = (date.fromisoformat(item["day"]), entry)
-        for meeting in meetings.values():
-            if meeting.get("day") not in wanted:
+            found[(("person", item.attendee), uid)] = (item.day, entry)
+        for meeting in version.meetings:
+            if meeting.day not in wanted:
                 continue
-            day = date.fromisoformat(meeting["day"])
-            if meeting.get("status") == "covered":
-                uid = event_uid(ws, str(meeting["id"]))
-                found[(("team", ""), uid)] = (day, self._overview(meeting, uid, version))
-            for issue in meeting.get("issues", []):
-                uid = _issue_uid(ws, str(meeting["id"]), str(issue))
-                found[(("issue", str(issue)), uid)] = (day, self._overview(meeting, uid, version))
+            if meeting.status == "covered":
+                uid = event_uid(ws, meeting.id)
+                found[(("team", ""), uid)] = (meeting.day, self._overview(meeting, uid, version))
+            for issue in meeting.issues:
+                uid = _issue_uid(ws, meeting.id, issue)
+                found[(("issue", issue), uid)] = (
+                    meeting.day,
+                    self._overview(meeting, uid, version),
+                )
         return found
 
-    def _meeting_fallback(self, meeting_id: str, item: dict[str, Any]) -> dict[str, Any]:
-        """A meeting an assignment names but the version does not list (removed since)."""
-        try:
-            meeting = self.workspace.meeting(meeting_id)
-        except KeyError:
-            return {"id": meeting_id, "title": meeting_id, "issues": [], "attendees": []}
-        return {
-            "id": meeting_id,
-            "title": meeting.title,
-            "room": meeting.room,
-            "issues": list(meeting.issues),
-            "access": meeting.access,
-            "kind": meeting.kind,
-            "attendees": [item["attendee"]],
-        }
+    def _categories(self, meeting: RotaMeeting) -> tuple[str, ...]:
+        return tuple(self.issue_name(i) for i in meeting.issues)
 
-    def _categories(self, meeting: dict[str, Any]) -> tuple[str, ...]:
-        return tuple(self.issue_name(str(i)) for i in meeting.get("issues", []))
-
-    def _common_lines(self, meeting: dict[str, Any]) -> list[str]:
+    def _common_lines(self, meeting: RotaMeeting) -> list[str]:
         lines = []
-        if meeting.get("issues"):
+        if meeting.issues:
             lines.append("Issues: " + ", ".join(self._categories(meeting)))
-        access = meeting.get("access")
-        if access:
-            listed = meeting.get("delegations") or []
-            lines.append(f"Access: {access}" + (f" ({', '.join(listed)})" if listed else ""))
-        if meeting.get("kind"):
-            lines.append(f"Kind: {str(meeting['kind']).replace('_', ' ')}")
-        if meeting.get("meeting_status") == "tentative":
+        listed = meeting.delegations
+        lines.append(f"Access: {meeting.access}" + (f" ({', '.join(listed)})" if listed else ""))
+        if meeting.kind:
+            lines.append(f"Kind: {meeting.kind.replace('_', ' ')}")
+        if meeting.meeting_status == "tentative":
             lines.append("The meeting is tentative.")
         return lines
 
-    def _report_lines(self, meeting: dict[str, Any], me: str | None) -> list[str]:
-        leads = self.leads([str(i) for i in meeting.get("issues", [])])
+    def _report_lines(self, meeting: RotaMeeting, me: str | None) -> list[str]:
+        leads = self.leads(meeting.issues)
         if not leads:
             return []
         parts = []
@@ -312,8 +291,9 @@ class _Context:
                 parts.append(f"{who} (lead, {self.issue_name(issue)})")
         return ["Report to: " + "; ".join(parts)]
 
-    def _personal_text(self, meeting: dict[str, Any], me: str) -> str:
-        others = [str(a) for a in meeting.get("attendees", []) if str(a) != me]
+    def _personal_text(self, meeting: RotaMeeting, item: Assignment) -> str:
+        me = item.attendee
+        others = [a for a in meeting.attendees if a != me]
         lines = self._common_lines(meeting)
         if others:
             names = ", ".join(self.who(a, self.include_contacts) for a in others)
@@ -322,41 +302,38 @@ class _Context:
             lines.append("Nobody else from the group is there.")
         return "\n".join(lines + self._report_lines(meeting, me))
 
-    def _why_uncovered(self, meeting_id: str, version: dict[str, Any]) -> str:
-        """Why a meeting is uncovered. A replan calls a meeting that started uncovered
-        `already_started`; the reason an earlier version gave says more, and keeps the event
-        from changing when nothing about it did."""
-        why = next(
-            (u for u in version.get("uncovered", []) if u.get("meeting") == meeting_id), None
-        )
-        if why and why.get("message"):
-            text = f"Uncovered ({why.get('reason')}): {why['message']}"
-            if why.get("reason") != "already_started" or meeting_id not in self._why:
+    def _why_uncovered(self, meeting_id: str, version: PublishedRota) -> str:
+        """Why a meeting is uncovered. A replan calls a meeting that started with nobody
+        there `already_started`; a reason an earlier version gave says more, and keeps the
+        event from changing when nothing about it did."""
+        why = version.why_uncovered(meeting_id)
+        if why is not None:
+            text = f"Uncovered: {why.label} ({why.message})"
+            if why.reason != "already_started" or meeting_id not in self._why:
                 self._why[meeting_id] = text
         return self._why.get(meeting_id, "Uncovered.")
 
-    def _overview(self, meeting: dict[str, Any], uid: str, version: dict[str, Any]) -> _Entry:
+    def _overview(self, meeting: RotaMeeting, uid: str, version: PublishedRota) -> _Entry:
         """A meeting as the team and issue calendars show it: who covers it, or why not."""
-        title = str(meeting["title"])
-        attendees = [str(a) for a in meeting.get("attendees", [])]
+        title = meeting.title
+        attendees = list(meeting.attendees)
         lines = self._common_lines(meeting)
-        status = meeting.get("status")
         if attendees:
             names = ", ".join(self.who(a, self.include_contacts) for a in attendees)
             lines.append(f"Covered by: {names}")
             summary = f"{title} ({', '.join(self.name(a) for a in attendees)})"
-        elif status == "cancelled":
+        elif meeting.status == "cancelled":
             summary = title
         else:
             summary = f"UNCOVERED: {title}"
-            lines.append(self._why_uncovered(str(meeting["id"]), version))
+            lines.append(self._why_uncovered(meeting.id, version))
         lines += self._report_lines(meeting, None)
         return _Entry(
             uid=uid,
-            start=_utc(meeting["start"]),
-            end=_utc(meeting["end"]),
+            start=meeting.start.astimezone(UTC),
+            end=meeting.end.astimezone(UTC),
             summary=summary,
-            location=meeting.get("room"),
+            location=meeting.room,
             description="\n".join(lines),
             categories=self._categories(meeting),
             status=_status(meeting, assigned=bool(attendees)),
@@ -364,11 +341,11 @@ class _Context:
         )
 
 
-def _status(meeting: dict[str, Any], assigned: bool) -> str:
+def _status(meeting: RotaMeeting, assigned: bool) -> str:
     # A person still assigned to a cancelled meeting was frozen by a replan: it took place.
-    if meeting.get("meeting_status") == "cancelled" and not assigned:
+    if meeting.meeting_status == "cancelled" and not assigned:
         return "CANCELLED"
-    if meeting.get("meeting_status") == "tentative":
+    if meeting.meeting_status == "tentative":
         return "TENTATIVE"
     return "CONFIRMED"
 
@@ -412,24 +389,8 @@ def _event(state: _State, alarm_minutes: int | None) -> icalendar.Event:
     return event
 
 
-def _utc(text: str) -> datetime:
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        raise ValueError(f"time without an offset in a published rota: {text}")
-    return moment.astimezone(UTC)
-
-
-def _created(version: dict[str, Any]) -> datetime:
+def _created(version: PublishedRota) -> datetime:
     """When the version was published, in UTC, to whole seconds (the epoch if unknown)."""
-    text = (version.get("run") or {}).get("created_at")
-    try:
-        moment = datetime.fromisoformat(str(text))
-    except ValueError:
+    if version.run is None:
         return _EPOCH
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).replace(microsecond=0)
-
-
-def _days_of(version: dict[str, Any]) -> list[date]:
-    return [date.fromisoformat(d) for d in version.get("days", [])]
+    return version.run.created_at.astimezone(UTC).replace(microsecond=0)

@@ -1,78 +1,109 @@
-"""The rota as Markdown, for people who read it in a chat or a repository."""
+"""The rota as Markdown, for people who read it in a chat or a repository.
+
+Every text from the workspace is escaped: HTML is shown as text, and the characters that
+would start a link, an image, emphasis or a new table cell are backslash-escaped, so a
+title can neither run code in a Markdown viewer nor break a table row."""
 
 from __future__ import annotations
 
-from typing import Any
+import html
+import re
 
-from coverage.export.common import bound, clock, proof, span
+from coverage.published import PublishedRota, day_text, long_day_text
+
+# What could start code, emphasis, a link or an image, strike text or end a table cell
+# (HTML is escaped separately; `!` and `(` only act after `[` or `]`, escaped here).
+_MARKDOWN = re.compile(r"([\\`*_\[\]|~])")
+_BREAKS = re.compile(r"[\r\n\u2028\u2029\x85\v\f]+")
 
 
-def _cell(text: Any) -> str:
-    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
+def cell(text: object) -> str:
+    """Text safe inside a Markdown table cell or list item: one line, HTML escaped,
+    Markdown punctuation escaped."""
+    value = _BREAKS.sub(" ", "" if text is None else str(text))
+    return _MARKDOWN.sub(r"\\\1", html.escape(value, quote=False))
 
 
-def render_markdown(rota: dict[str, Any]) -> str:
+def render_markdown(rota: PublishedRota) -> str:
     """The rota as a Markdown document: scores, one table per day, uncovered meetings with
     their reasons, and each person's day. Carries names only, no contact details."""
-    names = {a["id"]: a["name"] for a in rota["attendees"]}
-    run = rota.get("run", {})
-    title = f"# Rota: {rota['conference']}"
-    days = rota["days"]
-    title += f", {days[0]}" if len(days) == 1 else f", {days[0]} to {days[-1]}"
+    title = f"# Rota: {cell(rota.conference)}, {rota.days_text()}"
     lines = [title, ""]
-    if "version" in run:
-        lines += [f"Version {run['version']}, made {run.get('created_at', '')}.", ""]
-    lines += [f"Solver: {proof(rota)}; seed {rota['solver']['seed']}.", ""]
+    if rota.run is not None:
+        made = rota.local(rota.run.created_at)
+        lines += [
+            f"Version {rota.run.version}, made {made:%Y-%m-%d %H:%M} conference time "
+            f"({rota.timezone}).",
+            "",
+        ]
+    if rota.replan is not None:
+        lines += [
+            f"Replanned at {rota.clock(rota.replan.now)} from version {rota.replan.based_on}: "
+            "meetings that had started are kept as they were.",
+            "",
+        ]
+    lines += [f"Solver: {rota.proof()}; seed {rota.solver.seed}.", ""]
+    lines += [
+        "Scores are for the whole of the planned days (in a replan, the part that had "
+        "started included).",
+        "",
+    ]
     lines += ["| tier | value | bound | proven |", "|---|---:|---:|---|"]
-    for score in rota["scores"]:
-        proven_mark = "yes" if score["optimal"] else "no"
-        lines.append(f"| {score['tier']} | {score['value']} | {bound(score)} | {proven_mark} |")
+    for score in rota.scores:
+        proven = "yes" if score.optimal else "no"
+        lines.append(f"| {score.tier} | {score.value} | {score.bound_text} | {proven} |")
     lines.append("")
 
-    reasons = {u["meeting"]: u for u in rota["uncovered"]}
-    for day in days:
-        todays = [m for m in rota["meetings"] if m["day"] == day]
-        covered = sum(1 for m in todays if m["status"] == "covered")
-        lines += [f"## {day}", "", f"{covered} of {len(todays)} meetings covered.", ""]
+    for day in rota.days:
+        counts = rota.counts(day)
+        lines += [f"## {long_day_text(day)}", "", f"{counts.text()}.", ""]
         lines += ["| time | meeting | room | issues | who |", "|---|---|---|---|---|"]
-        for meeting in todays:
-            who = ", ".join(names.get(a, a) for a in meeting["attendees"])
-            if meeting["status"] == "cancelled":
+        for meeting in rota.meetings_on(day):
+            who = ", ".join(cell(rota.name(a)) for a in meeting.attendees)
+            if meeting.status == "cancelled":
                 who = "(cancelled)"
             elif not who:
-                who = "**UNCOVERED**"
-            when = span(meeting)
+                reason = rota.why_uncovered(meeting.id)
+                who = "**UNCOVERED**" + (f": {cell(reason.label)}" if reason else "")
             lines.append(
-                f"| {when} | {_cell(meeting['title'])} | {_cell(meeting['room'])} | "
-                f"{_cell(', '.join(meeting['issues']))} | {_cell(who)} |"
+                f"| {cell(rota.span_in_day(meeting))} | {cell(meeting.title)} | "
+                f"{cell(meeting.room)} | {cell(', '.join(meeting.issues))} | {who} |"
             )
         lines.append("")
-        missing = [m for m in todays if m["id"] in reasons]
+        missing = [m for m in rota.meetings_on(day) if rota.why_uncovered(m.id)]
         if missing:
             lines += ["### Uncovered", ""]
             for meeting in missing:
-                reason = reasons[meeting["id"]]
+                reason = rota.why_uncovered(meeting.id)
+                assert reason is not None
                 lines.append(
-                    f"- {clock(meeting['start'])} {_cell(meeting['title'])} "
-                    f"(weight {meeting['weight']}): {_cell(reason['message'])}"
+                    f"- {cell(rota.span_in_day(meeting))} {cell(meeting.title)} "
+                    f"(weight {meeting.weight}): {cell(reason.label)}: {cell(reason.message)}"
                 )
             lines.append("")
 
     lines += ["## Who goes where", ""]
-    per_person: dict[str, list[dict[str, Any]]] = {}
-    meetings = {m["id"]: m for m in rota["meetings"]}
-    for item in rota["assignments"]:
-        per_person.setdefault(item["attendee"], []).append(meetings[item["meeting"]])
-    for attendee in rota["attendees"]:
-        taken = per_person.get(attendee["id"], [])
-        if not taken:
-            lines.append(f"- **{_cell(attendee['name'])}**: free")
-            continue
-        parts = [
-            f"{m['day'][5:]} {span(m)} {_cell(m['title'])}"
-            + (f" ({_cell(m['room'])})" if m["room"] else "")
-            for m in taken
-        ]
-        lines.append(f"- **{_cell(attendee['name'])}**: " + "; ".join(parts))
+    single = len(rota.days) == 1
+    for person in rota.attendees:
+        parts = []
+        for day in rota.days:
+            taken = rota.assignments_of(person.id, day)
+            label = "" if single else f"{day_text(day)}: "
+            if rota.presence(person.id, day) == "away":
+                parts.append(f"{label}away")
+            elif taken:
+                parts.append(label + "; ".join(_taken(rota, a.meeting, a) for a in taken))
+            elif single:
+                away = rota.away(person.id, day)
+                note = " (away " + ", ".join(rota.span(a) for a in away) + ")" if away else ""
+                parts.append(f"free{note}")
+        lines.append(f"- **{cell(person.name)}**: " + (" / ".join(parts) or "free every day"))
     lines.append("")
     return "\n".join(lines)
+
+
+def _taken(rota: PublishedRota, meeting_id: str, item: object) -> str:
+    meeting = rota.meeting(meeting_id)
+    room = f" ({cell(meeting.room)})" if meeting.room else ""
+    when = rota.span_in_day(item)  # type: ignore[arg-type]
+    return f"{cell(when)} {cell(meeting.title)}{room}"

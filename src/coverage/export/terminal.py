@@ -4,64 +4,70 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.live import Live
 from rich.spinner import Spinner
 from rich.table import Table
+from rich.text import Text
 
-from coverage.export.common import bound, proof, span
+from coverage.export.common import printable
+from coverage.published import PublishedRota, long_day_text
 
 if TYPE_CHECKING:
     from coverage.solver import Progress
 
 
-def print_rota(rota: dict[str, Any], console: Console) -> None:
-    """One table per day (time, meeting, room, weight, who or why not), then the scores."""
-    names = {a["id"]: a["name"] for a in rota["attendees"]}
-    reasons = {u["meeting"]: u for u in rota["uncovered"]}
-    for day in rota["days"]:
-        todays = [m for m in rota["meetings"] if m["day"] == day]
-        covered = sum(1 for m in todays if m["status"] == "covered")
-        table = Table(title=f"{day}: {covered} of {len(todays)} meetings covered", expand=False)
+def print_rota(rota: PublishedRota, console: Console) -> None:
+    """One table per day (time, meeting, room, weight, who or why not), then the scores.
+    Every text from the workspace is shown as text (no markup, no control characters)."""
+    for day in rota.days:
+        counts = rota.counts(day)
+        table = Table(title=f"{long_day_text(day)}: {counts.text()}", expand=False)
         table.add_column("time", no_wrap=True)
         table.add_column("meeting")
         table.add_column("room")
-        table.add_column("w", justify="right")
+        table.add_column("weight", justify="right")
         table.add_column("who / why not")
-        for meeting in todays:
-            if meeting["status"] == "cancelled":
-                who = "[dim]cancelled[/dim]"
-            elif meeting["attendees"]:
-                who = ", ".join(names.get(a, a) for a in meeting["attendees"])
+        for meeting in rota.meetings_on(day):
+            if meeting.status == "cancelled":
+                who = Text("cancelled", style="dim")
+            elif meeting.attendees:
+                who = Text(printable(", ".join(rota.name(a) for a in meeting.attendees)))
             else:
-                reason = reasons.get(meeting["id"], {})
-                who = f"[bold red]UNCOVERED[/bold red] {reason.get('reason', '')}"
+                reason = rota.why_uncovered(meeting.id)
+                who = Text("UNCOVERED", style="bold red")
+                if reason is not None:
+                    who.append(f": {reason.label}")
+            when = rota.span(meeting)
+            if rota.after_midnight(meeting.start, day):
+                when += "\n(after midnight)"
             table.add_row(
-                span(meeting),
-                meeting["title"],
-                meeting["room"] or "",
-                str(meeting["weight"]),
+                when,
+                Text(printable(meeting.title)),
+                Text(printable(meeting.room or "")),
+                str(meeting.weight),
                 who,
                 end_section=False,
             )
         console.print(table)
-    scores = Table(title="scores (lexicographic, in this order)")
+    console.print(
+        "weight = priority x the heaviest weight of the meeting's issues; the tiers below count it",
+        style="dim",
+    )
+    scores = Table(title="scores (lexicographic, in this order, for the whole day)")
     for column in ("tier", "value", "bound", "proven optimal"):
         scores.add_column(column, justify="right" if column in ("value", "bound") else "left")
-    for score in rota["scores"]:
+    for score in rota.scores:
         scores.add_row(
-            score["tier"],
-            str(score["value"]),
-            bound(score),
-            "yes" if score["optimal"] else "[yellow]no[/yellow]",
+            score.tier,
+            str(score.value),
+            score.bound_text,
+            "yes" if score.optimal else Text("no", style="yellow"),
         )
     console.print(scores)
-    verdict = proof(rota)
-    console.print(
-        verdict if rota["solver"]["status"] == "OPTIMAL" else f"[yellow]{verdict}[/yellow]"
-    )
+    console.print(Text(rota.proof(), style="" if rota.optimal else "yellow"))
 
 
 class SolveProgress:

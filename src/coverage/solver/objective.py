@@ -11,7 +11,7 @@ from typing import Literal
 
 from ortools.sat.python import cp_model
 
-from coverage.problem import StaffingProblem
+from coverage.problem import LEAD_BONUS, StaffingProblem
 from coverage.solver.variables import Variables
 
 Expression = cp_model.LinearExprT
@@ -49,7 +49,8 @@ def _weighted(pairs: list[tuple[cp_model.IntVar, int]]) -> Expression:
 
 def coverage(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) -> Expression:
     """Sum of weight(m) over covered meetings."""
-    return _weighted([(var, problem.slots[m].weight) for m, var in v.covered.items()])
+    terms = [(var, problem.slots[m].weight) for m, var in v.covered.items()]
+    return _weighted(terms) + problem.base.coverage
 
 
 def one_attendee_suffices(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) -> None:
@@ -65,14 +66,14 @@ def one_attendee_suffices(model: cp_model.CpModel, problem: StaffingProblem, v: 
 
 def coverage_score(problem: StaffingProblem, chosen: Assignments) -> int:
     """Sum of weight(m) over meetings with at least one attendee."""
-    return sum(problem.slots[m].weight for m in {m for _, m in chosen})
+    return problem.base.coverage + sum(problem.slots[m].weight for m in {m for _, m in chosen})
 
 
 def depth(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) -> Expression:
     """Sum of weight(m) x (attendees - 1) over covered meetings (seats cap attendees)."""
     attending = [(var, problem.slots[m].weight) for (_, m), var in v.covers.items()]
     counted = [(var, -problem.slots[m].weight) for m, var in v.covered.items()]
-    return _weighted(attending + counted)
+    return _weighted(attending + counted) + problem.base.depth
 
 
 def counted_when_attended(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) -> None:
@@ -85,7 +86,9 @@ def counted_when_attended(model: cp_model.CpModel, problem: StaffingProblem, v: 
 
 def depth_score(problem: StaffingProblem, chosen: Assignments) -> int:
     """Sum over covered meetings of weight(m) x (attendees - 1)."""
-    return sum(problem.slots[m].weight for _, m in chosen) - coverage_score(problem, chosen)
+    attending = sum(problem.slots[m].weight for _, m in chosen)
+    covered = sum(problem.slots[m].weight for m in {m for _, m in chosen})
+    return problem.base.depth + attending - covered
 
 
 def _has_commitments(problem: StaffingProblem) -> bool:
@@ -125,7 +128,9 @@ def stability_score(problem: StaffingProblem, chosen: Assignments) -> int:
 def messaged(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) -> Expression:
     """People whose rota changes (each gets a message)."""
     previous = problem.previous or frozenset()
-    released = {a for a, m in previous if (a, m) not in v.covers}  # changed for certain
+    # Changed for certain: a published pair the rules no longer allow, or a meeting that
+    # moved (or changed room, title or status) under someone.
+    released = {a for a, m in previous if (a, m) not in v.covers} | set(problem.told)
     involved = {a for a, _ in v.covers} | {a for a, _ in previous}
     for attendee in sorted(involved - released):
         v.changed[attendee] = model.new_bool_var(f"changed[{attendee}]")
@@ -139,8 +144,10 @@ def messaged(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) ->
 
 
 def messaged_score(problem: StaffingProblem, chosen: Assignments) -> int:
-    """Number of people whose pairs differ from the published ones."""
-    return len({a for a, _ in set(chosen) ^ (problem.previous or frozenset())})
+    """Number of people whose pairs differ from the published ones, and those told of a
+    change to a meeting they are on."""
+    changed = {a for a, _ in set(chosen) ^ (problem.previous or frozenset())}
+    return len(changed | set(problem.told))
 
 
 def messaged_ceiling(problem: StaffingProblem, v: Variables) -> int:
@@ -148,24 +155,20 @@ def messaged_ceiling(problem: StaffingProblem, v: Variables) -> int:
     return len(problem.attendees)
 
 
-LEAD_BONUS = 3
-
-
 def _quality(problem: StaffingProblem, attendee: str, meeting: str) -> int:
-    option = problem.options[attendee, meeting]
-    bonus = (LEAD_BONUS if option.leads else 0) + option.stance_bonus
-    return problem.slots[meeting].weight * (option.level + bonus)
+    return problem.slots[meeting].weight * problem.options[attendee, meeting].quality_levels
 
 
 def expertise(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) -> Expression:
     """Sum over attendances of weight(m) x expertise level, a lead of one of the meeting's
     issues counting LEAD_BONUS levels more."""
-    return _weighted([(var, _quality(problem, a, m)) for (a, m), var in v.covers.items()])
+    terms = [(var, _quality(problem, a, m)) for (a, m), var in v.covers.items()]
+    return _weighted(terms) + problem.base.quality
 
 
 def expertise_score(problem: StaffingProblem, chosen: Assignments) -> int:
     """Sum over attendances of weight(m) x (expertise level, + LEAD_BONUS for a lead)."""
-    return sum(_quality(problem, a, m) for a, m in chosen)
+    return problem.base.quality + sum(_quality(problem, a, m) for a, m in chosen)
 
 
 def _load(problem: StaffingProblem, meeting: str) -> int:
@@ -178,16 +181,20 @@ def fairness(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) ->
     by_attendee: dict[str, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
     for (a, m), var in v.covers.items():
         by_attendee[a].append((var, _load(problem, m)))
-    ceiling = max((sum(c for _, c in terms) for terms in by_attendee.values()), default=0)
-    v.peak_load = model.new_int_var(0, ceiling, "peak_load")
-    for terms in by_attendee.values():
-        model.add(_weighted(terms) <= v.peak_load)
+    already = problem.base.load
+    floor = max(already.values(), default=0)
+    ceiling = max(
+        [floor] + [already.get(a, 0) + sum(c for _, c in terms) for a, terms in by_attendee.items()]
+    )
+    v.peak_load = model.new_int_var(floor, ceiling, "peak_load")
+    for attendee, terms in by_attendee.items():
+        model.add(_weighted(terms) + already.get(attendee, 0) <= v.peak_load)
     return v.peak_load
 
 
 def fairness_score(problem: StaffingProblem, chosen: Assignments) -> int:
     """The heaviest load of anyone."""
-    load: dict[str, int] = defaultdict(int)
+    load: dict[str, int] = defaultdict(int, problem.base.load)
     for a, m in chosen:
         load[a] += _load(problem, m)
     return max(load.values(), default=0)
@@ -196,24 +203,27 @@ def fairness_score(problem: StaffingProblem, chosen: Assignments) -> int:
 def continuity(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) -> Expression:
     """Number of (person, day, issue) threads: fewer means the same people follow an issue
     through the day."""
+    started = problem.base.threads  # threads begun in meetings that already happened
     for (a, m), var in v.covers.items():
         slot = problem.slots[m]
         for issue in slot.issues:
             key = (a, slot.day, issue)
+            if key in started:
+                continue
             if key not in v.threads:
                 v.threads[key] = model.new_bool_var(f"threads[{a},{slot.day},{issue}]")
             model.add_implication(var, v.threads[key])
-    return cp_model.LinearExpr.sum(list(v.threads.values()))
+    return cp_model.LinearExpr.sum(list(v.threads.values())) + len(started)
 
 
 def continuity_ceiling(problem: StaffingProblem, v: Variables) -> int:
-    """At most one thread per helper variable."""
-    return len(v.threads)
+    """At most one thread per helper variable, and those already begun."""
+    return len(v.threads) + len(problem.base.threads)
 
 
 def continuity_score(problem: StaffingProblem, chosen: Assignments) -> int:
     """Number of distinct (person, day, issue) threads."""
-    return len(threads_of(problem, chosen))
+    return len(threads_of(problem, chosen) | problem.base.threads)
 
 
 def threads_of(problem: StaffingProblem, chosen: Assignments) -> set[tuple[str, int, str]]:

@@ -1,0 +1,430 @@
+"""The use cases behind the commands: plan days, replan a day, with the workspace's own
+store, its lock and its history. Each takes plain values, returns what happened, and
+prints nothing; the command line only parses, calls one of these and prints."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from coverage import rules
+from coverage.domain import Conference, Workspace, parse_moment
+from coverage.errors import UsageError
+from coverage.plan import PlanOptions, Rota
+from coverage.plan import plan as solve_plan
+from coverage.plan import replan as solve_replan
+from coverage.problem import FixedAssignment, relevant_history
+from coverage.published import PublishedRota
+from coverage.store import RotaStore, Version
+
+if TYPE_CHECKING:
+    from coverage.edit import NewMeeting
+
+Notify = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A workspace as one command read it: the models, the stances, the input digest."""
+
+    folder: Path
+    workspace: Workspace
+    stances: dict[str, dict[str, str]] | None
+    digest: str
+
+
+def load(folder: Path) -> Loaded:
+    """Read and validate the workspace folder, with states.yaml when it has one."""
+    from coverage.io import load_workspace, workspace_digest
+
+    workspace = load_workspace(folder)
+    stances = None
+    if (folder / "states.yaml").exists():
+        from coverage.outreach import load_stances
+
+        stances = load_stances(folder, workspace)
+    return Loaded(folder, workspace, stances, workspace_digest(folder))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A published version: where it is, what it says, and the history it respected."""
+
+    folder: Path
+    rota: PublishedRota
+    result: Rota
+    history: dict[date, int]
+    based_on: Version | None = None
+
+
+def conference_days(
+    conference: Conference, day: date | None, first: date | None, last: date | None
+) -> list[date]:
+    """The days asked for: one (`day`) or a range (`first` to `last`), all conference days."""
+    days = conference.days()
+    if day is not None and (first is not None or last is not None):
+        raise UsageError("give either --day or --from/--to, not both")
+    if day is not None:
+        first = last = day
+    if first is None or last is None:
+        raise UsageError("say which days: --day D, or --from D1 --to D2")
+    if last < first:
+        raise UsageError(f"--to {last} is before --from {first}")
+    for option, value in (("--day" if day is not None else "--from", first), ("--to", last)):
+        if value not in days:
+            raise UsageError(
+                f"{option} {value}: not a conference day (the conference runs from "
+                f"{days[0]} to {days[-1]})"
+            )
+    return [d for d in days if first <= d <= last]
+
+
+def parse_now(text: str | None, conference: Conference, day: date) -> tuple[datetime, bool]:
+    """`--now`: 'HH:MM' on the conference day (before `day_end` on an overnight day: the
+    next morning), a full 'YYYY-MM-DD HH:MM', or, without it, the current time. Returns
+    the moment (in UTC, to the minute) and whether it was given."""
+    if text is None:
+        return datetime.now(UTC).replace(second=0, microsecond=0), False
+    try:
+        clock = time.fromisoformat(text.strip())
+    except ValueError:
+        try:
+            return parse_moment(text, conference, "open"), True
+        except ValueError as error:
+            raise UsageError(f"--now {text}: {error}") from None
+    if clock.second or clock.microsecond:
+        raise UsageError(f"--now {text}: give the time to the minute (HH:MM)")
+    on = day + timedelta(days=1) if conference.overnight and clock < conference.day_end else day
+    try:
+        return parse_moment(f"{on.isoformat()} {clock:%H:%M}", conference, "open"), True
+    except ValueError as error:
+        raise UsageError(f"--now {text}: {error}") from None
+
+
+def _history_versions(
+    store: RotaStore, workspace: Workspace, days: Sequence[date]
+) -> tuple[list[FixedAssignment], dict[date, int]]:
+    """The published assignments of other days that can constrain `days`, and which
+    version of each of those days they come from."""
+    newest = store.newest(set(days))
+    reach = rules.history_reach(workspace.conference)
+    near = {
+        d: v
+        for d, v in newest.items()
+        if any(abs(d.toordinal() - p.toordinal()) <= reach for p in days)
+    }
+    history = store.history(excluding=list(days))
+    return relevant_history(workspace, days, history), {d: v.number for d, v in near.items()}
+
+
+def plan_days(
+    loaded: Loaded,
+    days: Sequence[date],
+    options: PlanOptions,
+    out: Path | None = None,
+    wait: float = 300.0,
+    on_wait: Notify | None = None,
+) -> Outcome:
+    """Plan `days` jointly against the published history of the other days and publish
+    a new version. Holds the store's lock from reading the history to publishing."""
+    from coverage.publish import publish
+
+    ws = loaded.workspace
+    store = RotaStore.open(loaded.folder, ws.name, out)
+    with store.lock(wait, on_wait):
+        history, used = _history_versions(store, ws, days)
+        rota = solve_plan(ws, days, history, options, stances=loaded.stances)
+        folder, published = publish(rota, store, "plan", loaded.digest, history=used)
+    return Outcome(folder, published, rota, used)
+
+
+def replan_day(
+    loaded: Loaded,
+    day: date,
+    now_text: str | None,
+    options: PlanOptions,
+    out: Path | None = None,
+    wait: float = 300.0,
+    on_wait: Notify | None = None,
+) -> Outcome:
+    """Replan a published day at `now_text` (see `parse_now`), changing as little as
+    possible, and publish a new version with a message for each person affected."""
+    from coverage.export.messages import messages_file
+    from coverage.publish import publish
+
+    ws = loaded.workspace
+    now, given = parse_now(now_text, ws.conference, day)
+    store = RotaStore.open(loaded.folder, ws.name, out, create=False)
+    if store.latest_for(day) is None:  # before the lock, which would make the folder
+        raise _nothing_to_replan(store, loaded.folder, day)
+    store = RotaStore.open(loaded.folder, ws.name, out)
+    with store.lock(wait, on_wait):
+        version = store.latest_for(day)
+        if version is None:
+            raise _nothing_to_replan(store, loaded.folder, day)
+        before = version.rota
+        published = _assignments(before, day)
+        history, used = _history_versions(store, ws, [day])
+        rota = solve_replan(
+            ws,
+            day,
+            published,
+            now,
+            history,
+            options,
+            based_on=version.number,
+            stances=loaded.stances,
+            changed_meetings=changed_meetings(before, ws, day),
+            now_given=given,
+        )
+        folder, new = publish(rota, store, "replan", loaded.digest, messages_file, history=used)
+    return Outcome(folder, new, rota, used, version)
+
+
+def _nothing_to_replan(store: RotaStore, folder: Path, day: date) -> UsageError:
+    return UsageError(
+        f"no published rota for {day} in {store.folder}: run `rota plan {folder} --day {day}` first"
+    )
+
+
+def _assignments(rota: PublishedRota, day: date) -> list[FixedAssignment]:
+    from coverage.store import assignments_of
+
+    return assignments_of(rota, day)
+
+
+def changed_meetings(before: PublishedRota, workspace: Workspace, day: date) -> set[str]:
+    """Meetings of `day` that someone is on in `before` whose time, room, title or status
+    is different in the workspace now."""
+    local = workspace.conference.localize
+    current = {m.id: m for m in workspace.meetings}
+    changed = set()
+    for item in before.assignments_on(day):
+        meeting = current.get(item.meeting)
+        if meeting is None or not before.has_meeting(item.meeting):
+            continue
+        was = before.meeting(item.meeting)
+        if (
+            (local(meeting.start), local(meeting.end)) != (was.start, was.end)
+            or meeting.room != was.room
+            or meeting.title != was.title
+            or meeting.status != was.meeting_status
+        ):
+            changed.add(item.meeting)
+    return changed
+
+
+def versions_text(versions: Mapping[date, int]) -> str:
+    """'2018-11-14 v2, 2018-11-16 v1' (or 'none')."""
+    if not versions:
+        return "none"
+    return ", ".join(f"{d} v{n}" for d, n in sorted(versions.items()))
+
+
+# --- Calendars ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedDays:
+    """The asked days that have a published rota, the versions covering them (oldest
+    first), and the asked days that have none."""
+
+    days: list[date]
+    versions: list[Version]
+    missing: list[date]
+
+
+def published_days(
+    store: RotaStore,
+    conference: Conference,
+    day: date | None,
+    first: date | None,
+    last: date | None,
+    folder: Path,
+) -> PublishedDays:
+    """The days asked for (default: every published day) that have a published rota."""
+    versions = store.versions()
+    published = sorted({d for v in versions for d in v.days})
+    if day is None and first is None and last is None:
+        asked = published
+    else:
+        asked = conference_days(conference, day, first, last)
+    days = [d for d in asked if d in published]
+    if not days:
+        which = "" if not asked else f" for {asked[0]}" if len(asked) == 1 else " for these days"
+        raise UsageError(
+            f"no published rota{which} in {store.folder}: run `rota plan {folder} --day D` first"
+        )
+    wanted = set(days)
+    return PublishedDays(
+        days,
+        [v for v in versions if wanted & set(v.days)],
+        [d for d in asked if d not in published],
+    )
+
+
+@dataclass(frozen=True)
+class WrittenCalendars:
+    """What `write_calendars` wrote."""
+
+    folder: Path
+    people: int
+    issues: int
+    team: bool
+    without_events: list[str]  # attendees with no event: no file for them
+
+
+def write_calendars(
+    loaded: Loaded,
+    store: RotaStore,
+    chosen: PublishedDays,
+    to: Path | None,
+    include_contacts: bool,
+    alarm: int | None,
+) -> WrittenCalendars:
+    """Write the iCalendar files of the chosen days: into `ical/` of the newest version of
+    the last day, or into `to`. Calendars with contact details only go to a folder the
+    user names, outside the store, so they never sit beside the names-only ones. A
+    calendar with no event is not written (a calendar file needs at least one)."""
+    from coverage.export.ical import build_calendars
+    from coverage.io import write_atomic
+
+    if include_contacts and to is None:
+        raise UsageError(
+            "--include-contacts needs --to DIR: calendars with contact details go to a folder "
+            "you name, never beside the names-only ones"
+        )
+    if to is not None:
+        inside = _inside(to, store.folder)
+        if include_contacts and inside:
+            raise UsageError(
+                f"--to {to} is inside the folder of versions ({store.folder}): calendars with "
+                "contact details must go somewhere else"
+            )
+        if to.exists() and not to.is_dir():
+            raise UsageError(f"--to {to} is a file, not a folder")
+    calendars = build_calendars(
+        loaded.workspace,
+        [v.rota for v in chosen.versions],
+        chosen.days,
+        include_contacts=include_contacts,
+        alarm_minutes=alarm,
+    )
+    if to is None:
+        newest = store.latest_for(chosen.days[-1])
+        assert newest is not None
+        folder = newest.path / "ical"
+    else:
+        folder = to
+    files = {}
+    empty = []
+    for who, calendar in calendars.people.items():
+        if calendar.walk("VEVENT"):
+            files[f"person-{who}.ics"] = calendar
+        else:
+            empty.append(who)
+    if calendars.team.walk("VEVENT"):
+        files["team.ics"] = calendars.team
+    for issue, calendar in calendars.issues.items():
+        if calendar.walk("VEVENT"):
+            files[f"issue-{issue}.ics"] = calendar
+    try:
+        for name, calendar in files.items():
+            write_atomic(folder / name, calendar.to_ical().decode("utf-8"))
+    except OSError as error:
+        raise UsageError(f"cannot write {folder}: {error.strerror}") from None
+    return WrittenCalendars(
+        folder,
+        people=sum(1 for n in files if n.startswith("person-")),
+        issues=sum(1 for n in files if n.startswith("issue-")),
+        team="team.ics" in files,
+        without_events=empty,
+    )
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+# --- Outreach -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutreachResult:
+    """What `rota outreach` found and wrote, and the bilaterals `--add` would write."""
+
+    data: dict[str, object]
+    folder: Path
+    bilaterals: list[NewMeeting]
+
+
+def outreach_now(text: str | None, conference: Conference, day: date) -> datetime | None:
+    """The moment before which no bilateral is proposed on `day`: `--now` when given, else
+    the current time when `day` is today's conference day, else none."""
+    if text is not None:
+        return parse_now(text, conference, day)[0]
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    return now if conference.day_of(now) == day else None
+
+
+def outreach_report(
+    loaded: Loaded,
+    issue: str | None,
+    top: int | None,
+    day: date | None,
+    minutes: int,
+    now_text: str | None,
+    out: Path | None,
+) -> OutreachResult:
+    """Coalition graphs, ranked bilateral suggestions and, with `day`, a free slot for each
+    in its broker's published rota (never before `now_text`); written to a new numbered
+    folder `outreach/vNNN-<issue or all>/` of the store."""
+    from coverage import edit
+    from coverage import outreach as coalitions_model
+    from coverage.export.coalitions import write_outreach
+    from coverage.store import assignments_of, next_number_in, stage_folder
+
+    ws = loaded.workspace
+    coalitions = coalitions_model.load_states(loaded.folder, ws)
+    report = coalitions_model.outreach(ws, coalitions, issue, top)
+    store = RotaStore.open(loaded.folder, ws.name, out)
+    if day is not None:
+        version = store.latest_for(day)
+        today = assignments_of(version.rota, day) if version else []
+        history = store.history(excluding=[day])
+        number = version.number if version else None
+        not_before = outreach_now(now_text, ws.conference, day)
+        coalitions_model.schedule(ws, report, day, minutes, today, history, number, not_before)
+    data = report.as_json(coalitions)
+    parent = store.folder / "outreach"
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        store.claim()
+    except OSError as error:
+        raise UsageError(f"cannot create {parent}: {error.strerror}") from None
+    folder = stage_folder(
+        parent,
+        lambda n: f"v{n:03d}-{issue or 'all'}",
+        lambda staging, _: write_outreach(staging, data, report.graphs),
+        next_number_in(parent),
+    )
+    bilaterals = [
+        edit.NewMeeting(
+            title=f"Bilateral {item.messenger}-{item.swing} on {item.issue}",
+            start=item.slot["start"],
+            end=item.slot["end"],
+            kind="bilateral",
+            issues=(item.issue,),
+            assigned=(item.broker.attendee,),
+        )
+        for item in report.suggestions
+        if item.slot is not None and item.broker is not None
+    ]
+    return OutreachResult(data, folder, bilaterals)
