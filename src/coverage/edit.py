@@ -42,6 +42,8 @@ from coverage.io import (
     MEETINGS_FILE,
     load_workspace,
     load_yaml,
+    read_spreadsheet_text,
+    sniff_delimiter,
     write_atomic,
 )
 
@@ -485,13 +487,17 @@ def _csv_with_period(path: Path, attendee_id: str, start: str, end: str) -> tupl
     it is added to every row, with the other cells as they were)."""
     label = str(path)
     raw = _read(path)
+    read_spreadsheet_text(path, label)  # a located message for a file that is not UTF-8
     try:
         text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise WorkspaceError.single(label, f"not UTF-8 text ({error.reason})") from None
+    except UnicodeDecodeError:
+        raise WorkspaceError.single(
+            label, "rota edits spreadsheets saved as UTF-8 only: save it as 'CSV UTF-8'"
+        ) from None
     bom = "\ufeff" if text.startswith("\ufeff") else ""
+    delimiter = sniff_delimiter(text.removeprefix("\ufeff"))
     lines = list(_io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    reader = csv.reader(iter(lines), strict=True)
+    reader = csv.reader(iter(lines), strict=True, delimiter=delimiter)
     rows: list[tuple[list[str], int, int]] = []  # cells, first line, end line (0-based)
     first = 0
     try:
@@ -526,7 +532,7 @@ def _csv_with_period(path: Path, attendee_id: str, start: str, end: str) -> tupl
 
     def row_text(cells: list[str], line_end: str) -> str:
         out = _io.StringIO()
-        csv.writer(out, lineterminator=line_end).writerow(cells)
+        csv.writer(out, lineterminator=line_end, delimiter=delimiter).writerow(cells)
         return out.getvalue()
 
     if "unavailable" in header:

@@ -274,17 +274,55 @@ def load_conference(path: Path, label: str) -> Conference:
 _LIST_SPLIT = re.compile(r"\s*[;,]\s*")
 
 
+def read_spreadsheet_text(path: Path, label: str) -> str:
+    """The text of a spreadsheet export: UTF-8 (with or without a byte-order mark), or
+    UTF-16 with its byte-order mark (Excel's "Unicode text"). Anything else is refused
+    with how to export it as UTF-8."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise WorkspaceError.single(label, f"cannot read the file ({error.strerror})") from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise WorkspaceError.single(label, f"not UTF-16 text ({error.reason})") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        guess = ""
+        try:
+            raw.decode("cp1252")
+            guess = " It looks like Windows-1252 (Excel's plain 'CSV' on Windows)."
+        except UnicodeDecodeError:
+            pass
+        raise WorkspaceError.single(
+            label,
+            f"not UTF-8 text (byte 0x{raw[error.start]:02X} cannot be read).{guess} Save it "
+            "as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8; LibreOffice: character set "
+            "Unicode (UTF-8))",
+            f"line {line}",
+        ) from None
+
+
+def sniff_delimiter(text: str) -> str:
+    """The cell delimiter of a spreadsheet export: `;` (the default of many European
+    locales) or a tab when the header line has more of it than of commas, else `,`."""
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > counts[","] else ","
+
+
 def _csv_attendee_records(path: Path, label: str) -> Iterator[tuple[dict[str, Any], int]]:
     """Attendee records from a spreadsheet export: the same fields as attendees.yaml, with
     `expertise` as `privacy:3; ai:2`, `leads` as `privacy; ai` and `unavailable` as
-    `2018-11-05 12:00/2018-11-05 14:00; ...`."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise WorkspaceError.single(label, f"not UTF-8 text ({error.reason})") from None
-    except OSError as error:
-        raise WorkspaceError.single(label, f"cannot read the file ({error.strerror})") from None
-    reader = csv.DictReader(_io.StringIO(text, newline=""), strict=True)
+    `2018-11-05 12:00/2018-11-05 14:00; ...`. Cells are separated by `,` or `;` (or tabs),
+    whichever the header uses; rows with no cell filled in are skipped."""
+    text = read_spreadsheet_text(path, label)
+    delimiter = sniff_delimiter(text)
+    reader = csv.DictReader(_io.StringIO(text, newline=""), strict=True, delimiter=delimiter)
     rows: list[tuple[dict[Any, Any], int]] = []  # each row with the line it starts on
     starts = 1  # the line the next record starts on
     try:
@@ -295,15 +333,22 @@ def _csv_attendee_records(path: Path, label: str) -> Iterator[tuple[dict[str, An
             # the line the row ends on.
             cells = [v for v in row.values() if v is not None]
             flat = [c for v in cells for c in (v if isinstance(v, list) else [v])]
+            if all(not str(c).strip() for c in flat):
+                starts = reader.line_num + 1
+                continue  # an empty row (a spreadsheet's trailing ones: ;;;;)
             rows.append((row, reader.line_num - sum(c.count("\n") for c in flat)))
             starts = reader.line_num + 1
     except csv.Error as error:
         raise WorkspaceError.single(
             label, f"malformed CSV: {error}", f"the record starting on line {starts}"
         ) from None
-    if "id" not in header:
+    if "id" not in [name.strip() for name in header]:
+        listed = ", ".join(repr(name) for name in header[:6])
         raise WorkspaceError.single(
-            label, "malformed CSV: the first line must name the columns, with 'id'", "line 1"
+            label,
+            "malformed CSV: the first line must name the columns, with 'id' among them "
+            f"(read with the delimiter {delimiter!r}: {listed})",
+            "line 1",
         )
     repeated = next(duplicates(name.strip() for name in header), None)
     if repeated is not None:
@@ -311,7 +356,7 @@ def _csv_attendee_records(path: Path, label: str) -> Iterator[tuple[dict[str, An
             label, "malformed CSV: this column appears more than once", "line 1", repeated
         )
     for row, line in rows:
-        where = _record_name("attendee", row, line)
+        where = _record_name("attendee", {"id": (row.get("id") or "").strip()}, line)
         if None in row:
             raise WorkspaceError.single(
                 label, f"malformed CSV: more cells than the {len(header)} columns", where
@@ -321,7 +366,7 @@ def _csv_attendee_records(path: Path, label: str) -> Iterator[tuple[dict[str, An
             value = (value or "").strip()
             if value == "":
                 continue
-            record[key] = _csv_cell(key, value, label, where)
+            record[key.strip()] = _csv_cell(key.strip(), value, label, where)
         yield record, line
 
 
@@ -335,6 +380,10 @@ def _csv_cell(key: str, value: str, label: str, where: str) -> Any:
             if not sep:
                 raise WorkspaceError.single(
                     label, f"'{part}' should be issue:level, e.g. privacy:3", where, key
+                )
+            if issue.strip() in expertise:
+                raise WorkspaceError.single(
+                    label, f"issue '{issue.strip()}' is given twice", where, key
                 )
             expertise[issue.strip()] = level.strip()
         return expertise

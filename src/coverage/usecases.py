@@ -294,18 +294,18 @@ def write_calendars(
 
     if include_contacts and to is None:
         raise UsageError(
-            "--include-contacts needs --to DIR: calendars with contact details go to a folder "
+            "--include-contacts needs --into DIR: calendars with contact details go to a folder "
             "you name, never beside the names-only ones"
         )
     if to is not None:
         inside = _inside(to, store.folder)
         if include_contacts and inside:
             raise UsageError(
-                f"--to {to} is inside the folder of versions ({store.folder}): calendars with "
+                f"--into {to} is inside the folder of versions ({store.folder}): calendars with "
                 "contact details must go somewhere else"
             )
         if to.exists() and not to.is_dir():
-            raise UsageError(f"--to {to} is a file, not a folder")
+            raise UsageError(f"--into {to} is a file, not a folder")
     calendars = build_calendars(
         loaded.workspace,
         [v.rota for v in chosen.versions],
