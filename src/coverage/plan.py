@@ -275,6 +275,10 @@ class _Publication:
 
     def _meeting(self, meeting: Meeting, attendees: list[str]) -> RotaMeeting:
         local = self.conference.localize
+        # A meeting that had started when a replan kept its attendees happened at the times
+        # they were published for, whatever the workspace says of it since.
+        held = next((f for f in self.rota.frozen if f.meeting == meeting.id), None)
+        start, end = (held.start, held.end) if held else (meeting.start, meeting.end)
         if meeting.status == "cancelled" and not attendees:
             status = "cancelled"
         elif attendees:
@@ -286,8 +290,8 @@ class _Publication:
             title=meeting.title,
             kind=meeting.kind,
             day=self.conference.day_of(meeting.start),
-            start=local(meeting.start),
-            end=local(meeting.end),
+            start=local(start),
+            end=local(end),
             room=meeting.room,
             issues=meeting.issues,
             access=meeting.access,
