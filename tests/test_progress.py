@@ -17,16 +17,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from baseline import greedy_rota
 from checker import check_rota
 from click.testing import CliRunner
 from rich.console import Console
 from workspaces import meeting, person, workspace, write_workspace
 
 from coverage import cli
-from coverage.errors import SolveInterrupted
 from coverage.export.terminal import SolveProgress
 from coverage.plan import PlanOptions, plan
+from coverage.problem import build_problem
 from coverage.solver import Progress
+from coverage.solver.objective import coverage_score
 
 DAY = date(2018, 11, 5)
 
@@ -70,11 +72,16 @@ def test_ctrl_c_keeps_the_best_rota_found_so_far(tmp_path: Path) -> None:
     assert rota.assignments  # the rota found before Ctrl-C, not an empty one
 
 
-def test_ctrl_c_before_any_rota_is_found_raises(tmp_path: Path) -> None:
+def test_ctrl_c_at_once_keeps_the_warm_start(tmp_path: Path) -> None:
     ws = workspace(tmp_path / "ws", PEOPLE, MEETINGS)
     options = PlanOptions(time_limit=10, on_progress=ctrl_c_when(lambda news: True))
-    with pytest.raises(SolveInterrupted):
-        plan(ws, [DAY], options=options)
+    rota = plan(ws, [DAY], options=options)
+    assert rota.interrupted and rota.status == "INTERRUPTED"
+    data = rota.to_dict()
+    assert check_rota(ws, data) == []
+    problem = build_problem(ws, [DAY])
+    floor = coverage_score(problem, greedy_rota(problem))  # the hand method
+    assert rota.score("coverage") is not None and rota.score("coverage").value >= floor  # type: ignore[union-attr]
 
 
 def test_the_ctrl_c_handler_is_put_back(tmp_path: Path) -> None:
@@ -146,7 +153,11 @@ def test_plan_interrupted_before_any_rota_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = write_workspace(tmp_path / "ws", PEOPLE, MEETINGS)
-    monkeypatch.setattr(cli, "_progress", lambda quiet: pressing(lambda news: True))
+
+    def pressed(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt  # Ctrl-C while the model is being built
+
+    monkeypatch.setattr("coverage.plan.build_problem", pressed)
     result = run_plan(folder, tmp_path / "out")
     assert result.exit_code == 130
     assert "interrupted before a rota was found: nothing written" in result.stderr

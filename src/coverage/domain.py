@@ -12,11 +12,11 @@ so that local times can be read in the right timezone.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -386,10 +386,26 @@ class Meeting(_Strict):
         return int((self.end - self.start).total_seconds()) // 60
 
 
+def fresh_copy(model: Any, update: Mapping[str, Any] | None, deep: bool) -> Any:
+    """`model.model_copy` without the values its cached properties computed (pydantic
+    copies them along, and they would describe the original)."""
+    copied = BaseModel.model_copy(model, update=update, deep=deep)
+    for klass in type(model).__mro__:
+        for name, value in vars(klass).items():
+            if isinstance(value, cached_property):
+                copied.__dict__.pop(name, None)
+    return copied
+
+
 class Workspace(BaseModel):
     """A whole workspace, validated across records."""
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy with some fields changed (lookups recomputed)."""
+        copied: Self = fresh_copy(self, update, deep)
+        return copied
 
     conference: Conference
     attendees: tuple[Attendee, ...]
@@ -398,15 +414,17 @@ class Workspace(BaseModel):
 
     def attendee(self, attendee_id: str) -> Attendee:
         """The attendee with this id."""
-        return self._attendees_by_id()[attendee_id]
+        return self._attendees_by_id[attendee_id]
 
     def meeting(self, meeting_id: str) -> Meeting:
         """The meeting with this id."""
-        return self._meetings_by_id()[meeting_id]
+        return self._meetings_by_id[meeting_id]
 
+    @cached_property
     def _attendees_by_id(self) -> dict[str, Attendee]:
         return {a.id: a for a in self.attendees}
 
+    @cached_property
     def _meetings_by_id(self) -> dict[str, Meeting]:
         return {m.id: m for m in self.meetings}
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -34,7 +34,7 @@ from pydantic import (
     model_validator,
 )
 
-from coverage.domain import Access, Id, Pair, Stance, Status
+from coverage.domain import Access, Id, Pair, Stance, Status, fresh_copy
 from coverage.errors import Problem, WorkspaceError
 
 FORMAT: Final = "rota/1"
@@ -383,6 +383,11 @@ class PublishedRota(_Model):
             raise ValueError(f"unknown timezone '{value}'") from None
         return value
 
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy with some fields changed (lookups recomputed)."""
+        copied: Self = fresh_copy(self, update, deep)
+        return copied
+
     @model_validator(mode="after")
     def _references(self) -> PublishedRota:
         meetings = {m.id for m in self.meetings}
@@ -470,20 +475,36 @@ class PublishedRota(_Model):
 
     def meetings_on(self, day: date) -> list[RotaMeeting]:
         """The meetings of a day, by start."""
-        return [m for m in self.meetings if m.day == day]
+        return list(self._by_day.get(day, ([], []))[0])
 
     def assignments_on(self, day: date) -> list[Assignment]:
         """The assignments of a day, by meeting start."""
-        return [a for a in self.assignments if a.day == day]
+        return list(self._by_day.get(day, ([], []))[1])
+
+    @cached_property
+    def _by_person(self) -> dict[str, list[Assignment]]:
+        found: dict[str, list[Assignment]] = {}
+        for item in self.assignments:
+            found.setdefault(item.attendee, []).append(item)
+        for items in found.values():
+            items.sort(key=lambda a: (a.start, a.end, a.meeting))
+        return found
+
+    @cached_property
+    def _by_day(self) -> dict[date, tuple[list[RotaMeeting], list[Assignment]]]:
+        found: dict[date, tuple[list[RotaMeeting], list[Assignment]]] = {
+            d: ([], []) for d in self.days
+        }
+        for meeting in self.meetings:
+            found.setdefault(meeting.day, ([], []))[0].append(meeting)
+        for item in self.assignments:
+            found.setdefault(item.day, ([], []))[1].append(item)
+        return found
 
     def assignments_of(self, attendee_id: str, day: date | None = None) -> list[Assignment]:
         """One person's assignments (of one day when given), by start."""
-        found = [
-            a
-            for a in self.assignments
-            if a.attendee == attendee_id and (day is None or a.day == day)
-        ]
-        return sorted(found, key=lambda a: (a.start, a.end, a.meeting))
+        mine = self._by_person.get(attendee_id, [])
+        return [a for a in mine if day is None or a.day == day]
 
     def counts(self, day: date | None = None, issue: str | None = None) -> DayCounts:
         """The meeting counts of a day (or of every planned day), optionally of one issue."""

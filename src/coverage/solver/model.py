@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import math
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ortools.sat.python import cp_model
 
-from coverage.errors import SolveInterrupted
 from coverage.problem import StaffingProblem
 from coverage.solver.constraints import Constraints
 from coverage.solver.objective import TIERS, Expression, Tier, fairness_score, threads_of
 from coverage.solver.variables import Variables, create_variables
+from coverage.solver.warm import warm_start
 
 
 @dataclass(frozen=True)
@@ -99,30 +100,42 @@ class StaffingModel:
         covered = {m for _, m in chosen}
         late = {(a, problem.slots[m].day) for a, m in chosen if problem.slots[m].late}
         threads = threads_of(problem, chosen)
-        self.model.clear_hints()  # type: ignore[no-untyped-call]
-        for key, var in variables.covers.items():
-            self.model.add_hint(var, key in chosen)
-        for meeting, var in variables.covered.items():
-            self.model.add_hint(var, meeting in covered)
-        for night, var in variables.late_night.items():
-            self.model.add_hint(var, night in late)
-        for thread, var in variables.threads.items():
-            self.model.add_hint(var, thread in threads)
-        if variables.peak_load is not None:
-            self.model.add_hint(variables.peak_load, fairness_score(problem, chosen))
         changed = {a for a, _ in chosen ^ (problem.previous or frozenset())}
-        for attendee, var in variables.changed.items():
-            self.model.add_hint(var, attendee in changed)
+        indices: list[int] = []
+        values: list[int] = []
+
+        def add(items: Iterable[tuple[Any, cp_model.IntVar]], on: Collection[Any]) -> None:
+            for key, var in items:
+                indices.append(var.index)
+                values.append(1 if key in on else 0)
+
+        add(variables.covers.items(), chosen)
+        add(variables.covered.items(), covered)
+        add(variables.late_night.items(), late)
+        add(variables.threads.items(), threads)
+        add(variables.changed.items(), changed)
+        if variables.peak_load is not None:
+            indices.append(variables.peak_load.index)
+            values.append(fairness_score(problem, chosen))
+        # Through the model's proto: one call instead of one per variable (a million of
+        # them on a whole conference of a large group).
+        self.model.clear_hints()  # type: ignore[no-untyped-call]
+        hint = self.model.proto.solution_hint
+        hint.vars.extend(indices)
+        hint.values.extend(values)
 
     def solve(self, params: SolveParams) -> Solution:
         """Optimise the tiers in order; each later tier holds the earlier ones at the value
         found (the proven optimum when the solver proved it). Values are scored on the final
-        rota; bounds are the solver's.
+        rota; bounds are the solver's, or the tier's own limit.
+
+        The search starts from a warm start that keeps every rule (see `warm_start`): no
+        tier ever ends worse than it, whatever stops the search. A tier whose warm value
+        already reaches its limit is proven without a search.
 
         Ctrl-C (SIGINT, when solving in the main thread) stops the search instead of raising
         KeyboardInterrupt: the best rota found so far is kept, its step is reported as
-        interrupted and the later tiers are not solved. When nothing at all was found yet,
-        SolveInterrupted is raised."""
+        interrupted and the later tiers are not solved."""
         started = time.monotonic()
         tiers = [t for t in TIERS if t.name in params.tiers and t.applies(self.problem)]
         steps: list[list[Tier]] = []
@@ -133,9 +146,10 @@ class StaffingModel:
                 steps.append([tier])
         results: list[TierResult] = []
         runs: list[tuple[list[Tier], _Run]] = []
-        chosen = self._hinted
         interrupted = False
         with _CtrlC() as ctrl_c:
+            chosen = warm_start(self.problem, self._hinted)
+            self.hint(chosen)
             for index, step in enumerate(steps):
                 if ctrl_c.pressed:
                     interrupted = True
@@ -146,18 +160,13 @@ class StaffingModel:
                 last = index == len(steps) - 1
                 share = 0.5 if step[0].thorough and not last else 1 / (len(steps) - index)
                 where = (index, len(steps), started)
-                run = self._solve_step(step, params, remaining * share, where, ctrl_c)
+                run = self._solve_step(step, params, remaining * share, where, ctrl_c, chosen)
                 runs.append((step, run))
                 interrupted = run.interrupted
-                if run.chosen is None:
-                    break  # nothing found in time: keep the rota of the step before
                 chosen = run.chosen
                 if interrupted:
                     break
                 self._hold(run.expression, step[0].sense, run.objective)
-                self.hint(chosen)
-        if interrupted and (not runs or runs[0][1].chosen is None):
-            raise SolveInterrupted("interrupted before any rota was found")
         for step, run in runs:
             results += self._results(step, run, chosen)
         solved = {tier.name for step, _ in runs for tier in step}
@@ -186,8 +195,11 @@ class StaffingModel:
         bound divided by the scale; the second has a bound of its own only when proven."""
         optimal = run.status == "OPTIMAL"
         values = [tier.score(self.problem, chosen) for tier in step]
+        bounds: list[int | None]
         if len(step) == 1:
             bounds = [run.bound]
+        elif run.bound is None:
+            bounds = [None, None]
         else:
             first, second = step
             if first.sense == "min":
@@ -207,8 +219,9 @@ class StaffingModel:
                 meaning=tier.meaning,
                 value=value,
                 bound=bound,
-                optimal=optimal,
-                status=run.status,
+                # A value that reaches its bound is proven, whatever stopped the search.
+                optimal=optimal or (bound == value and (tier is step[0] or optimal)),
+                status="OPTIMAL" if optimal or bound == value else run.status,
                 seconds=round(run.seconds, 3),
             )
             for tier, value, bound in zip(step, values, bounds, strict=True)
@@ -221,7 +234,10 @@ class StaffingModel:
         seconds: float,
         where: tuple[int, int, float],
         ctrl_c: _CtrlC,
+        incumbent: frozenset[tuple[str, str]],
     ) -> _Run:
+        """Solve one step from `incumbent` (which keeps the earlier steps' values): the rota
+        found, or the incumbent when the search found nothing better."""
         expressions = [tier.build(self.model, self.problem, self.variables) for tier in step]
         scale = 1
         expression: Expression
@@ -234,8 +250,22 @@ class StaffingModel:
         else:
             (expression,) = expressions
         tier = step[0]
-        self.hint(self._hinted)  # the tiers may have added helpers: hint them too
-        if tier.sense == "max":
+        maximise = tier.sense == "max"
+        scores = [t.score(self.problem, incumbent) for t in step]
+        start_value = scores[0] * scale + (scores[1] if len(step) == 2 else 0)
+        limits = [t.limit(self.problem) if t.limit is not None else None for t in step]
+        limit = None
+        if all(x is not None for x in limits):
+            limit = int(limits[0]) * scale + (int(limits[1]) if len(step) == 2 else 0)  # type: ignore[arg-type]
+        reporter = None
+        if params.on_progress is not None:
+            reporter = _Reporter(params.on_progress, tier, scale, where)
+            reporter.start(start_value, limit)
+        if limit is not None and start_value == limit:
+            # The warm start is as good as this step can be: proven without a search.
+            return _Run(expression, "OPTIMAL", start_value, limit, 0.0, incumbent, scale)
+        self.hint(incumbent)  # the tiers may have added helpers: hint them too
+        if maximise:
             self.model.maximize(expression)
         else:
             self.model.minimize(expression)
@@ -256,11 +286,8 @@ class StaffingModel:
             solver.parameters.interleave_search = True
         # Ctrl-C is ours (see _CtrlC), not CP-SAT's own handler.
         solver.parameters.catch_sigint_signal = False
-        reporter = None
-        if params.on_progress is not None:
-            reporter = _Reporter(params.on_progress, tier, scale, where)
+        if reporter is not None:
             solver.best_bound_callback = reporter.on_bound
-            reporter.start()
         tick = time.monotonic()
         status, interrupted = ctrl_c.solve(solver, model, reporter)
         elapsed = time.monotonic() - tick
@@ -269,20 +296,19 @@ class StaffingModel:
             name = "INTERRUPTED"
         if status == cp_model.MODEL_INVALID:
             raise RuntimeError(f"internal error: invalid model ({self.model.validate()})")
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return _Run(expression, name, 0, 0, elapsed, None, scale, interrupted)
-        values = solver.response_proto.solution
-        chosen = frozenset(key for key, var in self.variables.covers.items() if values[var.index])
-        return _Run(
-            expression,
-            name,
-            round(solver.objective_value),
-            round(solver.best_objective_bound),
-            elapsed,
-            chosen,
-            scale,
-            interrupted,
-        )
+        bound = _bound(solver, status, maximise, limit)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            value = round(solver.objective_value)
+            better = value > start_value if maximise else value < start_value
+            if better or status == cp_model.OPTIMAL:
+                values = solver.response_proto.solution
+                chosen = frozenset(
+                    key for key, var in self.variables.covers.items() if values[var.index]
+                )
+                return _Run(expression, name, value, bound, elapsed, chosen, scale, interrupted)
+        if name in ("UNKNOWN", "OPTIMAL"):
+            name = "FEASIBLE"
+        return _Run(expression, name, start_value, bound, elapsed, incumbent, scale, interrupted)
 
     def _hold(self, expression: Expression, sense: str, value: int) -> None:
         if isinstance(expression, int):
@@ -293,6 +319,21 @@ class StaffingModel:
             self.model.add(expression <= value)
 
 
+def _bound(
+    solver: cp_model.CpSolver, status: cp_model.CpSolverStatus, maximise: bool, limit: int | None
+) -> int | None:
+    """The best bound known for a step: the solver's, tightened by the step's limit (None
+    when there is neither)."""
+    known = solver.best_objective_bound
+    bounds = [limit] if limit is not None else []
+    # Without a rota the solver reports no bound worth the name.
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and math.isfinite(known):
+        bounds.append(math.floor(known + 1e-6) if maximise else math.ceil(known - 1e-6))
+    if not bounds:
+        return None  # the search stopped before it had one
+    return min(bounds) if maximise else max(bounds)
+
+
 @dataclass(frozen=True)
 class _Run:
     """One tier's solve: its expression, status, objective, bound, time and rota."""
@@ -300,9 +341,9 @@ class _Run:
     expression: Expression
     status: str
     objective: int
-    bound: int
+    bound: int | None
     seconds: float
-    chosen: frozenset[tuple[str, str]] | None
+    chosen: frozenset[tuple[str, str]]
     scale: int = 1  # for two tiers solved together: the weight of the first
     interrupted: bool = False
 
@@ -385,7 +426,10 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self._value: int | None = None
         self._bound: int | None = None
 
-    def start(self) -> None:
+    def start(self, value: int | None = None, bound: int | None = None) -> None:
+        """The step begins, from a rota worth `value` (its bound `bound`, when known)."""
+        self._value = None if value is None else value // self._scale
+        self._bound = None if bound is None else bound // self._scale
         self._send()
 
     def on_solution_callback(self) -> None:

@@ -41,6 +41,10 @@ class Tier:
     ceiling: Callable[[StaffingProblem, Variables], int] | None = None
     # Whether the tier means anything for this problem (stability needs a published rota).
     applies: Callable[[StaffingProblem], bool] = lambda problem: True
+    # The best value the tier could take at all (an upper bound of a max tier, a lower
+    # bound of a min tier), from the problem alone: a rota that reaches it is optimal in
+    # this tier without a search.
+    limit: Callable[[StaffingProblem], int] | None = None
 
 
 def _weighted(pairs: list[tuple[cp_model.IntVar, int]]) -> Expression:
@@ -67,6 +71,52 @@ def one_attendee_suffices(model: cp_model.CpModel, problem: StaffingProblem, v: 
 def coverage_score(problem: StaffingProblem, chosen: Assignments) -> int:
     """Sum of weight(m) over meetings with at least one attendee."""
     return problem.base.coverage + sum(problem.slots[m].weight for m in {m for _, m in chosen})
+
+
+def _candidates(problem: StaffingProblem) -> dict[str, int]:
+    count: dict[str, int] = defaultdict(int)
+    for _, meeting in problem.options:
+        count[meeting] += 1
+    return count
+
+
+def coverage_limit(problem: StaffingProblem) -> int:
+    """Every meeting someone may attend covered."""
+    return problem.base.coverage + sum(problem.slots[m].weight for m in _candidates(problem))
+
+
+def depth_limit(problem: StaffingProblem) -> int:
+    """Every meeting with as many attendees as its seats and its candidates allow."""
+    return problem.base.depth + sum(
+        problem.slots[m].weight * (min(problem.slots[m].seats, n) - 1)
+        for m, n in _candidates(problem).items()
+    )
+
+
+def commitments_limit(problem: StaffingProblem) -> int:
+    """Every commitment honoured."""
+    return len(problem.pinned)
+
+
+def stability_limit(problem: StaffingProblem) -> int:
+    """Only the published pairs the rules no longer allow are changed."""
+    return sum(1 for pair in problem.previous or () if pair not in problem.options)
+
+
+def messaged_limit(problem: StaffingProblem) -> int:
+    """Only the people who must be told anyway."""
+    released = {a for a, m in problem.previous or () if (a, m) not in problem.options}
+    return len(released | set(problem.told))
+
+
+def fairness_limit(problem: StaffingProblem) -> int:
+    """No one's load below what they already sat in."""
+    return max(problem.base.load.values(), default=0)
+
+
+def continuity_limit(problem: StaffingProblem) -> int:
+    """No thread beyond those already begun."""
+    return len(problem.base.threads)
 
 
 def depth(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) -> Expression:
@@ -240,6 +290,7 @@ TIERS: tuple[Tier, ...] = (
         commitments,
         commitments_score,
         applies=_has_commitments,
+        limit=commitments_limit,
     ),
     Tier(
         "coverage",
@@ -248,6 +299,7 @@ TIERS: tuple[Tier, ...] = (
         coverage,
         coverage_score,
         narrow=one_attendee_suffices,
+        limit=coverage_limit,
     ),
     Tier(
         "depth",
@@ -256,6 +308,7 @@ TIERS: tuple[Tier, ...] = (
         depth,
         depth_score,
         narrow=counted_when_attended,
+        limit=depth_limit,
     ),
     # Replanning only: change as little as possible of what was sent, then bother as few
     # people as possible (solved together, lexicographically).
@@ -268,6 +321,7 @@ TIERS: tuple[Tier, ...] = (
         thorough=False,
         solve_with_next=True,
         applies=_replanning,
+        limit=stability_limit,
     ),
     Tier(
         "messaged",
@@ -278,6 +332,7 @@ TIERS: tuple[Tier, ...] = (
         thorough=False,
         ceiling=messaged_ceiling,
         applies=_replanning,
+        limit=messaged_limit,
     ),
     # Leads and expertise in one tier: a lead reporting on their own issue is worth three
     # levels more. Measured: one tier instead of two halves the time of the quality tiers.
@@ -300,6 +355,7 @@ TIERS: tuple[Tier, ...] = (
         fairness_score,
         thorough=False,
         solve_with_next=True,
+        limit=fairness_limit,
     ),
     Tier(
         "continuity",
@@ -309,5 +365,6 @@ TIERS: tuple[Tier, ...] = (
         continuity_score,
         thorough=False,
         ceiling=continuity_ceiling,
+        limit=continuity_limit,
     ),
 )

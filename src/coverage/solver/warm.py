@@ -1,0 +1,125 @@
+"""A warm start for the search: a rota that keeps every hard rule, found in one greedy pass.
+
+It is the floor the solver never goes below: the search starts from it (as a hint), and a
+solve stopped by its time limit or by Ctrl-C returns it when it found nothing better.
+Commitments come first, then (in a replan) the published rota as far as it still keeps
+the rules, then meetings by weight, each given the free eligible person with the best
+expertise and the fewest other options, then spare seats the same way."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from coverage.problem import StaffingProblem
+
+
+class _Diary:
+    """One person's rota so far, and whether one more meeting still keeps the rules."""
+
+    def __init__(self, problem: StaffingProblem, attendee: str) -> None:
+        self.problem = problem
+        self.attendee = attendee
+        self.meetings: set[str] = set()
+        self.minutes: dict[int, int] = defaultdict(int)
+        self.late_days: set[int] = set()
+        self.clash: dict[str, set[str]] = defaultdict(set)
+        for group in problem.overlap_groups.get(attendee, []):
+            for meeting in group:
+                self.clash[meeting].update(group)
+        for first, second in problem.rest_pairs.get(attendee, []):
+            self.clash[first].add(second)
+            self.clash[second].add(first)
+        self.windows: dict[int, list[tuple[tuple[int, ...], int]]] = defaultdict(list)
+        for days, already in problem.late_windows.get(attendee, []):
+            for day in days:
+                self.windows[day].append((days, already))
+
+    def can_take(self, meeting: str) -> bool:
+        """Whether adding `meeting` keeps changeover, rest, duty and late nights."""
+        slot = self.problem.slots[meeting]
+        if (self.attendee, meeting) not in self.problem.options or meeting in self.meetings:
+            return False
+        if self.clash[meeting] & self.meetings:
+            return False
+        if self.minutes[slot.day] + slot.minutes > self.problem.duty_left(self.attendee, slot.day):
+            return False
+        if slot.late and slot.day not in self.late_days:
+            nights = self.late_days | {slot.day}
+            for days, already in self.windows[slot.day]:
+                if already + len(nights.intersection(days)) > self.problem.max_late:
+                    return False
+        return True
+
+    def take(self, meeting: str) -> None:
+        slot = self.problem.slots[meeting]
+        self.meetings.add(meeting)
+        self.minutes[slot.day] += slot.minutes
+        if slot.late:
+            self.late_days.add(slot.day)
+
+
+def warm_start(
+    problem: StaffingProblem, keep: Iterable[tuple[str, str]] = ()
+) -> frozenset[tuple[str, str]]:
+    """A rota (attendee, meeting pairs) that keeps every hard rule of `problem`: the
+    commitments, then the pairs of `keep` (a published rota, in a replan), each as far as
+    the rules allow, then a greedy fill."""
+    diaries = {a: _Diary(problem, a) for a in problem.attendees}
+    chosen: set[tuple[str, str]] = set()
+    seated: dict[str, int] = defaultdict(int)
+
+    def seat(attendee: str, meeting: str) -> bool:
+        diary = diaries.get(attendee)
+        if diary is None or seated[meeting] >= problem.slots[meeting].seats:
+            return False
+        if not diary.can_take(meeting):
+            return False
+        diary.take(meeting)
+        chosen.add((attendee, meeting))
+        seated[meeting] += 1
+        return True
+
+    def by_start(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+        known = [p for p in pairs if p in problem.options]
+        return sorted(known, key=lambda p: (problem.slots[p[1]].start, p[1], p[0]))
+
+    for attendee, meeting in by_start(problem.pinned):
+        seat(attendee, meeting)
+    for attendee, meeting in by_start(keep):
+        seat(attendee, meeting)
+
+    candidates: dict[str, list[str]] = defaultdict(list)
+    options_count: dict[str, int] = defaultdict(int)
+    for attendee, meeting in problem.options:
+        candidates[meeting].append(attendee)
+        options_count[attendee] += 1
+    for meeting, people in candidates.items():
+        people.sort(
+            key=lambda a: (-problem.options[a, meeting].quality_levels, options_count[a], a)
+        )
+    order = sorted(problem.slots.values(), key=lambda s: (-s.weight, s.start, s.id))
+    for fill in (False, True):
+        for slot in order:
+            limit = slot.seats if fill else 1
+            for attendee in candidates[slot.id]:
+                if seated[slot.id] >= limit:
+                    break
+                seat(attendee, slot.id)
+    return frozenset(chosen)
+
+
+def feasible(problem: StaffingProblem, pairs: Iterable[tuple[str, str]]) -> bool:
+    """Whether a rota keeps every hard rule of `problem` (seats, changeover, rest, duty,
+    late nights), judged pair by pair as the warm start does."""
+    diaries = {a: _Diary(problem, a) for a in problem.attendees}
+    seated: dict[str, int] = defaultdict(int)
+    for attendee, meeting in sorted(pairs, key=lambda p: (problem.slots[p[1]].start, p)):
+        diary = diaries.get(attendee)
+        if diary is None or not diary.can_take(meeting):
+            return False
+        seated[meeting] += 1
+        if seated[meeting] > problem.slots[meeting].seats:
+            return False
+        diary.take(meeting)
+    return True
