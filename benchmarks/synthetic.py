@@ -178,8 +178,7 @@ def conference(
             length = rng.choice([60, 60, 90, 90, 120, 120, 180, 240])
             end = min(
                 start + timedelta(minutes=length),
-                datetime.combine(day + timedelta(days=1), datetime.min.time())
-                + timedelta(hours=3),
+                datetime.combine(day + timedelta(days=1), datetime.min.time()) + timedelta(hours=3),
             )
             access = rng.choices(
                 ["open", "member_states", "delegations", "closed"], [60, 25, 10, 5]

@@ -43,6 +43,7 @@ def publish(
             seconds=round(rota.seconds, 3),
             input_digest=input_digest,
             history={d.isoformat(): n for d, n in sorted((history or {}).items())},
+            tier_seconds={t.name: t.seconds for t in rota.tiers},
         )
         published = rota.published(previous, run, store.identity.workspace_id or None)
         files = {

@@ -252,6 +252,8 @@ class Run(_Model):
     input_digest: str = ""
     # The version of each other day this one was planned against (its published history).
     history: dict[str, int] = Field(default_factory=dict)
+    # Wall seconds spent searching in each tier (like `seconds`, not part of the rota).
+    tier_seconds: dict[str, float] = Field(default_factory=dict)
 
 
 class Snapshot(_Model):
