@@ -323,7 +323,7 @@ def test_rest_across_dst_counts_real_time() -> None:
     # 02:00 CEST on the 28th to 08:00 CET is 7 real hours (6 on the wall clock).
     kw = {"timezone": "Europe/Berlin", "start": "2018-10-27", "end": "2018-10-28"}
     ms = [
-        meeting("late", "2018-10-27 23:00", "2018-10-28 02:00"),
+        meeting("late", "2018-10-27 23:00", "2018-10-28T02:00+02:00"),  # the first 02:00
         meeting("morning", "2018-10-28 08:00", "2018-10-28 09:00"),
     ]
     ws = workspace(ms, min_rest_hours=7, **kw)

@@ -497,7 +497,7 @@ def test_unavailable_for_an_unknown_attendee(ws: Path) -> None:
 CSV = (
     "id,name,organisation,delegation,expertise,leads,unavailable\r\n"
     'ana,"Ana",Digital Rights,BRA,privacy:3; ai:1,privacy,2018-11-06 08:00/2018-11-06 09:00\r\n'
-    '"ben",Ben,"Open\r\nNet",,ai:2,,\r\n'
+    '"ben",Ben,"Open, Net",,ai:2,,\r\n'
     "cy,Cy,,,privacy:2,,\r\n"
 )
 
@@ -521,7 +521,7 @@ def test_unavailable_in_attendees_csv(csv_ws: Path) -> None:
         "ana,Ana,Digital Rights,BRA,privacy:3; ai:1,privacy,"
         "2018-11-06 08:00/2018-11-06 09:00; 2018-11-05 12:00/2018-11-05 14:00"
     )
-    assert 'ben,Ben,"Open\r\nNet",,ai:2,,2018-11-05 12:00/2018-11-05 14:00\r\n' in after
+    assert 'ben,Ben,"Open, Net",,ai:2,,2018-11-05 12:00/2018-11-05 14:00\r\n' in after
     assert after.endswith("cy,Cy,,,privacy:2,,\r\n")  # the other rows as they were
     ws = load_workspace(csv_ws)
     assert len(ws.attendee("ana").unavailable) == 2

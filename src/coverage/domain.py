@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal, NamedTuple, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -40,7 +41,62 @@ def _id_from_number(value: Any) -> Any:
 
 
 Id = Annotated[str, BeforeValidator(_id_from_number), Field(pattern=ID_PATTERN, max_length=80)]
-Level = Annotated[int, Field(ge=1, le=3)]
+
+# What a name, title or room may not hold: control characters (line breaks, tabs, escape
+# sequences that act on a terminal), line and paragraph separators, and the invisible
+# direction overrides and isolates that reorder the text around them.
+_FORBIDDEN = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+_CHARACTER_NAMES = {
+    "\n": "a line break",
+    "\r": "a carriage return",
+    "\t": "a tab",
+    "\x1b": "an escape character (ESC)",
+    "\x00": "a NUL character",
+}
+MAX_TEXT = 500
+
+
+def one_line(value: Any) -> Any:
+    """Refuse text that is not one line of printable characters (ordinary spaces allowed)
+    or is longer than MAX_TEXT."""
+    value = printable_line(value)
+    if isinstance(value, str) and len(value) > MAX_TEXT:
+        raise ValueError(f"is {len(value)} characters long (at most {MAX_TEXT})")
+    return value
+
+
+def printable_line(value: Any) -> Any:
+    """Refuse text that is not one line of printable characters (ordinary spaces allowed)."""
+    if not isinstance(value, str):
+        return value
+    found = _FORBIDDEN.search(value)
+    if found is not None:
+        char = found.group()
+        what = _CHARACTER_NAMES.get(char, f"the control character U+{ord(char):04X}")
+        raise ValueError(
+            f"contains {what} at character {found.start() + 1}: names, titles and rooms are "
+            "one line of printable text"
+        )
+    return value
+
+
+def _not_a_bool(value: Any) -> Any:
+    # YAML's `true` is not the number 1.
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {str(value).lower()}")
+    return value
+
+
+Text = Annotated[str, AfterValidator(one_line)]
+Line = Annotated[str, AfterValidator(printable_line)]  # one line, of any length
+Name = Annotated[str, AfterValidator(one_line), Field(min_length=1)]
+Whole = Annotated[int, BeforeValidator(_not_a_bool)]
+Number = Annotated[float, BeforeValidator(_not_a_bool)]
+Level = Annotated[int, BeforeValidator(_not_a_bool), Field(ge=1, le=3)]
+MAX_WEIGHT = 1000  # issue weights: weight x priority x meetings stays exact in the solver
+MAX_CONFERENCE_DAYS = 366
 
 MeetingKind = Literal[
     "plenary",
@@ -91,25 +147,25 @@ class Issue(_Strict):
     """A policy issue the group follows; its weight says how much covering it matters."""
 
     id: Id
-    name: str
-    weight: int = Field(1, gt=0)
+    name: Name
+    weight: Whole = Field(1, gt=0, le=MAX_WEIGHT)
 
 
 class Rules(_Strict):
     """The group's working rules; see the README for their exact meaning."""
 
-    changeover_minutes: int = Field(15, ge=0, le=24 * 60)
-    max_duty_hours: float = Field(10, gt=0, le=24)
-    min_rest_hours: float = Field(7, ge=0, le=48)
+    changeover_minutes: Whole = Field(15, ge=0, le=24 * 60)
+    max_duty_hours: Number = Field(10, gt=0, le=24)
+    min_rest_hours: Number = Field(7, ge=0, le=48)
     late_night_after: time = time(0, 0)
-    max_late_nights_in_a_row: int = Field(2, ge=0)
+    max_late_nights_in_a_row: Whole = Field(2, ge=0, le=60)
     default_min_expertise: Level = 1
 
 
 class Conference(_Strict):
     """The conference: where its days begin and end, its issues and its rules."""
 
-    name: str
+    name: Name
     timezone: str
     start: date
     end: date
@@ -121,18 +177,20 @@ class Conference(_Strict):
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"unknown timezone '{value}' (use an IANA name such as 'Asia/Dubai')"
-            ) from None
+        if not known_timezone(value):
+            raise ValueError(f"unknown timezone '{value}' (use an IANA name such as 'Asia/Dubai')")
         return value
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Conference:
         if self.end < self.start:
             raise FieldError("end", f"end {self.end} is before start {self.start}")
+        if (self.end - self.start).days >= MAX_CONFERENCE_DAYS:
+            raise FieldError(
+                "end",
+                f"the conference would last {(self.end - self.start).days + 1} days "
+                f"(at most {MAX_CONFERENCE_DAYS})",
+            )
         if self.day_start == self.day_end:
             raise FieldError("day_end", "day_start and day_end are equal: a day needs a length")
         return self
@@ -184,6 +242,21 @@ class Conference(_Strict):
         return {issue.id for issue in self.issues}
 
 
+_NOT_ZONES = {"Factory", "localtime", "posixrules"}
+
+
+def known_timezone(name: str) -> bool:
+    """Whether `name` is a real IANA time zone (not a tz database file such as
+    `localtime`, `posixrules` or `Factory`, nor one under `posix/` or `right/`)."""
+    if name in _NOT_ZONES or name.startswith(("posix/", "right/")) or "\x00" in name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 def _conference(info: ValidationInfo) -> Conference:
     context = info.context or {}
     conference = context.get("conference")
@@ -221,6 +294,8 @@ def parse_moment(
             ) from None
     else:
         raise ValueError(f"expected a date-time like '2018-11-05 14:30', got {value!r}")
+    if moment.second or moment.microsecond:
+        raise ValueError(f"'{value}' has seconds: give times to the minute ('HH:MM')")
     if moment.tzinfo is None:
         local = moment.replace(tzinfo=conference.tz)
         # A wall-clock time skipped by a DST change does not exist: refuse it.
@@ -229,8 +304,21 @@ def parse_moment(
             raise ValueError(
                 f"'{value}' does not exist in {conference.timezone} (the clocks skip it)"
             )
-        return local.astimezone(UTC).replace(second=0, microsecond=0)
-    return moment.astimezone(UTC).replace(second=0, microsecond=0)
+        # One the clocks go through twice is ambiguous: say which.
+        first, second = local.replace(fold=0), local.replace(fold=1)
+        if first.utcoffset() != second.utcoffset():
+            raise ValueError(
+                f"'{value}' happens twice in {conference.timezone} (the clocks go back): add "
+                f"the offset, '{_offset(first)}' for the first time or '{_offset(second)}' "
+                "for the second"
+            )
+        return local.astimezone(UTC)
+    return moment.astimezone(UTC)
+
+
+def _offset(moment: datetime) -> str:
+    text = moment.isoformat(timespec="minutes")
+    return text.replace("T", " ")
 
 
 def _not_after(start: datetime, end: datetime, conference: Conference) -> str:
@@ -243,7 +331,7 @@ class Period(_Strict):
 
     start: datetime
     end: datetime
-    reason: str | None = None
+    reason: Text | None = None
 
     @field_validator("start", mode="before")
     @classmethod
@@ -270,8 +358,8 @@ class Attendee(_Strict):
     """A member of the coordination group."""
 
     id: Id
-    name: str
-    organisation: str | None = None
+    name: Name
+    organisation: Text | None = None
     delegation: str | None = None
     contacts: tuple[str, ...] = ()
     expertise: dict[str, Level] = Field(default_factory=dict)
@@ -279,9 +367,9 @@ class Attendee(_Strict):
     available_from: datetime | None = None
     available_until: datetime | None = None
     unavailable: tuple[Period, ...] = ()
-    max_duty_hours: float | None = Field(None, gt=0, le=24)
-    email: str | None = None
-    phone: str | None = None
+    max_duty_hours: Number | None = Field(None, gt=0, le=24)
+    email: Text | None = None
+    phone: Text | None = None
 
     @field_validator("delegation", mode="before")
     @classmethod
@@ -334,16 +422,16 @@ class Meeting(_Strict):
     """A meeting that the group may cover."""
 
     id: Id
-    title: str
+    title: Name
     kind: MeetingKind = "other"
     start: datetime
     end: datetime
-    room: str | None = None
+    room: Text | None = None
     issues: tuple[str, ...] = ()
     access: Access = "open"
     delegations: tuple[str, ...] = ()
-    priority: int = Field(1, ge=1, le=5)
-    seats: int = Field(1, ge=1, le=50)
+    priority: Whole = Field(1, ge=1, le=5)
+    seats: Whole = Field(1, ge=1, le=50)
     min_expertise: Level | None = None
     status: Status = "confirmed"
     # Attendees committed to this meeting (a bilateral they arranged): the plan seats them

@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io as _io
 import re
-import shutil
 import tempfile
 import unicodedata
 from collections.abc import Sequence
@@ -42,6 +41,7 @@ from coverage.io import (
     MEETINGS_FILE,
     load_workspace,
     load_yaml,
+    read_file_text,
     read_spreadsheet_text,
     sniff_delimiter,
     write_atomic,
@@ -290,13 +290,7 @@ def _workspace_folder(folder: Path) -> Path:
 
 
 def _read(path: Path) -> bytes:
-    label = str(path)
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise WorkspaceError.single(label, "file not found") from None
-    except OSError as error:
-        raise WorkspaceError.single(label, f"cannot read the file ({error.strerror})") from None
+    return read_file_text(path, str(path), path.parent)
 
 
 def _null(representer: RoundTripRepresenter, data: None) -> Any:
@@ -338,7 +332,7 @@ class _YamlFile:
     def __init__(self, path: Path, key: str) -> None:
         self.path, self.key, self.label = path, key, str(path)
         self.raw = _read(path)
-        load_yaml(path, self.label)  # located syntax errors, as `rota check` gives them
+        load_yaml(path, self.label, path.parent)  # located errors, as `rota check` gives them
         text = self.raw.decode("utf-8")
         self.bom = text.startswith("\ufeff")
         self.crlf = "\r\n" in text
@@ -487,7 +481,7 @@ def _csv_with_period(path: Path, attendee_id: str, start: str, end: str) -> tupl
     it is added to every row, with the other cells as they were)."""
     label = str(path)
     raw = _read(path)
-    read_spreadsheet_text(path, label)  # a located message for a file that is not UTF-8
+    read_spreadsheet_text(path, label, path.parent)  # a located message when not UTF-8
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -569,8 +563,9 @@ def _commit(root: Path, target: Path, text: str, original: bytes) -> Workspace:
             source = root / name
             if source.is_dir():
                 (copy / name).mkdir()
-            elif source.exists():
-                shutil.copyfile(source, copy / name)
+            elif source.exists() or source.is_symlink():
+                # Through the same checks as loading (a regular file inside the workspace).
+                (copy / name).write_bytes(read_file_text(source, str(source), root))
         (copy / target.name).write_bytes(text.encode("utf-8"))
         try:
             workspace = load_workspace(copy)

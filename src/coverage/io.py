@@ -58,6 +58,11 @@ class _WorkspaceLoader(_Loader):  # type: ignore[valid-type,misc]
         record = Record()
         record.line = node.start_mark.line + 1
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key must be a plain name, not a list or a mapping",
+                    key_node.start_mark,
+                )  # fmt: skip
             key = self.construct_object(key_node, deep=deep)
             if key in record:
                 raise yaml.constructor.ConstructorError(
@@ -84,16 +89,54 @@ _WorkspaceLoader.add_constructor(
 )
 
 
-def load_yaml(path: Path, label: str) -> Any:
-    """Parse a YAML file, turning any syntax error into a located WorkspaceError."""
+MAX_FILE_BYTES = 32 * 1024 * 1024  # a workspace file larger than this is not read
+# An anchor (&name) or an alias (*name) where a YAML node may begin.
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:-])[&*][^\s,\[\]{}]")
+
+
+def read_file_text(path: Path, label: str, root: Path | None = None) -> bytes:
+    """The bytes of a workspace file: a regular file (not a FIFO, a device or a folder),
+    inside the workspace when `root` is given (a symbolic link that leads out of it is
+    refused), of at most MAX_FILE_BYTES."""
     try:
-        text = path.read_text(encoding="utf-8")
+        if root is not None and path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(root.resolve()):
+                raise WorkspaceError.single(
+                    label, "is a symbolic link to a file outside the workspace: not read"
+                )
+        info = path.stat()
     except FileNotFoundError:
         raise WorkspaceError.single(label, "file not found") from None
-    except UnicodeDecodeError as error:
-        raise WorkspaceError.single(label, f"not UTF-8 text ({error.reason})") from None
     except OSError as error:
         raise WorkspaceError.single(label, f"cannot read the file ({error.strerror})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise WorkspaceError.single(label, "is not a regular file (a folder, a pipe or a device)")
+    if info.st_size > MAX_FILE_BYTES:
+        raise WorkspaceError.single(
+            label, f"is {info.st_size >> 20} MB, larger than {MAX_FILE_BYTES >> 20} MB: not read"
+        )
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise WorkspaceError.single(label, f"cannot read the file ({error.strerror})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise WorkspaceError.single(label, f"larger than {MAX_FILE_BYTES >> 20} MB: not read")
+    return data
+
+
+def load_yaml(path: Path, label: str, root: Path | None = None) -> Any:
+    """Parse a YAML file, turning any syntax error into a located WorkspaceError. Anchors
+    and aliases (`&a`, `*a`) are refused: a few of them can make a small file expand to
+    gigabytes, and a workspace never needs them."""
+    raw = read_file_text(path, label, root)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise WorkspaceError.single(label, f"not UTF-8 text ({error.reason})") from None
+    if _ANCHOR.search(text):
+        _refuse_aliases(text, label)
     try:
         return yaml.load(text, Loader=_WorkspaceLoader)
     except yaml.MarkedYAMLError as error:
@@ -106,6 +149,23 @@ def load_yaml(path: Path, label: str) -> Any:
         raise WorkspaceError.single(label, message, line) from None
     except yaml.YAMLError as error:
         raise WorkspaceError.single(label, f"malformed YAML: {error}") from None
+
+
+def _refuse_aliases(text: str, label: str) -> None:
+    """A located error at the first anchor or alias of a YAML text, if it has one."""
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            anchor = getattr(event, "anchor", None)
+            if isinstance(event, yaml.AliasEvent) or anchor is not None:
+                mark = event.start_mark
+                raise WorkspaceError.single(
+                    label,
+                    f"YAML anchors and aliases (&{anchor or ''} / *{anchor or ''}) are not "
+                    "allowed: write each value out",
+                    f"line {mark.line + 1}" if mark is not None else None,
+                )
+    except yaml.YAMLError:
+        return  # malformed: the parse that follows reports where
 
 
 def _record_name(kind: str, record: Any, line: int | None) -> str:
@@ -136,16 +196,24 @@ def _problems_from(error: ValidationError, file: str, record: str | None) -> lis
             message = "this field is required"
         elif item["type"] == "string_pattern_mismatch" and field and field.endswith("id"):
             message = (
-                f"{item['input']!r} is not a valid id: use letters, digits and _ . : + - "
+                f"{_shown(item['input'])} is not a valid id: use letters, digits and _ . : + - "
                 "(no spaces), starting with a letter or digit"
             )
+        elif item["type"] in ("string_too_long", "too_long") and field and field.endswith("id"):
+            message = f"an id has at most {item['ctx']['max_length']} characters"
         else:
             message = str(item["msg"]).removeprefix("Value error, ")
             given = item.get("input")
             if item["type"] != "value_error" and isinstance(given, str | int | float):
-                message += f" (got {given!r})"
+                message += f" (got {_shown(given)})"
         problems.append(Problem(file, message, record, field))
     return problems
+
+
+def _shown(value: Any) -> str:
+    """A value as an error message quotes it: escaped, on one line, at most 60 characters."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -186,7 +254,7 @@ def load_workspace(folder: Path | str) -> Workspace:
         "conference": str(root / CONFERENCE_FILE),
         "meetings": str(root / MEETINGS_FILE),
     }
-    conference = load_conference(root / CONFERENCE_FILE, label["conference"])
+    conference = load_conference(root / CONFERENCE_FILE, label["conference"], root)
     context = {"conference": conference}
 
     attendees_yaml, attendees_csv = root / ATTENDEES_YAML, root / ATTENDEES_CSV
@@ -197,10 +265,10 @@ def load_workspace(folder: Path | str) -> Workspace:
     attendee_rows: list[tuple[Any, int | None]]
     if attendees_csv.exists():
         label["attendees"] = str(attendees_csv)
-        attendee_rows = list(_csv_attendee_records(attendees_csv, label["attendees"]))
+        attendee_rows = list(_csv_attendee_records(attendees_csv, label["attendees"], root))
     else:
         label["attendees"] = str(attendees_yaml)
-        data = load_yaml(attendees_yaml, label["attendees"])
+        data = load_yaml(attendees_yaml, label["attendees"], root)
         attendee_rows = [
             (r, getattr(r, "line", None)) for r in _records(data, "attendees", label["attendees"])
         ]
@@ -208,7 +276,7 @@ def load_workspace(folder: Path | str) -> Workspace:
     attendees, problems = _validate_records(
         Attendee, "attendee", attendee_rows, label["attendees"], context
     )
-    meeting_data = load_yaml(root / MEETINGS_FILE, label["meetings"])
+    meeting_data = load_yaml(root / MEETINGS_FILE, label["meetings"], root)
     meeting_rows = [
         (r, getattr(r, "line", None)) for r in _records(meeting_data, "meetings", label["meetings"])
     ]
@@ -250,9 +318,9 @@ def _validate_records(
     return valid, problems
 
 
-def load_conference(path: Path, label: str) -> Conference:
+def load_conference(path: Path, label: str, root: Path | None = None) -> Conference:
     """Read and validate conference.yaml."""
-    data = load_yaml(path, label)
+    data = load_yaml(path, label, root)
     if not isinstance(data, dict):
         raise WorkspaceError.single(label, "expected a mapping (name, timezone, start, end, ...)")
     problems: list[Problem] = []
@@ -274,14 +342,11 @@ def load_conference(path: Path, label: str) -> Conference:
 _LIST_SPLIT = re.compile(r"\s*[;,]\s*")
 
 
-def read_spreadsheet_text(path: Path, label: str) -> str:
+def read_spreadsheet_text(path: Path, label: str, root: Path | None = None) -> str:
     """The text of a spreadsheet export: UTF-8 (with or without a byte-order mark), or
     UTF-16 with its byte-order mark (Excel's "Unicode text"). Anything else is refused
     with how to export it as UTF-8."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise WorkspaceError.single(label, f"cannot read the file ({error.strerror})") from None
+    raw = read_file_text(path, label, root)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16")
@@ -315,12 +380,14 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] > counts[","] else ","
 
 
-def _csv_attendee_records(path: Path, label: str) -> Iterator[tuple[dict[str, Any], int]]:
+def _csv_attendee_records(
+    path: Path, label: str, root: Path | None = None
+) -> Iterator[tuple[dict[str, Any], int]]:
     """Attendee records from a spreadsheet export: the same fields as attendees.yaml, with
     `expertise` as `privacy:3; ai:2`, `leads` as `privacy; ai` and `unavailable` as
     `2018-11-05 12:00/2018-11-05 14:00; ...`. Cells are separated by `,` or `;` (or tabs),
     whichever the header uses; rows with no cell filled in are skipped."""
-    text = read_spreadsheet_text(path, label)
+    text = read_spreadsheet_text(path, label, root)
     delimiter = sniff_delimiter(text)
     reader = csv.DictReader(_io.StringIO(text, newline=""), strict=True, delimiter=delimiter)
     rows: list[tuple[dict[Any, Any], int]] = []  # each row with the line it starts on

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from coverage.domain import Attendee, Workspace, _check_delegation, duplicates
+from coverage.domain import Attendee, Name, Number, Whole, Workspace, _check_delegation, duplicates
 from coverage.errors import Problem, WorkspaceError
 from coverage.io import _record_name, _validate, load_yaml
 from coverage.problem import FixedAssignment
@@ -61,9 +61,9 @@ class State(_Strict):
     """A member state, its delegation and its stances (relative to the group's position)."""
 
     code: str
-    name: str
+    name: Name
     region: Region = "other"
-    delegation_size: int = Field(1, ge=0, le=1000)
+    delegation_size: Whole = Field(1, ge=0, le=1000)
     open_to_civil_society: bool = False
     stances: dict[str, Stance] = Field(default_factory=dict)
 
@@ -78,14 +78,14 @@ class Tie(_Strict):
 
     a: str
     b: str
-    weight: float = Field(ge=0, le=1)
-    kind: str = "bilateral"
+    weight: Number = Field(ge=0, le=1)
+    kind: Name = "bilateral"
 
 
 class StatesHeader(_Strict):
     """The top level of states.yaml, without its lists."""
 
-    regional_tie_weight: float = Field(0.5, ge=0, le=1)
+    regional_tie_weight: Number = Field(0.5, ge=0, le=1)
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def load_states(folder: Path | str, ws: Workspace) -> Coalitions:
     """Read and validate WORKSPACE/states.yaml; raises WorkspaceError listing every problem."""
     path = Path(folder) / STATES_FILE
     label = str(path)
-    data = load_yaml(path, label)
+    data = load_yaml(path, label, Path(folder))
     if not isinstance(data, dict):
         raise WorkspaceError.single(label, "expected a mapping with 'states:' and 'ties:' lists")
     extra = sorted(set(data) - {"states", "ties", "regional_tie_weight"})

@@ -15,13 +15,14 @@ the README documents (fields are only ever added, never renamed).
 from __future__ import annotations
 
 import json
+import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Final, Literal, Self
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import (
     AwareDatetime,
@@ -34,7 +35,7 @@ from pydantic import (
     model_validator,
 )
 
-from coverage.domain import Access, Id, Pair, Stance, Status, fresh_copy
+from coverage.domain import Access, Id, Line, Pair, Stance, Status, fresh_copy, known_timezone
 from coverage.errors import Problem, WorkspaceError
 
 FORMAT: Final = "rota/1"
@@ -112,7 +113,7 @@ class IssueRef(_Model):
     """An issue of the conference, as the rota names it."""
 
     id: Id
-    name: str
+    name: Line
     weight: int = 1
 
 
@@ -130,9 +131,9 @@ class Person(_Model):
     """An attendee as the rota shows them: names only, never contact details."""
 
     id: Id
-    name: str
-    organisation: str | None = None
-    delegation: str | None = None
+    name: Line
+    organisation: Line | None = None
+    delegation: Line | None = None
     away: tuple[Away, ...] = ()
 
 
@@ -158,15 +159,15 @@ class RotaMeeting(_Model):
     """A meeting of a planned day, with who covers it."""
 
     id: Id
-    title: str
-    kind: str = "other"
+    title: Line
+    kind: Line = "other"
     day: Day
     start: Moment
     end: Moment
-    room: str | None = None
+    room: Line | None = None
     issues: tuple[Id, ...] = ()
     access: Access = "open"
-    delegations: tuple[str, ...] = ()
+    delegations: tuple[Line, ...] = ()
     meeting_status: Status = "confirmed"
     weight: int = 1
     seats: int = 1
@@ -193,8 +194,8 @@ class Obstacle(_Model):
     """What keeps one qualified attendee from also covering an uncovered meeting."""
 
     attendee: Id
-    rule: str
-    message: str
+    rule: Line
+    message: Line
     meetings: tuple[Id, ...] = ()
 
 
@@ -203,7 +204,7 @@ class Uncovered(_Model):
 
     meeting: Id
     reason: ReasonCode
-    message: str
+    message: Line
     committed_to: tuple[Id, ...] = ()
     obstacles: tuple[Obstacle, ...] = ()
 
@@ -216,9 +217,9 @@ class Uncovered(_Model):
 class Score(_Model):
     """One objective tier: its value on the rota, the solver's bound, and the proof."""
 
-    tier: str
+    tier: Line
     sense: Literal["max", "min"]
-    meaning: str = ""
+    meaning: Line = ""
     value: int
     bound: int | None = None
     optimal: bool
@@ -245,8 +246,8 @@ class SolverInfo(_Model):
 class Run(_Model):
     """The publication: the version number (per day), when, why, from which input."""
 
-    version: int = Field(ge=1)
-    reason: str
+    version: int = Field(ge=1, le=1_000_000)
+    reason: Line
     created_at: Moment
     seconds: float = 0.0
     input_digest: str = ""
@@ -259,10 +260,10 @@ class Run(_Model):
 class Snapshot(_Model):
     """A meeting as someone saw it in one version."""
 
-    title: str
+    title: Line
     start: Moment
     end: Moment
-    room: str | None = None
+    room: Line | None = None
     status: Status = "confirmed"
 
     def differences(self, other: Snapshot) -> tuple[str, ...]:
@@ -280,7 +281,7 @@ class Removed(_Model):
     """A meeting taken off someone's rota, why, and how it looked when they had it."""
 
     meeting: Id
-    why: str
+    why: Line
     was: Snapshot | None = None
 
 
@@ -358,9 +359,9 @@ class PublishedRota(_Model):
     """A published version of the rota of one or more days (the contents of rota.json)."""
 
     format: Literal["rota/1"] = FORMAT
-    workspace: str
-    workspace_id: str | None = None
-    conference: str
+    workspace: Line
+    workspace_id: Line | None = None
+    conference: Line
     timezone: str
     days: tuple[Day, ...] = Field(min_length=1)
     day_window: DayWindow = DayWindow()
@@ -379,10 +380,8 @@ class PublishedRota(_Model):
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown timezone '{value}'") from None
+        if not known_timezone(value):
+            raise ValueError(f"unknown timezone {value!r}")
         return value
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
@@ -729,7 +728,10 @@ def read_rota(path: Path) -> PublishedRota:
     """Read and validate a published rota.json."""
     label = str(path)
     try:
-        if path.stat().st_size > MAX_ROTA_BYTES:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise WorkspaceError.single(label, "is not a regular file: not read")
+        if info.st_size > MAX_ROTA_BYTES:
             raise WorkspaceError.single(label, f"larger than {MAX_ROTA_BYTES >> 20} MB: not read")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

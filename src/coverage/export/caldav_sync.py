@@ -10,11 +10,12 @@ anything the person added) are left alone.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import caldav
 import icalendar
@@ -68,6 +69,18 @@ class SyncReport:
         return sum(p.unchanged for p in self.people)
 
 
+def redacted(url: str) -> str:
+    """The URL with any user name and password in it replaced by ***."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return re.sub(r"//[^/@]*@", "//***@", url)
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"***@{host}"))
+
+
 def collection_id(attendee: str) -> str:
     """The last path segment of a person's calendar collection."""
     return f"{COLLECTION_PREFIX}{attendee}"
@@ -91,11 +104,22 @@ def sync_people(
     leaving each event by UID. Raises UsageError, with one line naming the server and
     never the password, when the server cannot be reached, refuses the login or is not a
     CalDAV server."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"--caldav {url}: not an http:// or https:// URL")
+    shown = redacted(url)
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+        parts.port  # noqa: B018  (raises on a port that is not a number)
+    except ValueError:
+        raise UsageError(f"--caldav {shown}: not a valid URL") from None
+    if parts.scheme not in ("http", "https") or not hostname:
+        raise UsageError(f"--caldav {shown}: not an http:// or https:// URL")
+    if parts.username or parts.password:
+        raise UsageError(
+            f"--caldav {shown}: put the user name in --user and the password in "
+            "--password-file, not in the URL"
+        )
     report = SyncReport()
-    with _plain_errors(url, user, password) as stage:
+    with _plain_errors(shown, user, password) as stage:
         client = _caldav.DAVClient(url=url, username=user, password=password, timeout=timeout)
         try:
             stage["now"] = "login"
