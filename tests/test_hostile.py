@@ -89,7 +89,7 @@ def test_a_tampered_id_in_a_published_rota_writes_nothing_outside(tmp_path: Path
             "u",
             "--password-file",
             password,
-        ),  # fmt: skip
+        ),
         str(path),
     )
 
@@ -234,7 +234,7 @@ def test_markdown_escapes_html_links_images_and_table_breaks(tmp_path: Path) -> 
         [
             meeting(f"m{n}", f"{9 + n:02d}:00", f"{9 + n:02d}:30", title=t)
             for n, t in enumerate(titles)
-        ],  # fmt: skip
+        ],
     )
     result = run("plan", ws, "--day", DAY, "--quiet")
     assert result.exit_code == 0, result.output
