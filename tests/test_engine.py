@@ -18,6 +18,7 @@ from coverage.domain import Workspace
 from coverage.io import load_workspace
 from coverage.plan import PlanOptions, plan
 from coverage.problem import build_problem
+from coverage.rules import Admission, eligibility
 from coverage.solver import model as solver_model
 from coverage.solver.objective import TIERS, coverage_score
 from coverage.solver.warm import feasible, warm_start
@@ -93,3 +94,12 @@ def test_a_tier_proven_from_its_limit_has_the_optimum_a_search_proves(
     assert all(t.optimal and t.seconds > 0 for t in searched.tiers)
     assert [t.value for t in searched.tiers] == [t.value for t in shortcut.tiers]
     assert check_rota(ws, shortcut.to_dict()) == []
+
+
+@SETTINGS
+@given(tiny_workspaces())
+def test_admission_lets_in_exactly_whom_the_eligibility_rule_does(ws: Workspace) -> None:
+    admission = Admission(ws.attendees, ws.conference)
+    for meeting in ws.meetings:
+        expected = [a.id for a in ws.attendees if eligibility(a, meeting, ws.conference) is None]
+        assert [a.id for a in admission.candidates(meeting)] == expected

@@ -437,7 +437,15 @@ def replan(
     options = options or PlanOptions()
     started = time.monotonic()
     frozen = [p for p in published if p.start < now]
-    problem = build_problem(workspace, [day], history, frozen, not_before=now, stances=stances)
+    problem = build_problem(
+        workspace,
+        [day],
+        history,
+        frozen,
+        not_before=now,
+        stances=stances,
+        explain=[(p.attendee, p.meeting) for p in published],
+    )
     later = {Pair(p.attendee, p.meeting) for p in published if p.start >= now}
     problem.previous = frozenset(later)
     changed = set(changed_meetings)

@@ -9,7 +9,7 @@ groups of choices the rules forbid together.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -188,11 +188,14 @@ def build_problem(
     frozen: Sequence[FixedAssignment] = (),
     not_before: datetime | None = None,
     stances: Mapping[str, Mapping[str, str]] | None = None,
+    explain: Collection[tuple[str, str]] = (),
 ) -> StaffingProblem:
     """Apply the rules to the meetings of `days` (those starting at `not_before` or later,
     when given), with `history` (other days) and `frozen` (assignments of the planned days
     that already happened) as fixed duties. `stances` (delegation -> issue -> stance, from
-    states.yaml) tells which delegations support the group's position."""
+    states.yaml) tells which delegations support the group's position. For the
+    (attendee, meeting) pairs of `explain` (a published rota being replanned), the rule
+    that keeps a pair out is recorded in `barriers`."""
     conference = workspace.conference
     changeover = conference.rules.changeover_minutes
     rest = round(conference.rules.min_rest_hours * 60)
@@ -225,6 +228,18 @@ def build_problem(
     reach = max(rest, changeover)
     earliest = min((s.start for s in slots.values()), default=0) - reach
     latest = max((s.end for s in slots.values()), default=0) + reach
+    admission = rules.Admission(workspace.attendees, conference)
+    eligible: dict[str, list[Meeting]] = defaultdict(list)
+    for meeting in meetings:  # by start: each person's list is too
+        for person in admission.candidates(meeting):
+            eligible[person.id].append(meeting)
+    people = {a.id: a for a in workspace.attendees}
+    meeting_of = {m.id: m for m in meetings}
+    for attendee_id, meeting_id in explain:
+        if attendee_id in people and meeting_id in meeting_of:
+            barrier = rules.eligibility(people[attendee_id], meeting_of[meeting_id], conference)
+            if barrier is not None:
+                barriers[attendee_id, meeting_id] = barrier
     for attendee in workspace.attendees:
         nearby = [
             (f, Duty(f"fixed:{f.meeting}", start, end, f.day.toordinal()))
@@ -232,12 +247,8 @@ def build_problem(
             if (start := rules.minute(f.start)) < latest and (end := rules.minute(f.end)) > earliest
         ]
         own: list[Duty] = []
-        for meeting in meetings:
+        for meeting in eligible[attendee.id]:
             key = (attendee.id, meeting.id)
-            barrier = rules.eligibility(attendee, meeting, conference)
-            if barrier is not None:
-                barriers[key] = barrier
-                continue
             slot = slots[meeting.id]
             duty = Duty(meeting.id, slot.start, slot.end, slot.day)
             clash = next(

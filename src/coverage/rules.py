@@ -85,6 +85,40 @@ def knows_enough(attendee: Attendee, meeting: Meeting, conference: Conference) -
     return attendee.best_level(meeting.issues) >= required_expertise(meeting, conference)
 
 
+class Admission:
+    """The eligibility rule applied to many (attendee, meeting) pairs at once: the same
+    answers as `eligibility`, found without looking at every pair (people are indexed by
+    delegation, and expertise is looked up once per meeting)."""
+
+    def __init__(self, attendees: Sequence[Attendee], conference: Conference) -> None:
+        self.attendees = list(attendees)
+        self.conference = conference
+        self._order = {a.id: n for n, a in enumerate(self.attendees)}
+        self._seated = [a for a in self.attendees if a.delegation is not None]
+        self._by_delegation: dict[str, list[Attendee]] = {}
+        for person in self._seated:
+            self._by_delegation.setdefault(person.delegation or "", []).append(person)
+
+    def candidates(self, meeting: Meeting) -> list[Attendee]:
+        """Everyone `eligibility` lets into `meeting`, in the attendees' order."""
+        if meeting.status == "cancelled" or meeting.access == "closed":
+            return []
+        if meeting.access == "member_states":
+            pool = self._seated
+        elif meeting.access == "delegations":
+            found = [
+                p for code in set(meeting.delegations) for p in self._by_delegation.get(code, [])
+            ]
+            pool = sorted(found, key=lambda p: self._order[p.id])
+        else:
+            pool = self.attendees
+        need = required_expertise(meeting, self.conference)
+        if need > 0:
+            issues = meeting.issues
+            pool = [p for p in pool if max(p.expertise.get(i, 0) for i in issues) >= need]
+        return [p for p in pool if available(p, meeting.start, meeting.end)]
+
+
 def available(attendee: Attendee, start: datetime, end: datetime) -> bool:
     """Whether [start, end) lies inside the person's availability and misses every
     unavailable period (periods are half-open: one ending at 12:00 allows a 12:00 start)."""

@@ -38,12 +38,11 @@ def summarise(workspace: Workspace) -> WorkspaceSummary:
     meetings: Counter[date] = Counter()
     pairs: Counter[date] = Counter()
     orphans: Counter[date] = Counter()
+    admission = rules.Admission(workspace.attendees, conference)
     for meeting in workspace.meetings:
         day = conference.day_of(meeting.start)
         meetings[day] += 1
-        eligible = sum(
-            1 for a in workspace.attendees if rules.eligibility(a, meeting, conference) is None
-        )
+        eligible = len(admission.candidates(meeting))
         pairs[day] += eligible
         if eligible == 0 and meeting.status != "cancelled":
             orphans[day] += 1
