@@ -15,15 +15,10 @@ from collections.abc import Iterable
 from coverage.problem import StaffingProblem
 
 
-class _Diary:
-    """One person's rota so far, and whether one more meeting still keeps the rules."""
+class _Rules:
+    """What one person's rules forbid together, worked out once for every fill."""
 
     def __init__(self, problem: StaffingProblem, attendee: str) -> None:
-        self.problem = problem
-        self.attendee = attendee
-        self.meetings: set[str] = set()
-        self.minutes: dict[int, int] = defaultdict(int)
-        self.late_days: set[int] = set()
         self.clash: dict[str, set[str]] = defaultdict(set)
         for group in problem.overlap_groups.get(attendee, []):
             for meeting in group:
@@ -36,18 +31,30 @@ class _Diary:
             for day in days:
                 self.windows[day].append((days, already))
 
+
+class _Diary:
+    """One person's rota so far, and whether one more meeting still keeps the rules."""
+
+    def __init__(self, problem: StaffingProblem, attendee: str, rules: _Rules) -> None:
+        self.problem = problem
+        self.attendee = attendee
+        self.rules = rules
+        self.meetings: set[str] = set()
+        self.minutes: dict[int, int] = defaultdict(int)
+        self.late_days: set[int] = set()
+
     def can_take(self, meeting: str) -> bool:
         """Whether adding `meeting` keeps changeover, rest, duty and late nights."""
         slot = self.problem.slots[meeting]
         if (self.attendee, meeting) not in self.problem.options or meeting in self.meetings:
             return False
-        if self.clash[meeting] & self.meetings:
+        if not self.rules.clash[meeting].isdisjoint(self.meetings):
             return False
         if self.minutes[slot.day] + slot.minutes > self.problem.duty_left(self.attendee, slot.day):
             return False
         if slot.late and slot.day not in self.late_days:
             nights = self.late_days | {slot.day}
-            for days, already in self.windows[slot.day]:
+            for days, already in self.rules.windows[slot.day]:
                 if already + len(nights.intersection(days)) > self.problem.max_late:
                     return False
         return True
@@ -58,6 +65,10 @@ class _Diary:
         self.minutes[slot.day] += slot.minutes
         if slot.late:
             self.late_days.add(slot.day)
+
+
+def _rules_of(problem: StaffingProblem) -> dict[str, _Rules]:
+    return {a: _Rules(problem, a) for a in problem.attendees}
 
 
 # How the greedy fill may order the meetings and, for each, the people (the first is the
@@ -74,9 +85,10 @@ def warm_start(
     the rules allow, then the best of a few greedy fills (by commitments kept, then
     coverage, then depth): never less coverage than the hand method."""
     kept = list(keep)
+    rules = _rules_of(problem)
     best: tuple[tuple[int, int, int], frozenset[tuple[str, str]]] | None = None
     for order in _ORDERS:
-        pairs = _fill(problem, kept, order)
+        pairs = _fill(problem, kept, order, rules)
         covered = {m for _, m in pairs}
         coverage = sum(problem.slots[m].weight for m in covered)
         attending = sum(problem.slots[m].weight for _, m in pairs)
@@ -88,9 +100,12 @@ def warm_start(
 
 
 def _fill(
-    problem: StaffingProblem, keep: list[tuple[str, str]], order: str
+    problem: StaffingProblem,
+    keep: list[tuple[str, str]],
+    order: str,
+    rules: dict[str, _Rules],
 ) -> frozenset[tuple[str, str]]:
-    diaries = {a: _Diary(problem, a) for a in problem.attendees}
+    diaries = {a: _Diary(problem, a, rules[a]) for a in problem.attendees}
     chosen: set[tuple[str, str]] = set()
     seated: dict[str, int] = defaultdict(int)
 
@@ -144,7 +159,8 @@ def _fill(
 def feasible(problem: StaffingProblem, pairs: Iterable[tuple[str, str]]) -> bool:
     """Whether a rota keeps every hard rule of `problem` (seats, changeover, rest, duty,
     late nights), judged pair by pair as the warm start does."""
-    diaries = {a: _Diary(problem, a) for a in problem.attendees}
+    rules = _rules_of(problem)
+    diaries = {a: _Diary(problem, a, rules[a]) for a in problem.attendees}
     seated: dict[str, int] = defaultdict(int)
     for attendee, meeting in sorted(pairs, key=lambda p: (problem.slots[p[1]].start, p)):
         diary = diaries.get(attendee)
