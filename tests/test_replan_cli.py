@@ -133,3 +133,25 @@ def test_replan_without_a_published_rota_fails_cleanly(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2 and "run `rota plan" in result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_someone_removed_after_a_meeting_began_stays_on_it(tmp_path: Path) -> None:
+    ws, out = small(tmp_path), tmp_path / "out"
+    first = json.loads(
+        last_path(
+            rota("plan", str(ws), "--day", "2018-11-05", "--out", str(out), "--quiet")
+        ).read_text()
+    )
+    morning = next(a["attendee"] for a in first["assignments"] if a["meeting"] == "morning")
+    people = [p for p in ("ana", "ben") if p != morning]
+    (ws / "attendees.yaml").write_text(
+        "attendees:\n"
+        + "".join(
+            f"  - {{id: {p}, name: {p.title()}, expertise: {{privacy: 2}}}}\n" for p in people
+        )
+    )
+    output = rota("replan", str(ws), "--day", "2018-11-05", "--now", "09:30", "--out", str(out))
+    new = json.loads(last_path(output).read_text())
+    kept = [a for a in new["assignments"] if a["meeting"] == "morning"]
+    assert [(a["attendee"], a.get("frozen")) for a in kept] == [(morning, True)]
+    assert morning in {p["id"] for p in new["attendees"]}

@@ -156,7 +156,7 @@ class _Publication:
                 )
                 for t in rota.tiers
             ),
-            attendees=tuple(self._person(a) for a in self.ws.attendees),
+            attendees=tuple(self._people(assignments)),
             assignments=tuple(assignments),
             meetings=tuple(self._meetings(assignments)),
             uncovered=tuple(self._uncovered(e) for e in rota.explanations.values()),
@@ -192,6 +192,22 @@ class _Publication:
                 changes=people,
             )
         return new.model_copy(update={"changes": changes, "replan": replan})
+
+    def _people(self, assignments: list[Assignment]) -> list[Person]:
+        """The workspace's attendees, then anyone a replan kept on a meeting that had
+        started who has left the workspace since (as the previous version named them)."""
+        people = [self._person(a) for a in self.ws.attendees]
+        known = {p.id for p in people}
+        for item in assignments:
+            if item.attendee in known:
+                continue
+            known.add(item.attendee)
+            before = self.previous.get(item.day)
+            if before is not None and before.has_person(item.attendee):
+                people.append(before.person(item.attendee).model_copy(update={"away": ()}))
+            else:
+                people.append(Person(id=item.attendee, name=item.attendee))
+        return people
 
     def _person(self, attendee: Attendee) -> Person:
         return Person(
