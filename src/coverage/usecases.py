@@ -389,7 +389,7 @@ def outreach_report(
     from coverage import edit
     from coverage import outreach as coalitions_model
     from coverage.export.coalitions import write_outreach
-    from coverage.store import assignments_of, next_number_in, stage_folder
+    from coverage.store import assignments_of, clean_staging, next_number_in, stage_folder
 
     ws = loaded.workspace
     coalitions = coalitions_model.load_states(loaded.folder, ws)
@@ -409,6 +409,7 @@ def outreach_report(
         store.claim()
     except OSError as error:
         raise UsageError(f"cannot create {parent}: {error.strerror}") from None
+    clean_staging(parent)
     folder = stage_folder(
         parent,
         lambda n: f"v{n:03d}-{issue or 'all'}",
