@@ -148,8 +148,12 @@ class StaffingModel:
         runs: list[tuple[list[Tier], _Run]] = []
         interrupted = False
         with _CtrlC() as ctrl_c:
+            # The first search starts where the caller said (a published rota in a replan,
+            # nothing in a plan): measured, hinting the warm start there makes the search
+            # no better and can lead the later tiers down slower paths. The warm start is
+            # the floor all the same, and each later search starts from the best so far.
+            start_from: frozenset[tuple[str, str]] | None = self._hinted
             chosen = warm_start(self.problem, self._hinted)
-            self.hint(chosen)
             for index, step in enumerate(steps):
                 if ctrl_c.pressed:
                     interrupted = True
@@ -160,7 +164,11 @@ class StaffingModel:
                 last = index == len(steps) - 1
                 share = 0.5 if step[0].thorough and not last else 1 / (len(steps) - index)
                 where = (index, len(steps), started)
-                run = self._solve_step(step, params, remaining * share, where, ctrl_c, chosen)
+                run = self._solve_step(
+                    step, params, remaining * share, where, ctrl_c, chosen, start_from
+                )
+                if run.searched:
+                    start_from = None
                 runs.append((step, run))
                 interrupted = run.interrupted
                 chosen = run.chosen
@@ -235,9 +243,11 @@ class StaffingModel:
         where: tuple[int, int, float],
         ctrl_c: _CtrlC,
         incumbent: frozenset[tuple[str, str]],
+        start_from: frozenset[tuple[str, str]] | None = None,
     ) -> _Run:
-        """Solve one step from `incumbent` (which keeps the earlier steps' values): the rota
-        found, or the incumbent when the search found nothing better."""
+        """Solve one step, no worse than `incumbent` (which keeps the earlier steps'
+        values): the rota found, or the incumbent when the search found nothing better.
+        The search is hinted with `start_from` when given, else with the incumbent."""
         expressions = [tier.build(self.model, self.problem, self.variables) for tier in step]
         scale = 1
         expression: Expression
@@ -264,7 +274,8 @@ class StaffingModel:
         if limit is not None and start_value == limit:
             # The warm start is as good as this step can be: proven without a search.
             return _Run(expression, "OPTIMAL", start_value, limit, 0.0, incumbent, scale)
-        self.hint(incumbent)  # the tiers may have added helpers: hint them too
+        # (Hinted again each step: the tiers may have added helpers to hint.)
+        self.hint(incumbent if start_from is None else start_from)
         if maximise:
             self.model.maximize(expression)
         else:
@@ -305,10 +316,14 @@ class StaffingModel:
                 chosen = frozenset(
                     key for key, var in self.variables.covers.items() if values[var.index]
                 )
-                return _Run(expression, name, value, bound, elapsed, chosen, scale, interrupted)
+                return _Run(
+                    expression, name, value, bound, elapsed, chosen, scale, interrupted, True
+                )
         if name in ("UNKNOWN", "OPTIMAL"):
             name = "FEASIBLE"
-        return _Run(expression, name, start_value, bound, elapsed, incumbent, scale, interrupted)
+        return _Run(
+            expression, name, start_value, bound, elapsed, incumbent, scale, interrupted, True
+        )
 
     def _hold(self, expression: Expression, sense: str, value: int) -> None:
         if isinstance(expression, int):
@@ -346,6 +361,7 @@ class _Run:
     chosen: frozenset[tuple[str, str]]
     scale: int = 1  # for two tiers solved together: the weight of the first
     interrupted: bool = False
+    searched: bool = False  # False when proven from the step's limit without a search
 
 
 class _CtrlC:
