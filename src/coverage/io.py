@@ -12,10 +12,9 @@ import io as _io
 import json
 import os
 import re
-import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
@@ -493,60 +492,6 @@ def write_atomic(path: Path, text: str) -> None:
 def dump_json(data: Any) -> str:
     """Stable, readable JSON."""
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
-
-
-def publish_folder(
-    parent: Path, name_for: Callable[[int], str], files_for: Callable[[int], dict[str, str]]
-) -> Path:
-    """Create a new numbered folder under `parent` holding `files_for(n)` (name -> text),
-    never touching an existing one; see `publish_staged`."""
-
-    def fill(folder: Path, number: int) -> None:
-        for name, text in files_for(number).items():
-            (folder / name).write_text(text, encoding="utf-8", newline="\n")
-
-    return publish_staged(parent, name_for, fill)
-
-
-def publish_staged(
-    parent: Path, name_for: Callable[[int], str], fill: Callable[[Path, int], object]
-) -> Path:
-    """Create a new numbered folder under `parent`: `fill(folder, n)` writes its files into
-    a staging folder, which then takes the name `name_for(n)` of the next free number. An
-    existing folder is never touched; the new one appears whole or not at all."""
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise WorkspaceError.single(
-            str(parent), f"cannot create the output folder ({error.strerror})"
-        ) from None
-    number = next_version_number(parent)
-    while True:
-        target = parent / name_for(number)
-        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=parent))
-        try:
-            fill(staging, number)
-            try:
-                # Claim the name first: rename(2) would silently replace an empty folder.
-                target.mkdir()
-            except FileExistsError:
-                number += 1
-                continue
-            os.replace(staging, target)
-            return target
-        finally:
-            if staging.exists():
-                shutil.rmtree(staging, ignore_errors=True)
-
-
-def next_version_number(parent: Path) -> int:
-    """One more than the highest version number under `parent` (folders named vNNN-...)."""
-    numbers = [
-        int(match.group(1))
-        for child in parent.glob("v*")
-        if (match := re.match(r"v(\d+)", child.name)) and child.is_dir()
-    ]
-    return max(numbers, default=0) + 1
 
 
 def workspace_digest(folder: Path | str) -> str:

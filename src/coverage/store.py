@@ -34,7 +34,6 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 
-from coverage.domain import Pair
 from coverage.errors import UsageError, WorkspaceError
 from coverage.problem import FixedAssignment
 from coverage.published import PublishedRota, read_rota
@@ -264,11 +263,6 @@ def assignments_of(rota: PublishedRota, day: date) -> list[FixedAssignment]:
         FixedAssignment(meeting=a.meeting, attendee=a.attendee, day=day, start=a.start, end=a.end)
         for a in rota.assignments_on(day)
     ]
-
-
-def published_pairs(rota: PublishedRota, day: date) -> set[Pair]:
-    """The (attendee, meeting) pairs a version published for `day`."""
-    return {a.pair for a in rota.assignments_on(day)}
 
 
 def stage_folder(
