@@ -471,3 +471,18 @@ def test_a_meeting_longer_than_the_duty_cap_is_a_rule_conflict(tmp_path: Path) -
 def test_a_too_long_id_is_explained(tmp_path: Path) -> None:
     ws = write_workspace(tmp_path / "ws", [person("a" * 81)], [meeting("m", "09:00", "10:00")])
     refused(run("check", ws), "field 'id'", "an id has at most 80 characters")
+
+
+def test_a_meeting_on_many_issues_repeats_a_bounded_list_in_each_event(tmp_path: Path) -> None:
+    issues = [{"id": f"i{n}", "name": f"Issue {n}", "weight": 1} for n in range(300)]
+    ws = write_workspace(
+        tmp_path / "ws",
+        [person("ana", expertise={"i0": 3})],
+        [meeting("a", "09:00", "10:00", issues=[f"i{n}" for n in range(300)])],
+        issues=issues,
+    )
+    assert run("plan", ws, "--day", DAY, "--quiet").exit_code == 0
+    folder = Path(run("ical", ws).output.strip().splitlines()[-1])
+    assert len(list(folder.glob("issue-*.ics"))) == 300
+    text = (folder / "issue-i150.ics").read_text().replace("\r\n ", "")
+    assert "and 288 more" in text and "Issue 299" not in text

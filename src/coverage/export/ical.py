@@ -29,6 +29,10 @@ from coverage.published import Assignment, PublishedRota, RotaMeeting
 __all__ = ["Calendars", "build_calendars", "event_uid"]
 
 PRODID = "-//rota//Coverage rotas//EN"
+# At most this many issue names (and issue leads) in one event: what each event repeats
+# stays bounded whatever a meeting lists, so the calendars grow with the meetings and
+# issues, not with their product.
+MAX_LISTED = 12
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 CalendarKey = tuple[str, str]  # ("person", attendee id), ("team", ""), ("issue", issue id)
@@ -252,24 +256,27 @@ class _Context:
         for meeting in version.meetings:
             if meeting.day not in wanted:
                 continue
+            # One overview per meeting, shown in the team calendar and in each of its
+            # issues' calendars under a UID of each (not rebuilt per calendar: a meeting
+            # on thousands of issues would make that quadratic).
+            overview = self._overview(meeting, "", version)
             if meeting.status == "covered":
                 uid = event_uid(ws, meeting.id)
-                found[(("team", ""), uid)] = (meeting.day, self._overview(meeting, uid, version))
+                found[(("team", ""), uid)] = (meeting.day, replace(overview, uid=uid))
             for issue in meeting.issues:
                 uid = _issue_uid(ws, meeting.id, issue)
-                found[(("issue", issue), uid)] = (
-                    meeting.day,
-                    self._overview(meeting, uid, version),
-                )
+                found[(("issue", issue), uid)] = (meeting.day, replace(overview, uid=uid))
         return found
 
     def _categories(self, meeting: RotaMeeting) -> tuple[str, ...]:
-        return tuple(self.issue_name(i) for i in meeting.issues)
+        return tuple(self.issue_name(i) for i in meeting.issues[:MAX_LISTED])
 
     def _common_lines(self, meeting: RotaMeeting) -> list[str]:
         lines = []
         if meeting.issues:
-            lines.append("Issues: " + ", ".join(self._categories(meeting)))
+            more = len(meeting.issues) - MAX_LISTED
+            extra = f" and {more} more" if more > 0 else ""
+            lines.append("Issues: " + ", ".join(self._categories(meeting)) + extra)
         listed = meeting.delegations
         lines.append(f"Access: {meeting.access}" + (f" ({', '.join(listed)})" if listed else ""))
         if meeting.kind:
@@ -279,7 +286,7 @@ class _Context:
         return lines
 
     def _report_lines(self, meeting: RotaMeeting, me: str | None) -> list[str]:
-        leads = self.leads(meeting.issues)
+        leads = self.leads(meeting.issues)[:MAX_LISTED]
         if not leads:
             return []
         parts = []
