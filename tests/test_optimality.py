@@ -15,6 +15,9 @@ from strategies import tiny_workspaces
 
 from coverage.domain import Workspace
 from coverage.plan import FixedAssignment, PlanOptions, plan
+from coverage.problem import build_problem
+from coverage.solver.mip import CoverageMip
+from coverage.solver.objective import coverage_score
 
 SETTINGS = settings(
     max_examples=40,
@@ -141,3 +144,65 @@ def test_hand_made_history_forces_rest_and_late_nights() -> None:
     assert best_scores(ws, days) == (6, 0)
     rota = assert_valid_and_optimal(ws, days, history)
     assert {a["meeting"] for a in rota["assignments"]} == {"noon"}
+
+
+def rota_of(ws: Workspace, days: Sequence[date], pairs: Any, history: Any = ()) -> dict[str, Any]:
+    """A rota document of (attendee, meeting) pairs, as the checker reads it."""
+    assignments = []
+    for attendee, meeting_id in sorted(pairs):
+        found = ws.meeting(meeting_id)
+        assignments.append(
+            {
+                "meeting": meeting_id,
+                "attendee": attendee,
+                "day": ws.conference.day_of(found.start).isoformat(),
+                "start": found.start.isoformat(),
+                "end": found.end.isoformat(),
+            }
+        )
+    return {
+        "days": [d.isoformat() for d in days],
+        "assignments": assignments,
+        "fixed": as_dicts(history),
+    }
+
+
+@SETTINGS
+@given(tiny_workspaces())
+def test_the_coverage_mip_is_valid_and_optimal(ws: Workspace) -> None:
+    """The MIP that races CP-SAT on the coverage tier (coverage.solver.mip), alone: its
+    proven optimum is the brute force's, and its rota keeps every rule, on one day with
+    the day before as history and on the whole conference."""
+    days = ws.conference.days()
+    first = solve(ws, days[:1])
+    for planned, history in ((days, []), (days[1:], history_of(first))):
+        if not planned:
+            continue
+        problem = build_problem(ws, planned, history)
+        found = CoverageMip(problem).solve(10.0)
+        assert found.proven and found.chosen is not None
+        assert coverage_score(problem, found.chosen) == best_scores(ws, planned, history)[0]
+        problems = check_rota(ws, rota_of(ws, planned, found.chosen, history))
+        assert [p for p in problems if not (p.startswith("scores") or "uncovered" in p)] == []
+
+
+def test_the_coverage_mip_keeps_the_rest_between_days() -> None:
+    # One person: the late session and the next morning's are too close for the rest rule.
+    ws = workspace(
+        [
+            meeting("night", "2018-11-06 22:00", "2018-11-07 01:00", priority=2),
+            meeting("morning", "2018-11-07 08:00", "2018-11-07 09:00", priority=3),
+            meeting("noon", "2018-11-07 12:00", "2018-11-07 13:00"),
+        ],
+        [{"id": "ana"}],
+        min_rest_hours=9,
+    )
+    days = [date(2018, 11, 6), date(2018, 11, 7)]
+    problem = build_problem(ws, days)
+    assert problem.rest_pairs  # the rule binds here
+    found = CoverageMip(problem).solve(10.0)
+    assert found.proven and found.chosen is not None
+    assert coverage_score(problem, found.chosen) == best_scores(ws, days)[0]
+    assert {m for _, m in found.chosen} == {"morning", "noon"}
+    problems = check_rota(ws, rota_of(ws, days, found.chosen))
+    assert [p for p in problems if not (p.startswith("scores") or "uncovered" in p)] == []

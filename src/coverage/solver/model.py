@@ -15,6 +15,7 @@ from ortools.sat.python import cp_model
 from coverage.problem import StaffingProblem
 from coverage.solver.constraints import Constraints
 from coverage.solver.objective import TIERS, Expression, Tier, fairness_score, threads_of
+from coverage.solver.race import MipRace
 from coverage.solver.variables import Variables, create_variables
 from coverage.solver.warm import warm_start
 
@@ -90,6 +91,7 @@ class StaffingModel:
         self.variables: Variables = create_variables(self.model, problem)
         Constraints(self.model, problem, self.variables).add_all()
         self._hinted: frozenset[tuple[str, str]] = frozenset()
+        self._held: dict[str, int] = {}  # tier -> the value later steps hold it at
 
     def hint(self, assignments: Iterable[tuple[str, str]]) -> None:
         """Suggest a rota (attendee, meeting pairs) as the starting point, replacing any
@@ -175,6 +177,7 @@ class StaffingModel:
                 if interrupted:
                     break
                 self._hold(run.expression, step[0].sense, run.objective)
+                self._held[step[0].name] = run.objective // run.scale
         for step, run in runs:
             results += self._results(step, run, chosen)
         solved = {tier.name for step, _ in runs for tier in step}
@@ -300,7 +303,41 @@ class StaffingModel:
         if reporter is not None:
             solver.best_bound_callback = reporter.on_bound
         tick = time.monotonic()
-        status, interrupted = ctrl_c.solve(solver, model, reporter)
+        race = None
+        if (
+            tier.mip
+            and len(step) == 1
+            and set(self._held) <= {"commitments"}
+            and MipRace.available()
+        ):
+            # HiGHS races on the other core (see coverage.solver.race for the rule that
+            # keeps the result the same whichever finishes first).
+            race = MipRace(self.problem, self._held.get("commitments"), incumbent)
+            race.start(seconds)
+            if reporter is None:
+                reporter = _Reporter(None, tier, scale, where)
+        status, interrupted = ctrl_c.solve(solver, model, reporter, race)
+        if race is not None and status != cp_model.OPTIMAL:
+            assert reporter is not None
+            if reporter.reached_target:
+                # CP-SAT's first rota of the optimum HiGHS proved: the rota it would have
+                # ended with had it proven the optimum itself.
+                status = cp_model.OPTIMAL
+                limit = reporter.target
+            else:
+                proven = ctrl_c.wait(race)
+                if proven is not None:
+                    value = tier.score(self.problem, proven)
+                    if value > start_value if maximise else value < start_value:
+                        elapsed = time.monotonic() - tick
+                        if params.on_progress is not None:
+                            reporter.start(value, value)
+                        return _Run(
+                            expression, "OPTIMAL", value, value, elapsed, proven, scale, False, True
+                        )
+        if race is not None:
+            race.stop()
+            race.result()
         elapsed = time.monotonic() - tick
         name = solver.status_name(status)
         if interrupted and status != cp_model.OPTIMAL:
@@ -396,8 +433,11 @@ class _CtrlC:
         solver: cp_model.CpSolver,
         model: cp_model.CpModel,
         reporter: _Reporter | None,
+        race: MipRace | None = None,
     ) -> tuple[cp_model.CpSolverStatus, bool]:
-        """Solve, stopping the search when Ctrl-C is pressed; returns (status, interrupted)."""
+        """Solve, stopping the search when Ctrl-C is pressed, or (with a MIP racing)
+        once the search has a rota of the optimum the MIP proved; returns (status,
+        interrupted)."""
         if self.pressed:
             return cp_model.UNKNOWN, True
         done = threading.Event()
@@ -418,10 +458,26 @@ class _CtrlC:
         while not done.wait(timeout=0.1):
             if self.pressed:
                 solver.stop_search()
+            elif race is not None and reporter is not None and reporter.target is None:
+                optimum = race.optimum
+                if optimum is not None:
+                    reporter.target = optimum
+                    if reporter.reached_target:
+                        solver.stop_search()
         thread.join()
         if "error" in outcome:
             raise outcome["error"]
         return outcome["status"], self.pressed
+
+    def wait(self, race: MipRace) -> frozenset[tuple[str, str]] | None:
+        """Wait for a MIP racing CP-SAT (stopping it on Ctrl-C); its rota when proven."""
+        while not race.done.wait(timeout=0.1):
+            if self.pressed:
+                race.stop()
+        result = race.result()
+        if result is None or race.optimum is None or self.pressed:
+            return None
+        return result.chosen
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
@@ -429,7 +485,7 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
 
     def __init__(
         self,
-        on_progress: Callable[[Progress], None],
+        on_progress: Callable[[Progress], None] | None,
         tier: Tier,
         scale: int,
         where: tuple[int, int, float],
@@ -441,6 +497,15 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self._index, self._steps, self._started = where
         self._value: int | None = None
         self._bound: int | None = None
+        # With a MIP racing: the optimum it proved, and the best objective found here.
+        self.target: int | None = None
+        self.best: float | None = None
+
+    @property
+    def reached_target(self) -> bool:
+        if self.target is None or self.best is None:
+            return False
+        return round(self.best) >= self.target
 
     def start(self, value: int | None = None, bound: int | None = None) -> None:
         """The step begins, from a rota worth `value` (its bound `bound`, when known)."""
@@ -449,6 +514,9 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self._send()
 
     def on_solution_callback(self) -> None:
+        self.best = self.objective_value
+        if self.reached_target:
+            self.stop_search()
         self._value = self._first(self.objective_value)
         self._bound = self._first(self.best_objective_bound)
         self._send()
@@ -462,6 +530,8 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         return round(combined) // self._scale
 
     def _send(self) -> None:
+        if self._emit is None:
+            return
         self._emit(
             Progress(
                 tier=self._tier.name,

@@ -45,6 +45,8 @@ class Tier:
     # bound of a min tier), from the problem alone: a rota that reaches it is optimal in
     # this tier without a search.
     limit: Callable[[StaffingProblem], int] | None = None
+    # Whether a MIP of this tier (`coverage.solver.mip`) races CP-SAT on the other core.
+    mip: bool = False
 
 
 def _weighted(pairs: list[tuple[cp_model.IntVar, int]]) -> Expression:
@@ -300,6 +302,7 @@ TIERS: tuple[Tier, ...] = (
         coverage_score,
         narrow=one_attendee_suffices,
         limit=coverage_limit,
+        mip=True,
     ),
     Tier(
         "depth",
