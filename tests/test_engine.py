@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -201,18 +205,42 @@ def test_the_real_race_finds_and_proves_the_optimum(tmp_path: Path) -> None:
     assert first.score("coverage").optimal  # type: ignore[union-attr]
     assert first.assignments == again.assignments
     assert check_rota(ws, first.to_dict()) == []
-    assert mip_processes() == []  # none left behind
+    assert not racing(os.getpid())  # no MIP process left behind
 
 
-def mip_processes() -> list[int]:
-    """The MIP processes (`python -m coverage.solver.race`) this test process started."""
-    found = []
+def test_ctrl_c_during_a_race_stops_both_and_keeps_the_rota(tmp_path: Path) -> None:
+    folder = conference(tmp_path / "ws", 20, 136, 1, 2)  # coverage takes CP-SAT ~50 s
+    out = tmp_path / "out"
+    rota = Path(sys.executable).with_name("rota")
+    process = subprocess.Popen(
+        [str(rota), "plan", str(folder), "--day", "2018-10-29", "--out", str(out), "--quiet"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not racing(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert racing(process.pid)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=20)
+    finally:
+        process.kill()
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr and "interrupted" in stderr
+    assert (out / "v001-2018-10-29" / "rota.json").exists()
+    assert not racing(process.pid)
+
+
+def racing(pid: int) -> bool:
+    """Whether process `pid` has a MIP process (`python -m coverage.solver.race`)."""
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
             command = (stat.parent / "cmdline").read_bytes()
         except (OSError, IndexError, ValueError):
             continue
-        if parent == os.getpid() and b"coverage.solver.race" in command:
-            found.append(int(stat.parent.name))
-    return found
+        if parent == pid and b"coverage.solver.race" in command:
+            return True
+    return False
