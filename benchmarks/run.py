@@ -96,7 +96,8 @@ def machine() -> str:
 def highs_coverage(problem, limit: float = 300.0) -> tuple[int, float, str] | None:  # type: ignore[no-untyped-def]
     """The coverage tier as a plain MIP in HiGHS (if installed), written here independently
     of the solver: a Boolean per eligible pair and per meeting, one clique constraint per
-    overlap group, one per rest pair, a knapsack per person and day. Returns the value
+    overlap group, one per rest pair, a knapsack per person and day, a late-night column
+    per person and day with the window sums. Returns the value
     found, the seconds of the solve alone, and whether it is proven."""
     try:
         import highspy
@@ -140,8 +141,24 @@ def highs_coverage(problem, limit: float = 300.0) -> tuple[int, float, str] | No
     by_day = defaultdict(list)
     for a, m in keys:
         by_day[a, problem.slots[m].day].append(m)
-    for (a, _), ms in by_day.items():
-        row(problem.duty_caps[a], [index[a, m] for m in ms], [problem.slots[m].minutes for m in ms])
+    for (a, d), ms in by_day.items():
+        row(problem.duty_left(a, d), [index[a, m] for m in ms], [problem.slots[m].minutes for m in ms])
+    # Late nights in a row: a column per (person, day) with a late meeting, at least each
+    # of that day's late attendances, and each window's sum within what history leaves.
+    nights: dict = {}
+    for a, m in keys:
+        if problem.slots[m].late:
+            key = (a, problem.slots[m].day)
+            if key not in nights:
+                nights[key] = h.getNumCol()
+                h.addVar(0, 1)
+                h.changeColIntegrality(nights[key], highspy.HighsVarType.kInteger)
+            row(0, [index[a, m], nights[key]], [1, -1])
+    for a, windows in problem.late_windows.items():
+        for days, already in windows:
+            cols = [nights[a, d] for d in days if (a, d) in nights]
+            if cols and len(cols) + already > problem.max_late:
+                row(max(0, problem.max_late - already), cols, [1] * len(cols))
     start = time.perf_counter()
     h.run()
     solve = time.perf_counter() - start
