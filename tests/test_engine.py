@@ -134,7 +134,9 @@ class KnownOptimum:
     def available() -> bool:
         return True
 
-    def start(self, seconds: float) -> None:
+    started = True
+
+    def start(self, elapsed: float = 0.0) -> None:
         pass
 
     @property

@@ -42,8 +42,15 @@ class MipRace:
     another thread, and a process can be ended at once.
     """
 
-    def __init__(self, problem: StaffingProblem, commitments: int | None, hint: Iterable[Pair]):
+    def __init__(
+        self,
+        problem: StaffingProblem,
+        commitments: int | None,
+        hint: Iterable[Pair],
+        seconds: float,
+    ):
         self._problem = problem
+        self._seconds = seconds
         self._commitments = commitments
         self._hint = frozenset(hint)
         self._result: MipResult | None = None
@@ -57,9 +64,15 @@ class MipRace:
         """Whether a race may start (tests turn it off to see CP-SAT alone)."""
         return True
 
-    def start(self, seconds: float) -> None:
+    @property
+    def started(self) -> bool:
+        return self._process is not None
+
+    def start(self, elapsed: float = 0.0) -> None:
+        """Start the MIP, with what is left of the step's time `elapsed` seconds into it."""
         from coverage.solver.mip import MipResult
 
+        seconds = max(0.05, self._seconds - elapsed)
         order = pickle.dumps((self._problem, self._commitments, self._hint, seconds))
         # The child starts as `python -m coverage.solver.race`, so that nothing of the
         # caller's main module runs again there; it reads its order on stdin and answers
