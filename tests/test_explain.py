@@ -9,6 +9,7 @@ from typing import Any
 from checker import check_rota
 from workspaces import meeting, person, workspace
 
+from coverage.hard_rules import HARD_RULES, HardRule
 from coverage.plan import FixedAssignment, PlanOptions, plan
 
 NOV5 = date(2018, 11, 5)
@@ -84,6 +85,7 @@ def test_committed_elsewhere_names_the_meetings(tmp_path: Path) -> None:
     )
     assert found["reason"] == "committed_elsewhere"
     assert found["committed_to"] == ["big"] and "Meeting big" in found["message"]
+    assert [o["rule"] for o in found["obstacles"]] == ["changeover"]
 
 
 def test_duty_hours_named(tmp_path: Path) -> None:
@@ -114,6 +116,7 @@ def test_late_nights_named(tmp_path: Path) -> None:
         days=[date(2018, 11, 5), date(2018, 11, 6), date(2018, 11, 7)],
     )
     assert found["reason"] == "rule_conflict" and "max_late_nights_in_a_row" in found["message"]
+    assert [o["rule"] for o in found["obstacles"]] == ["late_nights"]
 
 
 def test_rest_against_published_history_named(tmp_path: Path) -> None:
@@ -136,3 +139,37 @@ def test_rest_against_published_history_named(tmp_path: Path) -> None:
     )
     assert found["reason"] == "rule_conflict"
     assert found["obstacles"][0]["rule"] == "rest" and "min_rest_hours" in found["message"]
+
+
+def test_rest_within_the_plan_named(tmp_path: Path) -> None:
+    found = reason_for(
+        tmp_path,
+        [person("ana")],
+        [
+            meeting("night", "2018-11-05 22:00", "2018-11-06 01:00", priority=5),
+            meeting("morning", "2018-11-06 08:00", "2018-11-06 09:00"),
+        ],
+        "morning",
+        {"min_rest_hours": 9},
+        days=[NOV5, date(2018, 11, 6)],
+    )
+    assert found["reason"] == "rule_conflict" and "min_rest_hours" in found["message"]
+    assert [o["rule"] for o in found["obstacles"]] == ["rest"]
+    assert found["obstacles"][0]["meetings"] == ["night"]
+
+
+# A case above for every hard rule that can leave a meeting with nobody, checking that the
+# rule is named for it: a rule added to coverage.hard_rules without one fails here.
+EXPLAINED_BY = {
+    "changeover": test_committed_elsewhere_names_the_meetings,
+    "duty": test_duty_hours_named,
+    "late_nights": test_late_nights_named,
+    "rest": test_rest_within_the_plan_named,
+}
+
+
+def test_every_hard_rule_is_explained() -> None:
+    assert {r.name for r in HARD_RULES if r.can_leave_uncovered} == set(EXPLAINED_BY)
+    for rule in HARD_RULES:  # and each explains with its own name
+        assert type(rule).obstacle is not HardRule.obstacle
+        assert type(rule).constrain is not HardRule.constrain

@@ -4,7 +4,8 @@ The reasons, checked in this order: the meeting is closed; no one in the group h
 expertise it needs; those who have it are not admitted by its access rule; those admitted
 are away then; it started before a replan with no one there; or everyone who could go is
 committed to other meetings (named) or would break a named rule (rest, duty hours, late
-nights, changeover) by going. Their wording for people is in `coverage.published`.
+nights, changeover) by going: each hard rule of `coverage.hard_rules` says whether and
+why it blocks one person. Their wording for people is in `coverage.published`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import datetime
 
 from coverage import rules
 from coverage.domain import Attendee, Meeting, Workspace
+from coverage.hard_rules import HARD_RULES, Context, Obstacle
 from coverage.problem import StaffingProblem
 from coverage.published import are, names_text
 
@@ -27,18 +29,6 @@ COMMITTED = "committed_elsewhere"
 RULES = "rule_conflict"
 NOT_PROVEN = "time_limit"
 ALREADY_STARTED = "already_started"
-
-
-@dataclass(frozen=True)
-class Obstacle:
-    """What keeps one qualified attendee from also covering the meeting."""
-
-    attendee: str
-    rule: str  # changeover | rest | duty | late_nights
-    message: str
-    meetings: tuple[str, ...] = ()  # the attendee's meetings it clashes with
-    # The rule would block the attendee even with no other meeting of the rota.
-    standalone: bool = False
 
 
 @dataclass(frozen=True)
@@ -167,92 +157,21 @@ def _obstacles(
     problem: StaffingProblem,
     taken: set[str],
 ) -> list[Obstacle]:
-    """Every rule that adding `meeting` to `attendee`'s rota would break."""
+    """Every hard rule that adding `meeting` to `attendee`'s rota would break."""
     conference = workspace.conference
-    name = workspace.attendee(attendee).name
     fixed = problem.blocked_by_history.get((attendee, meeting.id))
-    if fixed is not None:
-        gap_rule = "rest" if fixed.day != conference.day_of(meeting.start) else "changeover"
-        return [
-            Obstacle(
-                attendee,
-                gap_rule,
-                f"{name} is published for {fixed.meeting} on {fixed.day} "
-                f"until {_clock(conference.localize(fixed.end))} "
-                f"({_rule_text(gap_rule, workspace)})",
-                (fixed.meeting,),
-            )
-        ]
-    slot = problem.slots[meeting.id]
-    found: list[Obstacle] = []
-    clashing = sorted(
-        {
-            m
-            for group in problem.overlap_groups.get(attendee, [])
-            if meeting.id in group
-            for m in group
-        }
-        & taken
+    context = Context(
+        problem=problem,
+        name=workspace.attendee(attendee).name,
+        meeting_text=lambda m: _meeting_text(workspace, problem, m),
+        settings=conference.rules,
+        blocked_by=fixed,
+        blocked_text=""
+        if fixed is None
+        else f"{fixed.meeting} on {fixed.day} until {_clock(conference.localize(fixed.end))}",
     )
-    if clashing:
-        listed = ", ".join(_meeting_text(workspace, problem, m) for m in clashing)
-        found.append(Obstacle(attendee, "changeover", f"{name} covers {listed}", tuple(clashing)))
-    resting = sorted(
-        {
-            b if a == meeting.id else a
-            for a, b in problem.rest_pairs.get(attendee, [])
-            if meeting.id in (a, b)
-        }
-        & taken
-    )
-    if resting:
-        listed = ", ".join(_meeting_text(workspace, problem, m) for m in resting)
-        found.append(
-            Obstacle(
-                attendee,
-                "rest",
-                f"{name} would not get {conference.rules.min_rest_hours:g} h of rest "
-                f"(min_rest_hours) around {listed}",
-                tuple(resting),
-            )
-        )
-    same_day = [m for m in taken if problem.slots[m].day == slot.day]
-    minutes = (
-        sum(problem.slots[m].minutes for m in same_day)
-        + slot.minutes
-        + problem.duty_used.get((attendee, slot.day), 0)
-    )
-    cap = problem.duty_caps[attendee]
-    if minutes > cap:
-        alone = slot.minutes + problem.duty_used.get((attendee, slot.day), 0) > cap
-        found.append(
-            Obstacle(
-                attendee,
-                "duty",
-                f"{name} would sit {minutes / 60:g} h that day, over max_duty_hours "
-                f"({cap / 60:g} h)",
-                tuple(sorted(same_day)),
-                standalone=alone,
-            )
-        )
-    if slot.late and _late_run_broken(attendee, slot.day, taken, problem):
-        found.append(
-            Obstacle(
-                attendee,
-                "late_nights",
-                f"{name} would have more than {problem.max_late} late nights in a row "
-                "(max_late_nights_in_a_row)",
-            )
-        )
-    return found
-
-
-def _late_run_broken(attendee: str, day: int, taken: set[str], problem: StaffingProblem) -> bool:
-    late_days = {problem.slots[m].day for m in taken if problem.slots[m].late} | {day}
-    for days, already in problem.late_windows.get(attendee, []):
-        if day in days and already + sum(1 for d in days if d in late_days) > problem.max_late:
-            return True
-    return False
+    found = [rule.obstacle(context, attendee, meeting.id, taken) for rule in HARD_RULES]
+    return [o for o in found if o is not None]
 
 
 def _clock(moment: datetime) -> str:
@@ -265,9 +184,3 @@ def _meeting_text(workspace: Workspace, problem: StaffingProblem, meeting_id: st
     local = workspace.conference.localize
     when = f"{_clock(local(meeting.start))}-{_clock(local(meeting.end))}"
     return f"{meeting.title} [{meeting_id}] {when} (weight {weight})"
-
-
-def _rule_text(rule: str, workspace: Workspace) -> str:
-    if rule == "rest":
-        return f"min_rest_hours {workspace.conference.rules.min_rest_hours:g} h"
-    return f"changeover_minutes {workspace.conference.rules.changeover_minutes}"

@@ -20,18 +20,20 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from coverage.domain import Attendee, Name, Number, Whole, Workspace, _check_delegation, duplicates
-from coverage.errors import Problem, WorkspaceError
-from coverage.io import _record_name, _validate, load_yaml
-from coverage.problem import FixedAssignment
-from coverage.rules import (
-    Duty,
-    available,
-    clashes,
-    duty_cap_minutes,
-    late_night_threshold,
-    minute,
+from coverage.domain import (
+    Attendee,
+    Meeting,
+    Name,
+    Number,
+    Whole,
+    Workspace,
+    _check_delegation,
+    duplicates,
 )
+from coverage.errors import Problem, WorkspaceError
+from coverage.hard_rules import allowed
+from coverage.io import _record_name, _validate, load_yaml
+from coverage.problem import FixedAssignment, build_problem
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -543,22 +545,21 @@ def support_offers(
 class Busy:
     """What a person already does: the day's published duties and those of other days."""
 
-    same_day: list[Duty]
-    other_days: list[Duty]
+    same_day: list[FixedAssignment]
+    other_days: list[FixedAssignment]
 
 
 def busy_of(
     person: str, today: list[FixedAssignment], history: list[FixedAssignment], ws: Workspace
 ) -> Busy:
     """The person's duties from the day's rota and from the other published days."""
-
-    def duty(a: FixedAssignment) -> Duty:
-        return Duty(a.meeting, minute(a.start), minute(a.end), a.day.toordinal())
-
     return Busy(
-        [duty(a) for a in today if a.attendee == person],
-        [duty(a) for a in history if a.attendee == person],
+        [a for a in today if a.attendee == person],
+        [a for a in history if a.attendee == person],
     )
+
+
+SLOT_ID = "candidate-slot"
 
 
 def free_slot(
@@ -571,64 +572,37 @@ def free_slot(
 ) -> tuple[datetime, datetime] | None:
     """The earliest slot of `minutes` on a 15-minute grid in conference day `day`, starting
     no earlier than `not_before`, that keeps every rule with the person's duties: daytime
-    (09:00-19:00) first, then the rest of the conference day. None when there is none."""
+    (09:00-19:00) first, then the rest of the conference day. None when there is none.
+
+    Each candidate is judged as the planner would judge a meeting at that time: the
+    staffing problem of the person alone with it (their duties of the day and of other days
+    as fixed), where it must be an option and break no hard rule."""
     conf = ws.conference
-    rules = conf.rules
     opens, closes = conf.day_opens(day), conf.day_closes(day)
-    cap = duty_cap_minutes(person, conf)
-    used = sum(d.end - d.start for d in busy.same_day)
-    if used + minutes > cap:
-        return None
-    changeover = rules.changeover_minutes
-    rest = round(rules.min_rest_hours * 60)
-    threshold = minute(late_night_threshold(conf, day))
-    late_days = {
-        d.day for d in busy.other_days if d.end > minute(late_night_threshold(conf, _day(d.day)))
-    }
-    late_today = any(d.end > threshold for d in busy.same_day)
+    length = timedelta(minutes=minutes)
     daytime = (
         conf.localize(datetime.combine(day, time(9))),
         conf.localize(datetime.combine(day, time(19))),
     )
     candidates: list[datetime] = []
-    step = timedelta(minutes=15)
     moment = opens
-    while moment + timedelta(minutes=minutes) <= closes:
+    while moment + length <= closes:
         if not_before is None or moment >= not_before:
             candidates.append(moment)
-        moment += step
-    preferred = [
-        c for c in candidates if daytime[0] <= c and c + timedelta(minutes=minutes) <= daytime[1]
-    ]
+        moment += timedelta(minutes=15)
+    preferred = [c for c in candidates if daytime[0] <= c and c + length <= daytime[1]]
     rest_of = [c for c in candidates if c not in set(preferred)]
+    alone = ws.model_copy(update={"attendees": (person,), "meetings": ()})
     for start in [*preferred, *rest_of]:
-        end = start + timedelta(minutes=minutes)
-        if not available(person, start, end):
-            continue
-        slot = Duty("slot", minute(start), minute(end), day.toordinal())
-        if any(clashes(slot, d, changeover, rest) for d in [*busy.same_day, *busy.other_days]):
-            continue
-        if slot.end > threshold and not late_today:
-            nights = late_days | {day.toordinal()}
-            if _longest_run(nights, day.toordinal()) > rules.max_late_nights_in_a_row:
-                continue
-        return start, end
+        candidate = Meeting.model_validate(
+            {"id": SLOT_ID, "title": "bilateral", "start": start, "end": start + length},
+            context={"conference": conf},
+        )
+        trial = alone.model_copy(update={"meetings": (candidate,)})
+        problem = build_problem(trial, [day], history=busy.other_days, frozen=busy.same_day)
+        if allowed(problem, person.id, SLOT_ID):
+            return start, start + length
     return None
-
-
-def _day(ordinal: int) -> date:
-    return date.fromordinal(ordinal)
-
-
-def _longest_run(days: set[int], through: int) -> int:
-    """The length of the run of consecutive days in `days` that contains `through`."""
-    first = through
-    while first - 1 in days:
-        first -= 1
-    last = through
-    while last + 1 in days:
-        last += 1
-    return last - first + 1
 
 
 # --- The whole report ---------------------------------------------------------------------
@@ -706,7 +680,7 @@ def schedule(
     ones)."""
     report.day, report.rota_version = day, version
     report.not_before = not_before
-    taken: dict[str, list[Duty]] = {}
+    taken: dict[str, list[FixedAssignment]] = {}
     local = ws.conference.localize
     for suggestion in report.suggestions:
         assert suggestion.broker is not None
@@ -726,5 +700,5 @@ def schedule(
             "start": f"{local(start):%Y-%m-%d %H:%M}",
             "end": f"{local(end):%Y-%m-%d %H:%M}",
         }
-        duty = Duty(f"slot-{len(taken.get(who, []))}", minute(start), minute(end), day.toordinal())
-        taken.setdefault(who, []).append(duty)
+        given = FixedAssignment(f"slot-{len(taken.get(who, []))}", who, day, start, end)
+        taken.setdefault(who, []).append(given)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from coverage.hard_rules import late_night_keys
 from coverage.problem import StaffingProblem
 
 
@@ -33,8 +34,6 @@ def create_variables(model: cp_model.CpModel, problem: StaffingProblem) -> Varia
     covers = {key: model.new_bool_var(f"covers[{key[0]},{key[1]}]") for key in problem.options}
     coverable = sorted({meeting for _, meeting in problem.options})
     covered = {m: model.new_bool_var(f"covered[{m}]") for m in coverable}
-    late_keys = sorted(
-        {(a, problem.slots[m].day) for a, m in problem.options if problem.slots[m].late}
-    )
+    late_keys = late_night_keys(problem)
     late_night = {k: model.new_bool_var(f"late_night[{k[0]},{k[1]}]") for k in late_keys}
     return Variables(covers, covered, late_night)

@@ -1,0 +1,298 @@
+"""The hard rules a rota keeps, one class each, in one place.
+
+Who may attend a meeting at all (cancelled, closed, access, expertise, availability) is
+`coverage.rules.eligibility`: the staffing problem has an option only for pairs it admits.
+The rules below are about what one person can take together, and each says, once:
+
+- `constrain`: the rule as linear constraints over the staffing problem's decisions,
+  written against `Linear`, which both solvers implement (CP-SAT in
+  `coverage.solver.constraints`, the coverage MIP in `coverage.solver.mip`);
+- `obstacle`: why the rule keeps one person from also taking a meeting the rota left
+  uncovered, in words (`coverage.explain` asks every rule);
+- what it needs from the problem (`coverage.problem.build_problem` derives it with the
+  functions of `coverage.rules`: clash groups, rest pairs, duty caps, late-night windows).
+
+Adding a rule means a class here, listed in `HARD_RULES`, with both methods (the base
+class makes both abstract, and `tests/test_rules.py` checks that every rule explains what
+it constrains); the independent checker in the tests is written from the README.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections import defaultdict
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Protocol
+
+from coverage.problem import StaffingProblem
+
+Pair = tuple[str, str]  # (attendee, meeting)
+
+
+class Linear(Protocol):
+    """The constraints the rules need, as a solver's model offers them (variables are the
+    solver's own Booleans)."""
+
+    def at_most_one(self, variables: Sequence[Any]) -> None: ...
+
+    def not_both(self, first: Any, second: Any) -> None: ...
+
+    def at_most(self, terms: Sequence[tuple[int, Any]], bound: int) -> None: ...
+
+    def implies(self, condition: Any, consequence: Any) -> None: ...
+
+
+class Decisions:
+    """A solver's Booleans over one staffing problem: `covers[attendee, meeting]` and
+    `late_night[attendee, day]`, indexed by meeting and by attendee (in `covers` order)."""
+
+    def __init__(self, covers: Mapping[Pair, Any], late_night: Mapping[tuple[str, int], Any]):
+        self.covers = covers
+        self.late_night = late_night
+        self.by_meeting: dict[str, list[Any]] = defaultdict(list)
+        self.by_attendee: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+        for (attendee, meeting), var in covers.items():
+            self.by_meeting[meeting].append(var)
+            self.by_attendee[attendee].append((meeting, var))
+
+
+def late_night_keys(problem: StaffingProblem) -> list[tuple[str, int]]:
+    """The (attendee, day) pairs that could become a late night: one Boolean each."""
+    return sorted({(a, problem.slots[m].day) for a, m in problem.options if problem.slots[m].late})
+
+
+@dataclass(frozen=True)
+class Obstacle:
+    """What keeps one qualified attendee from also covering the meeting."""
+
+    attendee: str
+    rule: str  # a HardRule's name
+    message: str
+    meetings: tuple[str, ...] = ()  # the attendee's meetings it clashes with
+    # The rule would block the attendee even with no other meeting of the rota.
+    standalone: bool = False
+
+
+@dataclass(frozen=True)
+class Context:
+    """What an obstacle's wording needs: the problem, the person's name, how to name one
+    of the problem's meetings, the conference's rule settings and the published duty (if
+    any) that already keeps the person out."""
+
+    problem: StaffingProblem
+    name: str
+    meeting_text: Callable[[str], str]
+    settings: Any  # coverage.domain.Rules
+    blocked_by: Any = None  # coverage.problem.FixedAssignment | None
+    blocked_text: str = ""  # "<meeting> on <day> until HH:MM", when blocked_by is set
+
+
+class HardRule(ABC):
+    """One rule: its name (as in the README, conference.yaml and explanations)."""
+
+    name: ClassVar[str]
+    # Whether the rule can be why a meeting got nobody (seats cannot: every meeting has one).
+    can_leave_uncovered: ClassVar[bool] = True
+
+    @abstractmethod
+    def constrain(self, model: Linear, problem: StaffingProblem, d: Decisions) -> None:
+        """Add the rule to a solver's model."""
+
+    @abstractmethod
+    def obstacle(
+        self, context: Context, attendee: str, meeting: str, taken: Collection[str]
+    ) -> Obstacle | None:
+        """Why the rule keeps `attendee` from also taking `meeting`, given the meetings
+        `taken` of the rota (None when it does not)."""
+
+
+class Seats(HardRule):
+    """At most `seats` attendees per meeting."""
+
+    name = "seats"
+    can_leave_uncovered = False
+
+    def constrain(self, model: Linear, problem: StaffingProblem, d: Decisions) -> None:
+        for meeting, attending in d.by_meeting.items():
+            seats = problem.slots[meeting].seats
+            if len(attending) > seats:
+                model.at_most([(1, var) for var in attending], seats)
+
+    def obstacle(
+        self, context: Context, attendee: str, meeting: str, taken: Collection[str]
+    ) -> Obstacle | None:
+        return None  # an uncovered meeting has all its seats free
+
+
+class Changeover(HardRule):
+    """A person's meetings are at least `changeover_minutes` apart: at most one per group
+    of meetings that pairwise break that (`rules.overlap_groups`); a published duty that
+    breaks it keeps the person out of the meeting altogether (`rules.clashes`)."""
+
+    name = "changeover"
+
+    def constrain(self, model: Linear, problem: StaffingProblem, d: Decisions) -> None:
+        for attendee, groups in problem.overlap_groups.items():
+            for group in groups:
+                model.at_most_one([d.covers[attendee, m] for m in group])
+
+    def obstacle(
+        self, context: Context, attendee: str, meeting: str, taken: Collection[str]
+    ) -> Obstacle | None:
+        fixed = context.blocked_by
+        if fixed is not None:
+            if fixed.day.toordinal() != context.problem.slots[meeting].day:
+                return None  # across days: the rest rule's
+            return Obstacle(
+                attendee,
+                self.name,
+                f"{context.name} is published for {context.blocked_text} "
+                f"(changeover_minutes {context.settings.changeover_minutes})",
+                (fixed.meeting,),
+            )
+        groups = context.problem.overlap_groups.get(attendee, [])
+        clashing = sorted({m for g in groups if meeting in g for m in g} & set(taken))
+        if not clashing:
+            return None
+        listed = ", ".join(context.meeting_text(m) for m in clashing)
+        return Obstacle(attendee, self.name, f"{context.name} covers {listed}", tuple(clashing))
+
+
+class Rest(HardRule):
+    """A meeting on a later conference day starts `min_rest_hours` after the person's
+    meetings of earlier days end (`rules.rest_clashes`, and `rules.clashes` against
+    published days)."""
+
+    name = "rest"
+
+    def constrain(self, model: Linear, problem: StaffingProblem, d: Decisions) -> None:
+        for attendee, pairs in problem.rest_pairs.items():
+            for first, second in pairs:
+                model.not_both(d.covers[attendee, first], d.covers[attendee, second])
+
+    def obstacle(
+        self, context: Context, attendee: str, meeting: str, taken: Collection[str]
+    ) -> Obstacle | None:
+        fixed = context.blocked_by
+        if fixed is not None:
+            hours = f"{context.settings.min_rest_hours:g}"
+            if fixed.day.toordinal() == context.problem.slots[meeting].day:
+                return None  # the same day: the changeover rule's
+            return Obstacle(
+                attendee,
+                self.name,
+                f"{context.name} is published for {context.blocked_text} "
+                f"(min_rest_hours {hours} h)",
+                (fixed.meeting,),
+            )
+        pairs = context.problem.rest_pairs.get(attendee, [])
+        resting = sorted(
+            {b if a == meeting else a for a, b in pairs if meeting in (a, b)} & set(taken)
+        )
+        if not resting:
+            return None
+        listed = ", ".join(context.meeting_text(m) for m in resting)
+        hours = f"{context.settings.min_rest_hours:g}"
+        return Obstacle(
+            attendee,
+            self.name,
+            f"{context.name} would not get {hours} h of rest (min_rest_hours) around {listed}",
+            tuple(resting),
+        )
+
+
+class DailyDuty(HardRule):
+    """A person sits in at most `max_duty_hours` (their own, or the conference's) of
+    meetings per conference day, counting what they already sat in that day."""
+
+    name = "duty"
+
+    def constrain(self, model: Linear, problem: StaffingProblem, d: Decisions) -> None:
+        for attendee, taken in d.by_attendee.items():
+            per_day: dict[int, list[tuple[int, Any]]] = defaultdict(list)
+            for meeting, var in taken:
+                slot = problem.slots[meeting]
+                per_day[slot.day].append((slot.minutes, var))
+            for day, terms in per_day.items():
+                cap = problem.duty_left(attendee, day)
+                if sum(minutes for minutes, _ in terms) > cap:
+                    model.at_most(terms, cap)
+
+    def obstacle(
+        self, context: Context, attendee: str, meeting: str, taken: Collection[str]
+    ) -> Obstacle | None:
+        if context.blocked_by is not None:
+            return None
+        problem = context.problem
+        slot = problem.slots[meeting]
+        same_day = sorted(m for m in taken if problem.slots[m].day == slot.day)
+        already = problem.duty_used.get((attendee, slot.day), 0)
+        minutes = sum(problem.slots[m].minutes for m in same_day) + slot.minutes + already
+        cap = problem.duty_caps[attendee]
+        if minutes <= cap:
+            return None
+        return Obstacle(
+            attendee,
+            self.name,
+            f"{context.name} would sit {minutes / 60:g} h that day, over max_duty_hours "
+            f"({cap / 60:g} h)",
+            tuple(same_day),
+            standalone=slot.minutes + already > cap,
+        )
+
+
+class LateNights(HardRule):
+    """At most `max_late_nights_in_a_row` late nights on consecutive days, counting the
+    published history (`rules.late_night_windows`)."""
+
+    name = "late_nights"
+
+    def constrain(self, model: Linear, problem: StaffingProblem, d: Decisions) -> None:
+        for (attendee, day), late in d.late_night.items():
+            for meeting, var in d.by_attendee[attendee]:
+                slot = problem.slots[meeting]
+                if slot.day == day and slot.late:
+                    model.implies(var, late)
+        limit = problem.max_late
+        for attendee, windows in problem.late_windows.items():
+            for days, already in windows:
+                nights = [d.late_night[attendee, n] for n in days if (attendee, n) in d.late_night]
+                if nights and len(nights) + already > limit:
+                    model.at_most([(1, night) for night in nights], max(0, limit - already))
+
+    def obstacle(
+        self, context: Context, attendee: str, meeting: str, taken: Collection[str]
+    ) -> Obstacle | None:
+        problem = context.problem
+        slot = problem.slots[meeting]
+        if context.blocked_by is not None or not slot.late:
+            return None
+        late_days = {problem.slots[m].day for m in taken if problem.slots[m].late} | {slot.day}
+        for days, already in problem.late_windows.get(attendee, []):
+            if (
+                slot.day in days
+                and already + sum(1 for n in days if n in late_days) > problem.max_late
+            ):
+                return Obstacle(
+                    attendee,
+                    self.name,
+                    f"{context.name} would have more than {problem.max_late} late nights in a "
+                    "row (max_late_nights_in_a_row)",
+                )
+        return None
+
+
+# In the order the solvers add them (which also fixes the order of CP-SAT's search).
+HARD_RULES: tuple[HardRule, ...] = (Seats(), Changeover(), Rest(), DailyDuty(), LateNights())
+
+
+def allowed(
+    problem: StaffingProblem, attendee: str, meeting: str, taken: Collection[str] = ()
+) -> bool:
+    """Whether `attendee` may take `meeting` on top of `taken`: the pair is an option of
+    the problem (eligible, and no published duty in the way) and no hard rule objects."""
+    if (attendee, meeting) not in problem.options:
+        return False
+    context = Context(problem, attendee, str, None)
+    return all(rule.obstacle(context, attendee, meeting, taken) is None for rule in HARD_RULES)
