@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections import defaultdict
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
@@ -41,6 +41,15 @@ class Linear(Protocol):
     def at_most(self, terms: Sequence[tuple[int, Any]], bound: int) -> None: ...
 
     def implies(self, condition: Any, consequence: Any) -> None: ...
+
+
+class Tracker(Protocol):
+    """A rule followed pair by pair while a rota is built (the warm start, and checks of a
+    finished rota): whether one more (attendee, meeting) still keeps it."""
+
+    def allows(self, attendee: str, meeting: str) -> bool: ...
+
+    def add(self, attendee: str, meeting: str) -> None: ...
 
 
 class Decisions:
@@ -106,6 +115,10 @@ class HardRule(ABC):
         """Why the rule keeps `attendee` from also taking `meeting`, given the meetings
         `taken` of the rota (None when it does not)."""
 
+    @abstractmethod
+    def tracker(self, problem: StaffingProblem) -> Tracker:
+        """The rule followed pair by pair, from an empty rota."""
+
 
 class Seats(HardRule):
     """At most `seats` attendees per meeting."""
@@ -123,6 +136,21 @@ class Seats(HardRule):
         self, context: Context, attendee: str, meeting: str, taken: Collection[str]
     ) -> Obstacle | None:
         return None  # an uncovered meeting has all its seats free
+
+    def tracker(self, problem: StaffingProblem) -> Tracker:
+        return _SeatsTracker(problem)
+
+
+class _SeatsTracker:
+    def __init__(self, problem: StaffingProblem) -> None:
+        self._slots = problem.slots
+        self._seated: dict[str, int] = defaultdict(int)
+
+    def allows(self, attendee: str, meeting: str) -> bool:
+        return self._seated[meeting] < self._slots[meeting].seats
+
+    def add(self, attendee: str, meeting: str) -> None:
+        self._seated[meeting] += 1
 
 
 class Changeover(HardRule):
@@ -157,6 +185,36 @@ class Changeover(HardRule):
             return None
         listed = ", ".join(context.meeting_text(m) for m in clashing)
         return Obstacle(attendee, self.name, f"{context.name} covers {listed}", tuple(clashing))
+
+    def tracker(self, problem: StaffingProblem) -> Tracker:
+        def clashes_of(attendee: str) -> dict[str, set[str]]:
+            found: dict[str, set[str]] = defaultdict(set)
+            for group in problem.overlap_groups.get(attendee, []):
+                for meeting in group:
+                    found[meeting].update(group)
+            return found
+
+        return _ClashTracker(clashes_of)
+
+
+class _ClashTracker:
+    """Pairs of meetings one person may not both take, from each person's clash sets
+    (worked out the first time the person is asked about)."""
+
+    def __init__(self, clashes_of: Callable[[str], dict[str, set[str]]]) -> None:
+        self._clashes_of = clashes_of
+        self._clashes: dict[str, dict[str, set[str]]] = {}
+        self._taken: dict[str, set[str]] = defaultdict(set)
+
+    def allows(self, attendee: str, meeting: str) -> bool:
+        clashes = self._clashes.get(attendee)
+        if clashes is None:
+            clashes = self._clashes[attendee] = self._clashes_of(attendee)
+        found = clashes.get(meeting)
+        return found is None or found.isdisjoint(self._taken[attendee])
+
+    def add(self, attendee: str, meeting: str) -> None:
+        self._taken[attendee].add(meeting)
 
 
 class Rest(HardRule):
@@ -201,6 +259,16 @@ class Rest(HardRule):
             tuple(resting),
         )
 
+    def tracker(self, problem: StaffingProblem) -> Tracker:
+        def clashes_of(attendee: str) -> dict[str, set[str]]:
+            found: dict[str, set[str]] = defaultdict(set)
+            for first, second in problem.rest_pairs.get(attendee, []):
+                found[first].add(second)
+                found[second].add(first)
+            return found
+
+        return _ClashTracker(clashes_of)
+
 
 class DailyDuty(HardRule):
     """A person sits in at most `max_duty_hours` (their own, or the conference's) of
@@ -240,6 +308,24 @@ class DailyDuty(HardRule):
             tuple(same_day),
             standalone=slot.minutes + already > cap,
         )
+
+    def tracker(self, problem: StaffingProblem) -> Tracker:
+        return _DutyTracker(problem)
+
+
+class _DutyTracker:
+    def __init__(self, problem: StaffingProblem) -> None:
+        self._problem = problem
+        self._minutes: dict[tuple[str, int], int] = defaultdict(int)
+
+    def allows(self, attendee: str, meeting: str) -> bool:
+        slot = self._problem.slots[meeting]
+        left = self._problem.duty_left(attendee, slot.day)
+        return self._minutes[attendee, slot.day] + slot.minutes <= left
+
+    def add(self, attendee: str, meeting: str) -> None:
+        slot = self._problem.slots[meeting]
+        self._minutes[attendee, slot.day] += slot.minutes
 
 
 class LateNights(HardRule):
@@ -282,6 +368,38 @@ class LateNights(HardRule):
                 )
         return None
 
+    def tracker(self, problem: StaffingProblem) -> Tracker:
+        return _LateNightsTracker(problem)
+
+
+class _LateNightsTracker:
+    def __init__(self, problem: StaffingProblem) -> None:
+        self._problem = problem
+        self._windows: dict[str, dict[int, list[tuple[tuple[int, ...], int]]]] = {}
+        self._late_days: dict[str, set[int]] = defaultdict(set)
+
+    def allows(self, attendee: str, meeting: str) -> bool:
+        slot = self._problem.slots[meeting]
+        late_days = self._late_days[attendee]
+        if not slot.late or slot.day in late_days:
+            return True
+        windows = self._windows.get(attendee)
+        if windows is None:
+            windows = self._windows[attendee] = defaultdict(list)
+            for days, already in self._problem.late_windows.get(attendee, []):
+                for day in days:
+                    windows[day].append((days, already))
+        nights = late_days | {slot.day}
+        limit = self._problem.max_late
+        return all(
+            already + len(nights.intersection(days)) <= limit for days, already in windows[slot.day]
+        )
+
+    def add(self, attendee: str, meeting: str) -> None:
+        slot = self._problem.slots[meeting]
+        if slot.late:
+            self._late_days[attendee].add(slot.day)
+
 
 # In the order the solvers add them (which also fixes the order of CP-SAT's search).
 HARD_RULES: tuple[HardRule, ...] = (Seats(), Changeover(), Rest(), DailyDuty(), LateNights())
@@ -296,3 +414,34 @@ def allowed(
         return False
     context = Context(problem, attendee, str, None)
     return all(rule.obstacle(context, attendee, meeting, taken) is None for rule in HARD_RULES)
+
+
+class Keeper:
+    """A rota built pair by pair that keeps every hard rule: `allows` says whether one more
+    (attendee, meeting) is an option not yet taken that breaks no rule, `add` takes it."""
+
+    def __init__(self, problem: StaffingProblem) -> None:
+        self._options = problem.options
+        self._trackers = [rule.tracker(problem) for rule in HARD_RULES]
+        self.taken: set[Pair] = set()
+
+    def allows(self, attendee: str, meeting: str) -> bool:
+        key = (attendee, meeting)
+        if key not in self._options or key in self.taken:
+            return False
+        return all(tracker.allows(attendee, meeting) for tracker in self._trackers)
+
+    def add(self, attendee: str, meeting: str) -> None:
+        self.taken.add((attendee, meeting))
+        for tracker in self._trackers:
+            tracker.add(attendee, meeting)
+
+
+def keeps_the_rules(problem: StaffingProblem, pairs: Iterable[Pair]) -> bool:
+    """Whether a rota (attendee, meeting pairs) of `problem` keeps every hard rule."""
+    keeper = Keeper(problem)
+    for attendee, meeting in sorted(pairs):
+        if not keeper.allows(attendee, meeting):
+            return False
+        keeper.add(attendee, meeting)
+    return True

@@ -12,64 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from coverage.hard_rules import Keeper, keeps_the_rules
 from coverage.problem import StaffingProblem
-
-
-class _Rules:
-    """What one person's rules forbid together, worked out once for every fill."""
-
-    def __init__(self, problem: StaffingProblem, attendee: str) -> None:
-        self.clash: dict[str, set[str]] = defaultdict(set)
-        for group in problem.overlap_groups.get(attendee, []):
-            for meeting in group:
-                self.clash[meeting].update(group)
-        for first, second in problem.rest_pairs.get(attendee, []):
-            self.clash[first].add(second)
-            self.clash[second].add(first)
-        self.windows: dict[int, list[tuple[tuple[int, ...], int]]] = defaultdict(list)
-        for days, already in problem.late_windows.get(attendee, []):
-            for day in days:
-                self.windows[day].append((days, already))
-
-
-class _Diary:
-    """One person's rota so far, and whether one more meeting still keeps the rules."""
-
-    def __init__(self, problem: StaffingProblem, attendee: str, rules: _Rules) -> None:
-        self.problem = problem
-        self.attendee = attendee
-        self.rules = rules
-        self.meetings: set[str] = set()
-        self.minutes: dict[int, int] = defaultdict(int)
-        self.late_days: set[int] = set()
-
-    def can_take(self, meeting: str) -> bool:
-        """Whether adding `meeting` keeps changeover, rest, duty and late nights."""
-        slot = self.problem.slots[meeting]
-        if (self.attendee, meeting) not in self.problem.options or meeting in self.meetings:
-            return False
-        if not self.rules.clash[meeting].isdisjoint(self.meetings):
-            return False
-        if self.minutes[slot.day] + slot.minutes > self.problem.duty_left(self.attendee, slot.day):
-            return False
-        if slot.late and slot.day not in self.late_days:
-            nights = self.late_days | {slot.day}
-            for days, already in self.rules.windows[slot.day]:
-                if already + len(nights.intersection(days)) > self.problem.max_late:
-                    return False
-        return True
-
-    def take(self, meeting: str) -> None:
-        slot = self.problem.slots[meeting]
-        self.meetings.add(meeting)
-        self.minutes[slot.day] += slot.minutes
-        if slot.late:
-            self.late_days.add(slot.day)
-
-
-def _rules_of(problem: StaffingProblem) -> dict[str, _Rules]:
-    return {a: _Rules(problem, a) for a in problem.attendees}
-
 
 # How the greedy fill may order the meetings and, for each, the people (the first is the
 # coordinator's hand method: meetings by value, the most expert free person first, the
@@ -85,10 +29,9 @@ def warm_start(
     the rules allow, then the best of a few greedy fills (by commitments kept, then
     coverage, then depth): never less coverage than the hand method."""
     kept = list(keep)
-    rules = _rules_of(problem)
     best: tuple[tuple[int, int, int], frozenset[tuple[str, str]]] | None = None
     for order in _ORDERS:
-        pairs = _fill(problem, kept, order, rules)
+        pairs = _fill(problem, kept, order)
         covered = {m for _, m in pairs}
         coverage = sum(problem.slots[m].weight for m in covered)
         attending = sum(problem.slots[m].weight for _, m in pairs)
@@ -100,23 +43,15 @@ def warm_start(
 
 
 def _fill(
-    problem: StaffingProblem,
-    keep: list[tuple[str, str]],
-    order: str,
-    rules: dict[str, _Rules],
+    problem: StaffingProblem, keep: list[tuple[str, str]], order: str
 ) -> frozenset[tuple[str, str]]:
-    diaries = {a: _Diary(problem, a, rules[a]) for a in problem.attendees}
-    chosen: set[tuple[str, str]] = set()
+    keeper = Keeper(problem)
     seated: dict[str, int] = defaultdict(int)
 
     def seat(attendee: str, meeting: str) -> bool:
-        diary = diaries.get(attendee)
-        if diary is None or seated[meeting] >= problem.slots[meeting].seats:
+        if not keeper.allows(attendee, meeting):
             return False
-        if not diary.can_take(meeting):
-            return False
-        diary.take(meeting)
-        chosen.add((attendee, meeting))
+        keeper.add(attendee, meeting)
         seated[meeting] += 1
         return True
 
@@ -153,21 +88,9 @@ def _fill(
                 if seated[slot.id] >= limit:
                     break
                 seat(attendee, slot.id)
-    return frozenset(chosen)
+    return frozenset(keeper.taken)
 
 
 def feasible(problem: StaffingProblem, pairs: Iterable[tuple[str, str]]) -> bool:
-    """Whether a rota keeps every hard rule of `problem` (seats, changeover, rest, duty,
-    late nights), judged pair by pair as the warm start does."""
-    rules = _rules_of(problem)
-    diaries = {a: _Diary(problem, a, rules[a]) for a in problem.attendees}
-    seated: dict[str, int] = defaultdict(int)
-    for attendee, meeting in sorted(pairs, key=lambda p: (problem.slots[p[1]].start, p)):
-        diary = diaries.get(attendee)
-        if diary is None or not diary.can_take(meeting):
-            return False
-        seated[meeting] += 1
-        if seated[meeting] > problem.slots[meeting].seats:
-            return False
-        diary.take(meeting)
-    return True
+    """Whether a rota keeps every hard rule of `problem` (`hard_rules.keeps_the_rules`)."""
+    return keeps_the_rules(problem, pairs)
