@@ -559,3 +559,21 @@ def test_unavailable_in_csv_refuses_bad_input(csv_ws: Path) -> None:
     good = ["--from", "2018-11-05 12:00", "--to", "2018-11-05 14:00"]
     _refused(_run(["unavailable", csv_ws, "dan", *good]), "attendees.csv", "'dan'")
     assert _snapshot(csv_ws) == before
+
+
+def test_an_edit_is_validated_with_states_yaml_too(ws: Path) -> None:
+    """states.yaml is part of the workspace: an edit leaving it invalid (here it was
+    already) is refused as `rota check` refuses it, and nothing is written."""
+    (ws / "states.yaml").write_text(
+        "states:\n  - {code: KEN, name: Kenya, stances: {no_such_issue: support}}\n",
+        encoding="utf-8",
+    )
+    before = _snapshot(ws)
+    check = _run(["check", ws])
+    _refused(check, "states.yaml", "state 'KEN'", "stances.no_such_issue")
+    result = _run(
+        ["add-meeting", ws, "--title", "Informal", "--start", "2018-11-06 17:00", "--end",
+         "2018-11-06 18:00"]
+    )  # fmt: skip
+    _refused(result, "states.yaml", "state 'KEN'", "stances.no_such_issue")
+    assert _snapshot(ws) == before

@@ -15,8 +15,9 @@ from click.testing import CliRunner
 from workspaces import person, write_workspace
 
 from coverage.cli import main
+from coverage.domain import Coalitions, Workspace
 from coverage.io import load_workspace
-from coverage.outreach import issue_graph, load_states, outreach
+from coverage.outreach import issue_graph, outreach
 from coverage.published import PublishedRota, dump_rota
 
 DAY = "2018-11-05"
@@ -76,7 +77,7 @@ def run(*args: str) -> Any:
 def test_the_obvious_suggestion_and_never_an_opponent(tmp_path: Path) -> None:
     folder = setup(tmp_path)
     ws = load_workspace(folder)
-    report = outreach(ws, load_states(folder, ws))
+    report = outreach(ws, states_of(ws))
     assert [(s.issue, s.messenger, s.swing) for s in report.suggestions] == [
         ("privacy", "KEN", "GHA")
     ]
@@ -103,7 +104,7 @@ def test_a_contact_brokers_at_a_discount_and_lean_is_less_swing(tmp_path: Path) 
         attendees=[person("bo", contacts="KEN; GHA", expertise={"privacy": 2})],
     )
     ws = load_workspace(folder)
-    (only,) = outreach(ws, load_states(folder, ws)).suggestions
+    (only,) = outreach(ws, states_of(ws)).suggestions
     assert only.broker is not None and only.broker.access == "contact"
     assert only.score == pytest.approx(0.5 * 1.0 * 0.6 * 3 * (2 / 3) * 0.8)
 
@@ -135,7 +136,7 @@ def test_regional_default_ties_and_blocs(tmp_path: Path) -> None:
         regional_tie_weight=0.7,
     )
     ws = load_workspace(folder)
-    coalitions = load_states(folder, ws)
+    coalitions = states_of(ws)
     assert coalitions.ties[frozenset(("KEN", "GHA"))].kind == "regional"
     graph = issue_graph(coalitions, "privacy")
     assert ["GHA", "KEN"] in graph.blocs
@@ -337,7 +338,7 @@ def test_support_offers_are_small_open_like_minded_states(tmp_path: Path) -> Non
         ],
     )
     ws = load_workspace(folder)
-    coalitions = load_states(folder, ws)
+    coalitions = states_of(ws)
     (offer,) = outreach(ws, coalitions).offers
     assert offer["state"] == "FJI"
     assert [(i["issue"], i["experts"]) for i in offer["issues"]] == [
@@ -346,3 +347,8 @@ def test_support_offers_are_small_open_like_minded_states(tmp_path: Path) -> Non
     ]
     (only_ai,) = outreach(ws, coalitions, issue="ai").offers
     assert [i["issue"] for i in only_ai["issues"]] == ["ai"]
+
+
+def states_of(ws: Workspace) -> Coalitions:
+    assert ws.coalitions is not None
+    return ws.coalitions

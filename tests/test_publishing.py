@@ -7,11 +7,13 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
 from checker import check_rota
 from click.testing import CliRunner
 from workspaces import meeting, person, write_workspace
 
 from coverage.cli import main
+from coverage.domain import Workspace
 from coverage.io import load_workspace
 from coverage.plan import PlanOptions, plan
 
@@ -107,3 +109,34 @@ def test_solving_twice_in_a_row_gives_the_same_rota() -> None:
     second = plan(ws, days, [], PlanOptions(seed=3))
     assert first.assignments == second.assignments
     assert [t.value for t in first.tiers] == [t.value for t in second.tiers]
+
+
+def test_the_input_digest_is_of_the_bytes_read_not_of_the_files_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit made just after the workspace was read (or during a long solve) is not the
+    input of that rota: the digest is of the bytes the plan was made from."""
+    import hashlib
+
+    from coverage import io, usecases
+
+    ws = write_workspace(
+        tmp_path / "ws",
+        [person("ana")],
+        [meeting("a", "10:00", "11:00"), meeting("b", "10:30", "12:00")],
+    )
+    names = ("conference.yaml", "attendees.yaml", "meetings.yaml")
+    before = {n: (ws / n).read_bytes() for n in names}
+    read = io.load_workspace
+
+    def read_then_edit(folder: Path) -> Workspace:
+        workspace = read(folder)
+        (ws / "meetings.yaml").write_bytes(before["meetings.yaml"] + b"# edited meanwhile\n")
+        return workspace
+
+    monkeypatch.setattr(io, "load_workspace", read_then_edit)
+    outcome = usecases.plan_days(usecases.load(ws), [date(2018, 11, 5)], PlanOptions(time_limit=5))
+    digest = hashlib.sha256()
+    for name, raw in before.items():
+        digest.update(name.encode() + b"\0" + raw + b"\0")
+    assert outcome.rota.run.input_digest == "sha256:" + digest.hexdigest()

@@ -236,10 +236,8 @@ def check(workspace: Path) -> None:
             f"{day.day.isoformat():<12} {day.meetings:>8} {day.eligible_pairs:>15} "
             f"{day.without_candidates:>16}"
         )
-    if (workspace / "states.yaml").exists():
-        from coverage.outreach import load_states
-
-        coalitions = load_states(workspace, ws)
+    coalitions = ws.coalitions
+    if coalitions is not None:
         click.echo(
             f"states.yaml: {len(coalitions.states)} states, {len(coalitions.ties)} ties "
             "(regional ones included)"

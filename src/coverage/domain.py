@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache, cached_property
 from importlib import resources
@@ -474,6 +475,65 @@ class Meeting(_Strict):
         return int((self.end - self.start).total_seconds()) // 60
 
 
+# --- states.yaml: member states, their stances and ties ---------------------------------
+
+Region = Literal["CEPT", "ATU", "APT", "CITEL", "RCC", "Arab Group", "other"]
+# How far a stance is from the group's position: support +2 ... oppose -2.
+STANCE_VALUE: dict[str, int] = {
+    "oppose": -2,
+    "lean_oppose": -1,
+    "undecided": 0,
+    "lean_support": 1,
+    "support": 2,
+}
+
+
+class State(_Strict):
+    """A member state, its delegation and its stances (relative to the group's position)."""
+
+    code: str
+    name: Name
+    region: Region = "other"
+    delegation_size: Whole = Field(1, ge=0, le=1000)
+    open_to_civil_society: bool = False
+    stances: dict[str, Stance] = Field(default_factory=dict)
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _read_code(cls, value: Any) -> Any:
+        return _check_delegation(value.strip()) if isinstance(value, str) else value
+
+
+class Tie(_Strict):
+    """A working relationship between two states; weight 0 (none) to 1 (very close)."""
+
+    a: str
+    b: str
+    weight: Number = Field(ge=0, le=1)
+    kind: Name = "bilateral"
+
+
+class StatesHeader(_Strict):
+    """The top level of states.yaml, without its lists."""
+
+    regional_tie_weight: Number = Field(0.5, ge=0, le=1)
+
+
+@dataclass(frozen=True)
+class Coalitions:
+    """states.yaml: the states and the ties between them (regional defaults added)."""
+
+    states: dict[str, State]
+    ties: dict[frozenset[str], Tie]
+    regional_tie_weight: float
+
+
+def stance_bonus(stance: str | None) -> int:
+    """Expertise levels a delegation's stance adds where its seat speaks: +2 support, +1
+    leaning; never less than nothing (an opposing delegation is no asset, nor a cost)."""
+    return max(0, STANCE_VALUE.get(stance or "", 0))
+
+
 def fresh_copy(model: Any, update: Mapping[str, Any] | None, deep: bool) -> Any:
     """`model.model_copy` without the values its cached properties computed (pydantic
     copies them along, and they would describe the original)."""
@@ -499,6 +559,18 @@ class Workspace(BaseModel):
     attendees: tuple[Attendee, ...]
     meetings: tuple[Meeting, ...]
     name: str = "workspace"
+    # states.yaml, when the workspace has one.
+    coalitions: Coalitions | None = None
+    # A SHA-256 over the bytes of the input files read (empty for a workspace built in
+    # memory): which input made a rota.
+    digest: str = ""
+
+    @property
+    def stances(self) -> dict[str, dict[str, str]] | None:
+        """Each delegation's stance per issue (None without states.yaml)."""
+        if self.coalitions is None:
+            return None
+        return {code: dict(s.stances) for code, s in self.coalitions.states.items()}
 
     def attendee(self, attendee_id: str) -> Attendee:
         """The attendee with this id."""

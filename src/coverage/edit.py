@@ -14,10 +14,9 @@ from __future__ import annotations
 import csv
 import io as _io
 import re
-import tempfile
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from difflib import SequenceMatcher, get_close_matches
 from pathlib import Path
@@ -33,21 +32,19 @@ from ruamel.yaml.scalarstring import (
 )
 
 from coverage.domain import Meeting, Workspace
-from coverage.errors import Problem, UsageError, WorkspaceError
+from coverage.errors import UsageError, WorkspaceError
 from coverage.io import (
     ATTENDEES_CSV,
     ATTENDEES_YAML,
-    CONFERENCE_FILE,
     MEETINGS_FILE,
-    load_workspace,
+    Source,
     load_yaml,
+    parse_workspace,
     read_file_text,
     read_spreadsheet_text,
     sniff_delimiter,
     write_atomic,
 )
-
-WORKSPACE_FILES = (CONFERENCE_FILE, ATTENDEES_YAML, ATTENDEES_CSV, MEETINGS_FILE)
 
 
 @dataclass(frozen=True)
@@ -554,34 +551,13 @@ def _csv_with_period(path: Path, attendee_id: str, start: str, end: str) -> tupl
 
 
 def _commit(root: Path, target: Path, text: str, original: bytes) -> Workspace:
-    """Validate the workspace with `target` holding `text`, on a temporary copy of the
-    folder; when it is valid (and the file did not change meanwhile), replace `target`."""
-    with tempfile.TemporaryDirectory(prefix="rota-edit-") as scratch:
-        copy = Path(scratch) / "workspace"
-        copy.mkdir()
-        for name in WORKSPACE_FILES:
-            source = root / name
-            if source.is_dir():
-                (copy / name).mkdir()
-            elif source.exists() or source.is_symlink():
-                # Through the same checks as loading (a regular file inside the workspace).
-                (copy / name).write_bytes(read_file_text(source, str(source), root))
-        (copy / target.name).write_bytes(text.encode("utf-8"))
-        try:
-            workspace = load_workspace(copy)
-        except WorkspaceError as error:
-            raise WorkspaceError(_relocated(p, copy, root) for p in error.problems) from None
+    """Validate the workspace with `target` holding `text` (the other files as they are in
+    the folder); when it is valid (and the file did not change meanwhile), replace
+    `target`."""
+    workspace = parse_workspace(Source(root, {target.name: text.encode("utf-8")}))
     if _read(target) != original:
         raise WorkspaceError.single(
             str(target), "the file changed while it was being edited: nothing written, try again"
         )
     write_atomic(target, text)
     return workspace
-
-
-def _relocated(problem: Problem, copy: Path, root: Path) -> Problem:
-    """The problem, naming the real workspace's file instead of the temporary copy's."""
-    prefix = str(copy)
-    if problem.file.startswith(prefix):
-        return replace(problem, file=str(root) + problem.file[len(prefix) :])
-    return problem

@@ -23,9 +23,13 @@ from pydantic import BaseModel, ValidationError
 
 from coverage.domain import (
     Attendee,
+    Coalitions,
     Conference,
     Issue,
     Meeting,
+    State,
+    StatesHeader,
+    Tie,
     Workspace,
     cross_record_problems,
     duplicates,
@@ -36,6 +40,7 @@ CONFERENCE_FILE = "conference.yaml"
 ATTENDEES_YAML = "attendees.yaml"
 ATTENDEES_CSV = "attendees.csv"
 MEETINGS_FILE = "meetings.yaml"
+STATES_FILE = "states.yaml"
 
 
 class Record(dict[str, Any]):
@@ -126,10 +131,14 @@ def read_file_text(path: Path, label: str, root: Path | None = None) -> bytes:
 
 
 def load_yaml(path: Path, label: str, root: Path | None = None) -> Any:
-    """Parse a YAML file, turning any syntax error into a located WorkspaceError. Anchors
-    and aliases (`&a`, `*a`) are refused: a few of them can make a small file expand to
-    gigabytes, and a workspace never needs them."""
-    raw = read_file_text(path, label, root)
+    """Read and parse a YAML file (see `parse_yaml`)."""
+    return parse_yaml(read_file_text(path, label, root), label)
+
+
+def parse_yaml(raw: bytes, label: str) -> Any:
+    """Parse a YAML file's bytes, turning any syntax error into a located WorkspaceError.
+    Anchors and aliases (`&a`, `*a`) are refused: a few of them can make a small file
+    expand to gigabytes, and a workspace never needs them."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -244,30 +253,76 @@ def _records(data: Any, key: str, file: str) -> list[Any]:
     return records
 
 
+INPUT_FILES = (CONFERENCE_FILE, ATTENDEES_YAML, ATTENDEES_CSV, MEETINGS_FILE, STATES_FILE)
+
+
+class Source:
+    """Where a workspace's files come from: its folder (each file read once, through the
+    checks of `read_file_text`), except those `given` as bytes (an edit being validated
+    before it is written). It keeps the bytes it read, for the input digest."""
+
+    def __init__(self, root: Path, given: dict[str, bytes] | None = None) -> None:
+        self.root = root
+        self._given = dict(given or {})
+        self.read_bytes: dict[str, bytes] = {}
+
+    def label(self, name: str) -> str:
+        return str(self.root / name)
+
+    def exists(self, name: str) -> bool:
+        path = self.root / name
+        return name in self._given or path.exists() or path.is_symlink()
+
+    def read(self, name: str) -> bytes:
+        raw = self._given.get(name)
+        if raw is None:
+            raw = read_file_text(self.root / name, self.label(name), self.root)
+        self.read_bytes[name] = raw
+        return raw
+
+    def digest(self) -> str:
+        """A SHA-256 over the input files read, in a fixed order."""
+        import hashlib
+
+        digest = hashlib.sha256()
+        for name in INPUT_FILES:
+            if name in self.read_bytes:
+                digest.update(name.encode() + b"\0" + self.read_bytes[name] + b"\0")
+        return "sha256:" + digest.hexdigest()
+
+
 def load_workspace(folder: Path | str) -> Workspace:
     """Read and validate a workspace folder; raises WorkspaceError listing every problem."""
     root = Path(folder)
     if not root.is_dir():
         raise WorkspaceError.single(str(root), "no such workspace folder")
+    return parse_workspace(Source(root))
+
+
+def parse_workspace(source: Source) -> Workspace:
+    """Validate a workspace from its files as `source` gives them, states.yaml included
+    when there is one; raises WorkspaceError listing every problem."""
+    root = source.root
     label = {
-        "conference": str(root / CONFERENCE_FILE),
-        "meetings": str(root / MEETINGS_FILE),
+        "conference": source.label(CONFERENCE_FILE),
+        "meetings": source.label(MEETINGS_FILE),
     }
-    conference = load_conference(root / CONFERENCE_FILE, label["conference"], root)
+    conference = parse_conference(source.read(CONFERENCE_FILE), label["conference"])
     context = {"conference": conference}
 
-    attendees_yaml, attendees_csv = root / ATTENDEES_YAML, root / ATTENDEES_CSV
-    if attendees_yaml.exists() and attendees_csv.exists():
+    if source.exists(ATTENDEES_YAML) and source.exists(ATTENDEES_CSV):
         raise WorkspaceError.single(
-            str(attendees_csv), f"both {ATTENDEES_YAML} and {ATTENDEES_CSV} exist: keep one"
+            source.label(ATTENDEES_CSV),
+            f"both {ATTENDEES_YAML} and {ATTENDEES_CSV} exist: keep one",
         )
     attendee_rows: list[tuple[Any, int | None]]
-    if attendees_csv.exists():
-        label["attendees"] = str(attendees_csv)
-        attendee_rows = list(_csv_attendee_records(attendees_csv, label["attendees"], root))
+    if source.exists(ATTENDEES_CSV):
+        label["attendees"] = source.label(ATTENDEES_CSV)
+        text = decode_spreadsheet(source.read(ATTENDEES_CSV), label["attendees"])
+        attendee_rows = list(_csv_attendee_records(text, label["attendees"]))
     else:
-        label["attendees"] = str(attendees_yaml)
-        data = load_yaml(attendees_yaml, label["attendees"], root)
+        label["attendees"] = source.label(ATTENDEES_YAML)
+        data = parse_yaml(source.read(ATTENDEES_YAML), label["attendees"])
         attendee_rows = [
             (r, getattr(r, "line", None)) for r in _records(data, "attendees", label["attendees"])
         ]
@@ -275,7 +330,7 @@ def load_workspace(folder: Path | str) -> Workspace:
     attendees, problems = _validate_records(
         Attendee, "attendee", attendee_rows, label["attendees"], context
     )
-    meeting_data = load_yaml(root / MEETINGS_FILE, label["meetings"], root)
+    meeting_data = parse_yaml(source.read(MEETINGS_FILE), label["meetings"])
     meeting_rows = [
         (r, getattr(r, "line", None)) for r in _records(meeting_data, "meetings", label["meetings"])
     ]
@@ -287,12 +342,17 @@ def load_workspace(folder: Path | str) -> Workspace:
     problems += cross_record_problems(conference, attendees, meetings, label)
     if problems:
         raise WorkspaceError(problems)
-    return Workspace(
+    workspace = Workspace(
         conference=conference,
         attendees=tuple(a for _, a in attendees),
         meetings=tuple(m for _, m in meetings),
         name=root.resolve().name,
     )
+    coalitions = None
+    if source.exists(STATES_FILE):
+        raw = source.read(STATES_FILE)
+        coalitions = parse_states(raw, source.label(STATES_FILE), workspace, label["attendees"])
+    return workspace.model_copy(update={"coalitions": coalitions, "digest": source.digest()})
 
 
 def _validate_records(
@@ -317,9 +377,9 @@ def _validate_records(
     return valid, problems
 
 
-def load_conference(path: Path, label: str, root: Path | None = None) -> Conference:
-    """Read and validate conference.yaml."""
-    data = load_yaml(path, label, root)
+def parse_conference(raw: bytes, label: str) -> Conference:
+    """Validate conference.yaml from its bytes."""
+    data = parse_yaml(raw, label)
     if not isinstance(data, dict):
         raise WorkspaceError.single(label, "expected a mapping (name, timezone, start, end, ...)")
     problems: list[Problem] = []
@@ -342,10 +402,14 @@ _LIST_SPLIT = re.compile(r"\s*[;,]\s*")
 
 
 def read_spreadsheet_text(path: Path, label: str, root: Path | None = None) -> str:
+    """Read a spreadsheet export (see `decode_spreadsheet`)."""
+    return decode_spreadsheet(read_file_text(path, label, root), label)
+
+
+def decode_spreadsheet(raw: bytes, label: str) -> str:
     """The text of a spreadsheet export: UTF-8 (with or without a byte-order mark), or
     UTF-16 with its byte-order mark (Excel's "Unicode text"). Anything else is refused
     with how to export it as UTF-8."""
-    raw = read_file_text(path, label, root)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16")
@@ -379,14 +443,11 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] > counts[","] else ","
 
 
-def _csv_attendee_records(
-    path: Path, label: str, root: Path | None = None
-) -> Iterator[tuple[dict[str, Any], int]]:
+def _csv_attendee_records(text: str, label: str) -> Iterator[tuple[dict[str, Any], int]]:
     """Attendee records from a spreadsheet export: the same fields as attendees.yaml, with
     `expertise` as `privacy:3; ai:2`, `leads` as `privacy; ai` and `unavailable` as
     `2018-11-05 12:00/2018-11-05 14:00; ...`. Cells are separated by `,` or `;` (or tabs),
     whichever the header uses; rows with no cell filled in are skipped."""
-    text = read_spreadsheet_text(path, label, root)
     delimiter = sniff_delimiter(text)
     reader = csv.DictReader(_io.StringIO(text, newline=""), strict=True, delimiter=delimiter)
     rows: list[tuple[dict[Any, Any], int]] = []  # each row with the line it starts on
@@ -494,19 +555,6 @@ def dump_json(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
-def workspace_digest(folder: Path | str) -> str:
-    """A SHA-256 over the workspace's input files, to tell which input made a rota."""
-    import hashlib
-
-    root = Path(folder)
-    digest = hashlib.sha256()
-    for name in (CONFERENCE_FILE, ATTENDEES_YAML, ATTENDEES_CSV, MEETINGS_FILE, "states.yaml"):
-        path = root / name
-        if path.exists():
-            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return "sha256:" + digest.hexdigest()
-
-
 def read_password(path: Path) -> str:
     """The first line of a password file, stripped; the file may hold nothing else."""
     try:
@@ -519,3 +567,115 @@ def read_password(path: Path) -> str:
     if not password:
         raise UsageError(f"--password-file {path}: the first line is empty")
     return password
+
+
+# --- states.yaml --------------------------------------------------------------------------
+
+
+def parse_states(raw: bytes, label: str, ws: Workspace, attendees_label: str) -> Coalitions:
+    """Validate states.yaml from its bytes against the rest of the workspace (issues of
+    stances, attendees' contacts); raises WorkspaceError listing every problem."""
+    data = parse_yaml(raw, label)
+    if not isinstance(data, dict):
+        raise WorkspaceError.single(label, "expected a mapping with 'states:' and 'ties:' lists")
+    extra = sorted(set(data) - {"states", "ties", "regional_tie_weight"})
+    if extra:
+        raise WorkspaceError.single(
+            label, f"unknown top-level key '{extra[0]}' (read: regional_tie_weight, states, ties)"
+        )
+    problems: list[Problem] = []
+    header, found = _validate(
+        StatesHeader,
+        {k: v for k, v in data.items() if k == "regional_tie_weight"},
+        label,
+        None,
+        {},
+    )
+    problems += found
+    states: list[tuple[str, State]] = []
+    for raw in _list(data, "states", label):
+        where = _record_name("state", _with_id(raw, "code"), getattr(raw, "line", None))
+        if not isinstance(raw, dict):
+            problems.append(Problem(label, "each state must be a mapping", where))
+            continue
+        state, found = _validate(State, raw, label, where, {})
+        problems += found
+        if state is not None:
+            states.append((where, state))
+    for code in duplicates(s.code for _, s in states):
+        problems.append(Problem(label, f"state '{code}' appears twice", f"state '{code}'", "code"))
+    known_issues = ws.conference.issue_ids()
+    for where, state in states:
+        for issue in state.stances:
+            if issue not in known_issues:
+                problems.append(
+                    Problem(
+                        label,
+                        f"unknown issue '{issue}' (issues: {', '.join(sorted(known_issues))})",
+                        where,
+                        f"stances.{issue}",
+                    )
+                )
+    codes = {s.code for _, s in states}
+    ties: dict[frozenset[str], Tie] = {}
+    for raw in _list(data, "ties", label):
+        line = getattr(raw, "line", None)
+        where = f"tie at line {line}" if line else "tie"
+        if not isinstance(raw, dict):
+            problems.append(
+                Problem(label, "each tie must be a mapping {a, b, weight, kind}", where)
+            )
+            continue
+        tie, found = _validate(Tie, raw, label, where, {})
+        problems += found
+        if tie is None:
+            continue
+        bad = False
+        for end in ("a", "b"):
+            code = getattr(tie, end)
+            if code not in codes:
+                problems.append(
+                    Problem(label, f"unknown state '{code}' (not in 'states')", where, end)
+                )
+                bad = True
+        if tie.a == tie.b and not bad:
+            problems.append(Problem(label, "a tie needs two different states", where, "b"))
+            bad = True
+        if not bad:
+            ties[frozenset((tie.a, tie.b))] = tie  # the last one given for a pair wins
+    for attendee in ws.attendees:
+        for code in attendee.contacts:
+            if code not in codes:
+                problems.append(
+                    Problem(
+                        attendees_label,
+                        f"contact '{code}' is not a state in {STATES_FILE}",
+                        f"attendee '{attendee.id}'",
+                        "contacts",
+                    )
+                )
+    if problems or header is None:
+        raise WorkspaceError(problems)
+    by_code = {s.code: s for _, s in states}
+    weight = header.regional_tie_weight
+    everything = dict(ties)
+    ordered = sorted(by_code)
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1 :]:
+            pair = frozenset((a, b))
+            region = by_code[a].region
+            same = region != "other" and region == by_code[b].region
+            if pair not in everything and same and weight > 0:
+                everything[pair] = Tie(a=a, b=b, weight=weight, kind="regional")
+    return Coalitions(by_code, everything, weight)
+
+
+def _with_id(raw: Any, key: str) -> Any:
+    return {"id": raw.get(key)} if isinstance(raw, dict) else raw
+
+
+def _list(data: dict[str, Any], key: str, label: str) -> list[Any]:
+    records = data.get(key) or []
+    if not isinstance(records, list):
+        raise WorkspaceError.single(label, f"'{key}' must be a list", field=key)
+    return records

@@ -8,220 +8,34 @@ influence (weighted degree, scaled so the best-connected state has 1). From it c
 ranked bilateral suggestions (a supporting messenger state, a swing state it is tied to,
 and an attendee who can broker the meeting), free time slots in a broker's published rota,
 and support offers to small delegations. See README, "Coalitions and bilateral outreach".
-Nothing here prints or knows about the command line.
+states.yaml is part of the workspace: its models are in `coverage.domain`, its reading in
+`coverage.io`. Nothing here prints or knows about the command line.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-
 from coverage.domain import (
+    STANCE_VALUE,
     Attendee,
+    Coalitions,
     Meeting,
-    Name,
-    Number,
-    Whole,
     Workspace,
-    _check_delegation,
-    duplicates,
 )
-from coverage.errors import Problem, WorkspaceError
 from coverage.hard_rules import allowed
-from coverage.io import _record_name, _validate, load_yaml
 from coverage.problem import FixedAssignment, build_problem
 
 if TYPE_CHECKING:
     import networkx as nx
 
-STATES_FILE = "states.yaml"
 SEED = 0  # community detection is randomised: a fixed seed gives the same blocs every run
 
-Region = Literal["CEPT", "ATU", "APT", "CITEL", "RCC", "Arab Group", "other"]
-Stance = Literal["oppose", "lean_oppose", "undecided", "lean_support", "support"]
-STANCE_VALUE: dict[str, int] = {
-    "oppose": -2,
-    "lean_oppose": -1,
-    "undecided": 0,
-    "lean_support": 1,
-    "support": 2,
-}
 SWINGNESS: dict[str, float] = {"undecided": 1.0, "lean_support": 0.6, "lean_oppose": 0.6}
 ACCESS_FACTOR: dict[str, float] = {"delegation": 1.0, "contact": 0.8}
 SMALL_DELEGATION = 5  # at most this many delegates: a delegation the group could help
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class State(_Strict):
-    """A member state, its delegation and its stances (relative to the group's position)."""
-
-    code: str
-    name: Name
-    region: Region = "other"
-    delegation_size: Whole = Field(1, ge=0, le=1000)
-    open_to_civil_society: bool = False
-    stances: dict[str, Stance] = Field(default_factory=dict)
-
-    @field_validator("code", mode="before")
-    @classmethod
-    def _read_code(cls, value: Any) -> Any:
-        return _check_delegation(value.strip()) if isinstance(value, str) else value
-
-
-class Tie(_Strict):
-    """A working relationship between two states; weight 0 (none) to 1 (very close)."""
-
-    a: str
-    b: str
-    weight: Number = Field(ge=0, le=1)
-    kind: Name = "bilateral"
-
-
-class StatesHeader(_Strict):
-    """The top level of states.yaml, without its lists."""
-
-    regional_tie_weight: Number = Field(0.5, ge=0, le=1)
-
-
-@dataclass(frozen=True)
-class Coalitions:
-    """The states and the ties between them (regional defaults already added)."""
-
-    states: dict[str, State]
-    ties: dict[frozenset[str], Tie]
-    regional_tie_weight: float
-
-
-def load_stances(folder: Path | str, ws: Workspace) -> dict[str, dict[str, str]] | None:
-    """Each delegation's stance per issue from WORKSPACE/states.yaml, or None without the
-    file (then the plan ignores stances)."""
-    if not (Path(folder) / STATES_FILE).exists():
-        return None
-    coalitions = load_states(folder, ws)
-    return {code: dict(state.stances) for code, state in coalitions.states.items()}
-
-
-def load_states(folder: Path | str, ws: Workspace) -> Coalitions:
-    """Read and validate WORKSPACE/states.yaml; raises WorkspaceError listing every problem."""
-    path = Path(folder) / STATES_FILE
-    label = str(path)
-    data = load_yaml(path, label, Path(folder))
-    if not isinstance(data, dict):
-        raise WorkspaceError.single(label, "expected a mapping with 'states:' and 'ties:' lists")
-    extra = sorted(set(data) - {"states", "ties", "regional_tie_weight"})
-    if extra:
-        raise WorkspaceError.single(
-            label, f"unknown top-level key '{extra[0]}' (read: regional_tie_weight, states, ties)"
-        )
-    problems: list[Problem] = []
-    header, found = _validate(
-        StatesHeader,
-        {k: v for k, v in data.items() if k == "regional_tie_weight"},
-        label,
-        None,
-        {},
-    )
-    problems += found
-    states: list[tuple[str, State]] = []
-    for raw in _list(data, "states", label):
-        where = _record_name("state", _with_id(raw, "code"), getattr(raw, "line", None))
-        if not isinstance(raw, dict):
-            problems.append(Problem(label, "each state must be a mapping", where))
-            continue
-        state, found = _validate(State, raw, label, where, {})
-        problems += found
-        if state is not None:
-            states.append((where, state))
-    for code in duplicates(s.code for _, s in states):
-        problems.append(Problem(label, f"state '{code}' appears twice", f"state '{code}'", "code"))
-    known_issues = ws.conference.issue_ids()
-    for where, state in states:
-        for issue in state.stances:
-            if issue not in known_issues:
-                problems.append(
-                    Problem(
-                        label,
-                        f"unknown issue '{issue}' (issues: {', '.join(sorted(known_issues))})",
-                        where,
-                        f"stances.{issue}",
-                    )
-                )
-    codes = {s.code for _, s in states}
-    ties: dict[frozenset[str], Tie] = {}
-    for raw in _list(data, "ties", label):
-        line = getattr(raw, "line", None)
-        where = f"tie at line {line}" if line else "tie"
-        if not isinstance(raw, dict):
-            problems.append(
-                Problem(label, "each tie must be a mapping {a, b, weight, kind}", where)
-            )
-            continue
-        tie, found = _validate(Tie, raw, label, where, {})
-        problems += found
-        if tie is None:
-            continue
-        bad = False
-        for end in ("a", "b"):
-            code = getattr(tie, end)
-            if code not in codes:
-                problems.append(
-                    Problem(label, f"unknown state '{code}' (not in 'states')", where, end)
-                )
-                bad = True
-        if tie.a == tie.b and not bad:
-            problems.append(Problem(label, "a tie needs two different states", where, "b"))
-            bad = True
-        if not bad:
-            ties[frozenset((tie.a, tie.b))] = tie  # the last one given for a pair wins
-    for attendee in ws.attendees:
-        for code in attendee.contacts:
-            if code not in codes:
-                problems.append(
-                    Problem(
-                        _attendees_label(folder),
-                        f"contact '{code}' is not a state in {STATES_FILE}",
-                        f"attendee '{attendee.id}'",
-                        "contacts",
-                    )
-                )
-    if problems or header is None:
-        raise WorkspaceError(problems)
-    by_code = {s.code: s for _, s in states}
-    weight = header.regional_tie_weight
-    everything = dict(ties)
-    ordered = sorted(by_code)
-    for i, a in enumerate(ordered):
-        for b in ordered[i + 1 :]:
-            pair = frozenset((a, b))
-            region = by_code[a].region
-            same = region != "other" and region == by_code[b].region
-            if pair not in everything and same and weight > 0:
-                everything[pair] = Tie(a=a, b=b, weight=weight, kind="regional")
-    return Coalitions(by_code, everything, weight)
-
-
-def _attendees_label(folder: Path | str) -> str:
-    root = Path(folder)
-    csv = root / "attendees.csv"
-    return str(csv if csv.exists() else root / "attendees.yaml")
-
-
-def _with_id(raw: Any, key: str) -> Any:
-    return {"id": raw.get(key)} if isinstance(raw, dict) else raw
-
-
-def _list(data: dict[str, Any], key: str, label: str) -> list[Any]:
-    records = data.get(key) or []
-    if not isinstance(records, list):
-        raise WorkspaceError.single(label, f"'{key}' must be a list", field=key)
-    return records
 
 
 # --- The coalition graph ------------------------------------------------------------------

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from coverage import rules
-from coverage.domain import Meeting, Workspace
+from coverage.domain import STANCES, Meeting, Workspace, stance_bonus
 from coverage.rules import Barrier, Duty
 
 
@@ -67,7 +67,7 @@ class Option:
     @property
     def stance_bonus(self) -> int:
         """Expertise levels a supportive delegation adds; an opposing one is never an asset."""
-        return {"support": 2, "lean_support": 1}.get(self.stance or "", 0)
+        return stance_bonus(self.stance)
 
     @property
     def quality_levels(self) -> int:
@@ -164,7 +164,6 @@ def relevant_history(
     ]
 
 
-STANCE_ORDER = ("oppose", "lean_oppose", "undecided", "lean_support", "support")
 # Where people enter on their delegation's seat, they speak for its government: stances
 # count there. Open meetings admit anyone from the group, and what they bring is expertise.
 SEAT_ACCESS = ("member_states", "delegations")
@@ -178,7 +177,7 @@ def delegation_stance(
     if delegation is None or not issues or delegation not in stances:
         return None
     known = stances[delegation]
-    return min((known.get(issue, "undecided") for issue in issues), key=STANCE_ORDER.index)
+    return min((known.get(issue, "undecided") for issue in issues), key=STANCES.index)
 
 
 def build_problem(

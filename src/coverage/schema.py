@@ -23,7 +23,7 @@ def _list_of(key: str, item: dict[str, Any]) -> dict[str, Any]:
 def workspace_schema() -> dict[str, dict[str, Any]]:
     """One schema per workspace file, keyed by file name. Times are strings
     'YYYY-MM-DD HH:MM' in the conference timezone (or with an offset)."""
-    from coverage.outreach import State, StatesHeader, Tie
+    from coverage.domain import State, StatesHeader, Tie
 
     conference = Conference.model_json_schema()
     conference["$schema"] = "https://json-schema.org/draft/2020-12/schema"

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from coverage import rules
 from coverage.domain import Conference, Workspace, parse_moment
-from coverage.errors import UsageError
+from coverage.errors import UsageError, WorkspaceError
 from coverage.plan import PlanOptions, Rota
 from coverage.plan import plan as solve_plan
 from coverage.plan import replan as solve_replan
@@ -37,16 +37,12 @@ class Loaded:
 
 
 def load(folder: Path) -> Loaded:
-    """Read and validate the workspace folder, with states.yaml when it has one."""
-    from coverage.io import load_workspace, workspace_digest
+    """Read and validate the workspace folder, with states.yaml when it has one; the
+    digest is of the bytes read, whatever happens to the files later."""
+    from coverage.io import load_workspace
 
     workspace = load_workspace(folder)
-    stances = None
-    if (folder / "states.yaml").exists():
-        from coverage.outreach import load_stances
-
-        stances = load_stances(folder, workspace)
-    return Loaded(folder, workspace, stances, workspace_digest(folder))
+    return Loaded(folder, workspace, workspace.stances, workspace.digest)
 
 
 @dataclass(frozen=True)
@@ -392,7 +388,11 @@ def outreach_report(
     from coverage.store import assignments_of, clean_staging, next_number_in, stage_folder
 
     ws = loaded.workspace
-    coalitions = coalitions_model.load_states(loaded.folder, ws)
+    coalitions = ws.coalitions
+    if coalitions is None:
+        raise WorkspaceError.single(
+            str(loaded.folder / "states.yaml"), "file not found (outreach needs the member states)"
+        )
     report = coalitions_model.outreach(ws, coalitions, issue, top)
     store = RotaStore.open(loaded.folder, ws.name, out)
     if day is not None:
