@@ -20,7 +20,6 @@ from coverage.errors import SolveInterrupted, UsageError, WorkspaceError
 if TYPE_CHECKING:
     from coverage.published import PublishedRota
     from coverage.solver import Progress
-    from coverage.store import RotaStore
     from coverage.usecases import Loaded, Outcome
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -111,27 +110,6 @@ def _load(workspace: Path) -> Loaded:
     from coverage.usecases import load
 
     return load(workspace)
-
-
-def _store(workspace: Path, name: str, out: Path | None) -> RotaStore:
-    """The store for a command that only reads."""
-    from coverage.store import RotaStore
-
-    return RotaStore.open(workspace, name, out, create=False)
-
-
-def _known_issue(ws: Any, issue: str | None) -> None:
-    """Refuse an --issue the conference does not have."""
-    if issue is not None and issue not in ws.conference.issue_ids():
-        known = ", ".join(sorted(ws.conference.issue_ids()))
-        raise UsageError(f"--issue {issue}: not an issue of the conference ({known})")
-
-
-def _one_day(ws: Any, day: date) -> date:
-    from coverage.usecases import conference_days
-
-    (the_day,) = conference_days(ws.conference, day, None, None)
-    return the_day
 
 
 def _print_rota(rota: PublishedRota) -> None:
@@ -420,10 +398,10 @@ def replan(
     """Re-plan a published day after last-minute changes, changing as little as possible."""
     from coverage.export.messages import MESSAGES_TXT
     from coverage.plan import PlanOptions
-    from coverage.usecases import replan_day
+    from coverage.usecases import one_day, replan_day
 
     loaded = _load(workspace)
-    the_day = _one_day(loaded.workspace, day)
+    the_day = one_day(loaded.workspace, day)
     with _progress(quiet) as on_progress:
         options = PlanOptions(time_limit, workers, seed, on_progress=on_progress)
         outcome = replan_day(loaded, the_day, now_text, options, out, wait, _err)
@@ -452,34 +430,15 @@ def replan(
 @_fails_cleanly
 def history(workspace: Path, day: date, out: Path | None) -> None:
     """List the published versions of a day: time, reason and scores."""
-    from coverage.io import load_workspace
+    from coverage.export.messages import history_line
+    from coverage.usecases import day_versions
 
-    ws = load_workspace(workspace)
-    the_day = _one_day(ws, day)
-    store = _store(workspace, ws.name, out)
-    versions = store.versions_of(the_day)
+    the_day, versions, store = day_versions(workspace, day, out)
     if not versions:
-        click.echo(f"no published rota for {the_day} in {store.folder}")
+        click.echo(f"no published rota for {the_day} in {store}")
         return
     for version in versions:
-        click.echo(_history_line(version.number, version.rota, version.name))
-
-
-def _history_line(number: int, rota: PublishedRota, folder: str) -> str:
-    run = rota.run
-    made = f"{rota.local(run.created_at):%Y-%m-%d %H:%M}" if run else "?"
-    reason = run.reason if run else "?"
-    scores = ", ".join(
-        f"{s.tier} {s.value}{'' if s.optimal else ' (not proven)'}" for s in rota.scores[:3]
-    )
-    replan = rota.replan
-    note = ""
-    if replan is not None:
-        note = (
-            f", replanned at {rota.clock(replan.now)} from version {replan.based_on}: "
-            f"{replan.people_affected} person(s) told"
-        )
-    return f"version {number}  {made} ({rota.timezone})  {reason:<7} {scores}{note}  {folder}"
+        click.echo(history_line(version.number, version.rota, version.name))
 
 
 @main.command()
@@ -491,27 +450,9 @@ def _history_line(number: int, rota: PublishedRota, folder: str) -> str:
 @_fails_cleanly
 def diff(workspace: Path, first: int, second: int, day: date, out: Path | None) -> None:
     """Show per person what changed on a day between its versions FIRST and SECOND."""
-    from coverage.export.messages import diff_text
-    from coverage.io import load_workspace
-    from coverage.published import person_changes, recorded_why
+    from coverage.usecases import compare_versions
 
-    ws = load_workspace(workspace)
-    the_day = _one_day(ws, day)
-    store = _store(workspace, ws.name, out)
-    old, new = store.version_of(the_day, first), store.version_of(the_day, second)
-    for number, version in ((first, old), (second, new)):
-        if version is None:
-            raise UsageError(f"{the_day} has no version {number}: {_day_versions(store, the_day)}")
-    assert old is not None and new is not None
-    changes = person_changes(old.rota, new.rota, the_day, recorded_why(old.rota, new.rota))
-    click.echo(diff_text(old.rota, new.rota, the_day, changes))
-
-
-def _day_versions(store: RotaStore, day: date) -> str:
-    numbers = [str(v.number) for v in store.versions_of(day)]
-    if not numbers:
-        return f"it has no published version in {store.folder}"
-    return f"its versions are {', '.join(numbers)}"
+    click.echo(compare_versions(workspace, day, first, second, out))
 
 
 @main.command()
@@ -538,23 +479,10 @@ def digest(
 ) -> None:
     """Print the day's published rota as plain text for the group chat."""
     from coverage.export.digest import render_digest
-    from coverage.io import load_workspace
+    from coverage.usecases import day_version, known_issue
 
-    ws = load_workspace(workspace)
-    the_day = _one_day(ws, day)
-    _known_issue(ws, issue)
-    store = _store(workspace, ws.name, out)
-    if number is not None:
-        version = store.version_of(the_day, number)
-        if version is None:
-            raise UsageError(f"{the_day} has no version {number}: {_day_versions(store, the_day)}")
-    else:
-        version = store.latest_for(the_day)
-        if version is None:
-            raise UsageError(
-                f"no published rota for {the_day} in {store.folder}: run "
-                f"`rota plan {workspace} --day {the_day}`"
-            )
+    ws, the_day, version = day_version(workspace, day, number, out)
+    known_issue(ws, issue)
     messages = render_digest(version.rota, the_day, by, issue)
     for index, message in enumerate(messages, start=1):
         if len(messages) > 1:
@@ -598,10 +526,10 @@ def ical(
     alarm: int | None,
 ) -> None:
     """Write iCalendar files of the published rota: one per person, the team, each issue."""
-    from coverage.usecases import published_days, write_calendars
+    from coverage.usecases import published_days, reading_store, write_calendars
 
     loaded = _load(workspace)
-    store = _store(workspace, loaded.workspace.name, out)
+    store = reading_store(workspace, loaded.workspace, out)
     chosen = published_days(store, loaded.workspace.conference, day, first, last, workspace)
     if chosen.missing:
         listed = ", ".join(map(str, chosen.missing))
@@ -654,12 +582,12 @@ def publish(
     from coverage.export.caldav_sync import redacted, sync_people
     from coverage.export.ical import build_calendars
     from coverage.io import read_password
-    from coverage.usecases import published_days
+    from coverage.usecases import published_days, reading_store
 
     password = read_password(password_file)
     loaded = _load(workspace)
     ws = loaded.workspace
-    store = _store(workspace, ws.name, out)
+    store = reading_store(workspace, ws, out)
     chosen = published_days(store, ws.conference, day, first, last, workspace)
     if chosen.missing:
         _err(
@@ -721,15 +649,15 @@ def outreach(
 
     from coverage import edit
     from coverage.export.coalitions import print_outreach
-    from coverage.usecases import outreach_report
+    from coverage.usecases import known_issue, one_day, outreach_report
 
     if add and day is None:
         raise UsageError("--add needs --day: say which day the meetings go on")
     if now_text is not None and day is None:
         raise UsageError("--now needs --day")
     loaded = _load(workspace)
-    _known_issue(loaded.workspace, issue)
-    the_day = _one_day(loaded.workspace, day) if day is not None else None
+    known_issue(loaded.workspace, issue)
+    the_day = one_day(loaded.workspace, day) if day is not None else None
     result = outreach_report(loaded, issue, top, the_day, minutes, now_text, out)
     print_outreach(result.data, Console(highlight=False))
     if add:

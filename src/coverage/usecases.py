@@ -78,6 +78,83 @@ def conference_days(
     return [d for d in days if first <= d <= last]
 
 
+def one_day(workspace: Workspace, day: date) -> date:
+    """A conference day of the workspace, or a UsageError saying which days it has."""
+    (the_day,) = conference_days(workspace.conference, day, None, None)
+    return the_day
+
+
+def known_issue(workspace: Workspace, issue: str | None) -> None:
+    """Refuse an issue the conference does not have."""
+    if issue is not None and issue not in workspace.conference.issue_ids():
+        known = ", ".join(sorted(workspace.conference.issue_ids()))
+        raise UsageError(f"--issue {issue}: not an issue of the conference ({known})")
+
+
+def reading_store(folder: Path, workspace: Workspace, out: Path | None) -> RotaStore:
+    """The store, for a command that only reads it (none is created)."""
+    return RotaStore.open(folder, workspace.name, out, create=False)
+
+
+def day_versions(folder: Path, day: date, out: Path | None) -> tuple[date, list[Version], Path]:
+    """The published versions of a conference day, and the store's folder (`rota
+    history`)."""
+    from coverage.io import load_workspace
+
+    workspace = load_workspace(folder)
+    the_day = one_day(workspace, day)
+    store = reading_store(folder, workspace, out)
+    return the_day, store.versions_of(the_day), store.folder
+
+
+def day_version(
+    folder: Path, day: date, number: int | None, out: Path | None
+) -> tuple[Workspace, date, Version]:
+    """Version `number` of a conference day, or its latest (`rota digest`); a UsageError
+    saying which versions there are when it has no such version."""
+    from coverage.io import load_workspace
+
+    workspace = load_workspace(folder)
+    the_day = one_day(workspace, day)
+    store = reading_store(folder, workspace, out)
+    if number is None:
+        version = store.latest_for(the_day)
+        if version is None:
+            raise UsageError(
+                f"no published rota for {the_day} in {store.folder}: run "
+                f"`rota plan {folder} --day {the_day}`"
+            )
+        return workspace, the_day, version
+    return workspace, the_day, _numbered(store, the_day, number)
+
+
+def _numbered(store: RotaStore, day: date, number: int) -> Version:
+    version = store.version_of(day, number)
+    if version is None:
+        numbers = [str(v.number) for v in store.versions_of(day)]
+        which = (
+            f"its versions are {', '.join(numbers)}"
+            if numbers
+            else f"it has no published version in {store.folder}"
+        )
+        raise UsageError(f"{day} has no version {number}: {which}")
+    return version
+
+
+def compare_versions(folder: Path, day: date, first: int, second: int, out: Path | None) -> str:
+    """Per person, what changed on a day between two of its versions (`rota diff`)."""
+    from coverage.export.messages import diff_text
+    from coverage.io import load_workspace
+    from coverage.published import person_changes, recorded_why
+
+    workspace = load_workspace(folder)
+    the_day = one_day(workspace, day)
+    store = reading_store(folder, workspace, out)
+    old, new = _numbered(store, the_day, first), _numbered(store, the_day, second)
+    changes = person_changes(old.rota, new.rota, the_day, recorded_why(old.rota, new.rota))
+    return diff_text(old.rota, new.rota, the_day, changes)
+
+
 def parse_now(text: str | None, conference: Conference, day: date) -> tuple[datetime, bool]:
     """`--now`: 'HH:MM' on the conference day (before `day_end` on an overnight day: the
     next morning), a full 'YYYY-MM-DD HH:MM', or, without it, the current time. Returns

@@ -183,3 +183,21 @@ def diff_text(
 def _line(rota: PublishedRota, meeting_id: str) -> str:
     meeting = rota.meeting(meeting_id)
     return f"{rota.span_in_day(meeting)} {meeting.title}{_where(meeting.room)}"
+
+
+def history_line(number: int, rota: PublishedRota, folder: str) -> str:
+    """One version as `rota history` lists it: when, why, the first scores, the replan."""
+    run = rota.run
+    made = f"{rota.local(run.created_at):%Y-%m-%d %H:%M}" if run else "?"
+    reason = run.reason if run else "?"
+    scores = ", ".join(
+        f"{s.tier} {s.value}{'' if s.optimal else ' (not proven)'}" for s in rota.scores[:3]
+    )
+    replan = rota.replan
+    note = ""
+    if replan is not None:
+        note = (
+            f", replanned at {rota.clock(replan.now)} from version {replan.based_on}: "
+            f"{replan.people_affected} person(s) told"
+        )
+    return f"version {number}  {made} ({rota.timezone})  {reason:<7} {scores}{note}  {folder}"
