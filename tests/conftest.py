@@ -7,3 +7,21 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+
+from hypothesis import HealthCheck, settings
+
+# Every property test: the same examples on every run and machine (derandomized, no
+# database), no per-example deadline (solves vary with the machine), and no complaint about
+# slow generation or filtering. A test file sets only how many examples it tries.
+settings.register_profile(
+    "rota",
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
+settings.load_profile("rota")

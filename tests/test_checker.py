@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from bruteforce import best_scores
-from builders import at, fixed, meeting, rota, workspace
 from checker import check_rota, conference_day, late_threshold, scores_of
+from workspaces import at, fixed, in_memory_workspace, plain_meeting, rota
 
 from coverage.domain import Workspace
 from coverage.io import load_workspace
@@ -48,7 +48,7 @@ def test_tiny_member_states_meeting_refuses_ben() -> None:
 
 
 def test_unknown_meeting_and_attendee() -> None:
-    ws = workspace([meeting("m", "2018-11-05 09:00", "2018-11-05 10:00")])
+    ws = in_memory_workspace([plain_meeting("m", "2018-11-05 09:00", "2018-11-05 10:00")])
     r = rota(ws, [("m", "ana")])
     r["assignments"].append(dict(r["assignments"][0], meeting="ghost"))
     r["assignments"].append(dict(r["assignments"][0], attendee="nobody"))
@@ -57,13 +57,13 @@ def test_unknown_meeting_and_attendee() -> None:
 
 
 def test_assignment_must_be_on_a_planned_day() -> None:
-    ws = workspace([meeting("m", "2018-11-06 09:00", "2018-11-06 10:00")])
+    ws = in_memory_workspace([plain_meeting("m", "2018-11-06 09:00", "2018-11-06 10:00")])
     valid(ws, rota(ws, [("m", "ana")], days=["2018-11-06"]))
     flagged(ws, rota(ws, [("m", "ana")], days=["2018-11-05"]), "not a planned day")
 
 
 def test_assignment_day_and_times_must_match_the_meeting() -> None:
-    ws = workspace([meeting("m", "2018-11-05 09:00", "2018-11-05 10:00")])
+    ws = in_memory_workspace([plain_meeting("m", "2018-11-05 09:00", "2018-11-05 10:00")])
     r = rota(ws, [("m", "ana")])
     r["assignments"][0]["day"] = "2018-11-06"
     flagged(ws, r, "day 2018-11-06")
@@ -77,18 +77,18 @@ def test_assignment_day_and_times_must_match_the_meeting() -> None:
 
 
 def test_conference_day_runs_past_midnight() -> None:
-    ws = workspace([meeting("late", "2018-11-06 02:00", "2018-11-06 02:30")])
+    ws = in_memory_workspace([plain_meeting("late", "2018-11-06 02:00", "2018-11-06 02:30")])
     assert conference_day(ws.conference, ws.meeting("late").start) == date(2018, 11, 5)
     valid(ws, rota(ws, [("late", "ana")], days=["2018-11-05"]))
     flagged(ws, rota(ws, [("late", "ana")], days=["2018-11-06"]), "not a planned day")
     # At day_end (03:00) the next day begins.
-    ws = workspace([meeting("early", "2018-11-06 03:00", "2018-11-06 04:00")])
+    ws = in_memory_workspace([plain_meeting("early", "2018-11-06 03:00", "2018-11-06 04:00")])
     assert conference_day(ws.conference, ws.meeting("early").start) == date(2018, 11, 6)
 
 
 def test_conference_day_without_overnight() -> None:
-    ws = workspace(
-        [meeting("m", "2018-11-06 01:00", "2018-11-06 02:00")],
+    ws = in_memory_workspace(
+        [plain_meeting("m", "2018-11-06 01:00", "2018-11-06 02:00")],
         day_start="06:00",
         day_end="23:00",
     )
@@ -143,8 +143,8 @@ ELIGIBILITY_CASES = [
 def test_eligibility(
     meeting_fields: dict[str, Any], attendee_fields: dict[str, Any], reason: str | None
 ) -> None:
-    ws = workspace(
-        [meeting("m", "2018-11-05 09:00", "2018-11-05 10:00", **meeting_fields)],
+    ws = in_memory_workspace(
+        [plain_meeting("m", "2018-11-05 09:00", "2018-11-05 10:00", **meeting_fields)],
         [{"id": "ana", **attendee_fields}],
     )
     r = rota(ws, [("m", "ana")])
@@ -155,8 +155,8 @@ def test_eligibility(
 
 
 def test_default_min_expertise_applies_when_meeting_sets_none() -> None:
-    ws = workspace(
-        [meeting("m", "2018-11-05 09:00", "2018-11-05 10:00", issues=["ai"])],
+    ws = in_memory_workspace(
+        [plain_meeting("m", "2018-11-05 09:00", "2018-11-05 10:00", issues=["ai"])],
         [{"id": "ana", "expertise": {"ai": 1}}],
         default_min_expertise=2,
     )
@@ -168,13 +168,15 @@ def test_default_min_expertise_applies_when_meeting_sets_none() -> None:
 
 def test_seats() -> None:
     people = [{"id": "ana"}, {"id": "ben"}, {"id": "cai"}]
-    ws = workspace([meeting("m", "2018-11-05 09:00", "2018-11-05 10:00", seats=2)], people)
+    ws = in_memory_workspace(
+        [plain_meeting("m", "2018-11-05 09:00", "2018-11-05 10:00", seats=2)], people
+    )
     valid(ws, rota(ws, [("m", "ana"), ("m", "ben")]))
     flagged(ws, rota(ws, [("m", "ana"), ("m", "ben"), ("m", "cai")]), "3 attendees for 2 seats")
 
 
 def test_duplicate_pair() -> None:
-    ws = workspace([meeting("m", "2018-11-05 09:00", "2018-11-05 10:00", seats=2)])
+    ws = in_memory_workspace([plain_meeting("m", "2018-11-05 09:00", "2018-11-05 10:00", seats=2)])
     r = rota(ws, [("m", "ana")])
     r["assignments"].append(dict(r["assignments"][0]))
     flagged(ws, r, "twice")
@@ -188,10 +190,10 @@ def test_duplicate_pair() -> None:
     [("09:30", False), ("10:00", False), ("10:10", False), ("10:15", True), ("11:00", True)],
 )
 def test_changeover(second_start: str, ok: bool) -> None:
-    ws = workspace(
+    ws = in_memory_workspace(
         [
-            meeting("a", "2018-11-05 09:00", "2018-11-05 10:00"),
-            meeting("b", f"2018-11-05 {second_start}", "2018-11-05 12:00"),
+            plain_meeting("a", "2018-11-05 09:00", "2018-11-05 10:00"),
+            plain_meeting("b", f"2018-11-05 {second_start}", "2018-11-05 12:00"),
         ]
     )
     r = rota(ws, [("b", "ana"), ("a", "ana")])
@@ -202,11 +204,11 @@ def test_changeover(second_start: str, ok: bool) -> None:
 
 
 def test_containment_is_an_overlap() -> None:
-    ws = workspace(
+    ws = in_memory_workspace(
         [
-            meeting("long", "2018-11-05 09:00", "2018-11-05 17:00"),
-            meeting("x", "2018-11-05 10:00", "2018-11-05 11:00"),
-            meeting("y", "2018-11-05 13:00", "2018-11-05 14:00"),
+            plain_meeting("long", "2018-11-05 09:00", "2018-11-05 17:00"),
+            plain_meeting("x", "2018-11-05 10:00", "2018-11-05 11:00"),
+            plain_meeting("y", "2018-11-05 13:00", "2018-11-05 14:00"),
         ]
     )
     problems = flagged(ws, rota(ws, [("long", "ana"), ("x", "ana"), ("y", "ana")]), "changeover")
@@ -214,10 +216,10 @@ def test_containment_is_an_overlap() -> None:
 
 
 def test_zero_changeover_allows_back_to_back() -> None:
-    ws = workspace(
+    ws = in_memory_workspace(
         [
-            meeting("a", "2018-11-05 09:00", "2018-11-05 10:00"),
-            meeting("b", "2018-11-05 10:00", "2018-11-05 11:00"),
+            plain_meeting("a", "2018-11-05 09:00", "2018-11-05 10:00"),
+            plain_meeting("b", "2018-11-05 10:00", "2018-11-05 11:00"),
         ],
         changeover_minutes=0,
     )
@@ -225,10 +227,10 @@ def test_zero_changeover_allows_back_to_back() -> None:
 
 
 def test_other_people_may_overlap() -> None:
-    ws = workspace(
+    ws = in_memory_workspace(
         [
-            meeting("a", "2018-11-05 09:00", "2018-11-05 10:00"),
-            meeting("b", "2018-11-05 09:00", "2018-11-05 10:00"),
+            plain_meeting("a", "2018-11-05 09:00", "2018-11-05 10:00"),
+            plain_meeting("b", "2018-11-05 09:00", "2018-11-05 10:00"),
         ],
         [{"id": "ana"}, {"id": "ben"}],
     )
@@ -239,19 +241,19 @@ def test_other_people_may_overlap() -> None:
 
 
 def test_duty_hours_per_day() -> None:
-    ws = workspace(
+    ws = in_memory_workspace(
         [
-            meeting("a", "2018-11-05 09:00", "2018-11-05 11:00"),
-            meeting("b", "2018-11-05 14:00", "2018-11-05 15:30"),
-            meeting("c", "2018-11-06 09:00", "2018-11-06 11:00"),
+            plain_meeting("a", "2018-11-05 09:00", "2018-11-05 11:00"),
+            plain_meeting("b", "2018-11-05 14:00", "2018-11-05 15:30"),
+            plain_meeting("c", "2018-11-06 09:00", "2018-11-06 11:00"),
         ],
         max_duty_hours=3.5,
     )
     valid(ws, rota(ws, [("a", "ana"), ("b", "ana"), ("c", "ana")]))  # 3.5 h, then 2 h
-    ws = workspace(
+    ws = in_memory_workspace(
         [
-            meeting("a", "2018-11-05 09:00", "2018-11-05 11:00"),
-            meeting("b", "2018-11-05 14:00", "2018-11-05 15:45"),
+            plain_meeting("a", "2018-11-05 09:00", "2018-11-05 11:00"),
+            plain_meeting("b", "2018-11-05 14:00", "2018-11-05 15:45"),
         ],
         max_duty_hours=3.5,
     )
@@ -259,10 +261,10 @@ def test_duty_hours_per_day() -> None:
 
 
 def test_duty_counts_by_conference_day_not_calendar_date() -> None:
-    ws = workspace(
+    ws = in_memory_workspace(
         [
-            meeting("eve", "2018-11-05 20:00", "2018-11-05 23:00"),
-            meeting("night", "2018-11-06 00:30", "2018-11-06 02:30"),
+            plain_meeting("eve", "2018-11-05 20:00", "2018-11-05 23:00"),
+            plain_meeting("night", "2018-11-06 00:30", "2018-11-06 02:30"),
         ],
         max_duty_hours=4,
         min_rest_hours=0,
@@ -271,20 +273,20 @@ def test_duty_counts_by_conference_day_not_calendar_date() -> None:
 
 
 def test_attendee_duty_override() -> None:
-    meetings = [meeting("a", "2018-11-05 09:00", "2018-11-05 12:00")]
-    ws = workspace(meetings, [{"id": "ana", "max_duty_hours": 2}], max_duty_hours=10)
+    meetings = [plain_meeting("a", "2018-11-05 09:00", "2018-11-05 12:00")]
+    ws = in_memory_workspace(meetings, [{"id": "ana", "max_duty_hours": 2}], max_duty_hours=10)
     flagged(ws, rota(ws, [("a", "ana")]), "max duty 2 h")
-    ws = workspace(meetings, [{"id": "ana", "max_duty_hours": 4}], max_duty_hours=2)
+    ws = in_memory_workspace(meetings, [{"id": "ana", "max_duty_hours": 4}], max_duty_hours=2)
     valid(ws, rota(ws, [("a", "ana")]))
 
 
 def test_duty_counts_real_time_across_dst() -> None:
     # Berlin, night of 27-28 October 2018: 01:00 CEST to 04:00 CET is 4 real hours.
     kw = {"timezone": "Europe/Berlin", "start": "2018-10-27", "end": "2018-10-28"}
-    ms = [meeting("night", "2018-10-28 01:00", "2018-10-28 04:00")]
-    ws = workspace(ms, max_duty_hours=3.5, **kw)
+    ms = [plain_meeting("night", "2018-10-28 01:00", "2018-10-28 04:00")]
+    ws = in_memory_workspace(ms, max_duty_hours=3.5, **kw)
     flagged(ws, rota(ws, [("night", "ana")]), "4 h", "max duty")
-    ws = workspace(ms, max_duty_hours=4, **kw)
+    ws = in_memory_workspace(ms, max_duty_hours=4, **kw)
     valid(ws, rota(ws, [("night", "ana")]))
 
 
@@ -295,10 +297,10 @@ def test_duty_counts_real_time_across_dst() -> None:
     ("next_start", "ok"), [("08:00", False), ("08:59", False), ("09:00", True)]
 )
 def test_rest_between_days(next_start: str, ok: bool) -> None:
-    ws = workspace(
+    ws = in_memory_workspace(
         [
-            meeting("late", "2018-11-05 23:00", "2018-11-06 02:00"),
-            meeting("morning", f"2018-11-06 {next_start}", "2018-11-06 10:00"),
+            plain_meeting("late", "2018-11-05 23:00", "2018-11-06 02:00"),
+            plain_meeting("morning", f"2018-11-06 {next_start}", "2018-11-06 10:00"),
         ]
     )
     r = rota(ws, [("late", "ana"), ("morning", "ana")])
@@ -309,10 +311,10 @@ def test_rest_between_days(next_start: str, ok: bool) -> None:
 
 
 def test_rest_is_not_required_within_a_day() -> None:
-    ws = workspace(
+    ws = in_memory_workspace(
         [
-            meeting("a", "2018-11-05 09:00", "2018-11-05 10:00"),
-            meeting("b", "2018-11-05 10:30", "2018-11-05 11:00"),
+            plain_meeting("a", "2018-11-05 09:00", "2018-11-05 10:00"),
+            plain_meeting("b", "2018-11-05 10:30", "2018-11-05 11:00"),
         ],
         min_rest_hours=12,
     )
@@ -323,19 +325,19 @@ def test_rest_across_dst_counts_real_time() -> None:
     # 02:00 CEST on the 28th to 08:00 CET is 7 real hours (6 on the wall clock).
     kw = {"timezone": "Europe/Berlin", "start": "2018-10-27", "end": "2018-10-28"}
     ms = [
-        meeting("late", "2018-10-27 23:00", "2018-10-28T02:00+02:00"),  # the first 02:00
-        meeting("morning", "2018-10-28 08:00", "2018-10-28 09:00"),
+        plain_meeting("late", "2018-10-27 23:00", "2018-10-28T02:00+02:00"),  # the first 02:00
+        plain_meeting("morning", "2018-10-28 08:00", "2018-10-28 09:00"),
     ]
-    ws = workspace(ms, min_rest_hours=7, **kw)
+    ws = in_memory_workspace(ms, min_rest_hours=7, **kw)
     late_end = ws.meeting("late").end.astimezone(ws.conference.tz)
     assert late_end.utcoffset().total_seconds() == 7200  # first 02:00, CEST
     valid(ws, rota(ws, [("late", "ana"), ("morning", "ana")]))
-    ws = workspace(ms, min_rest_hours=7.5, **kw)
+    ws = in_memory_workspace(ms, min_rest_hours=7.5, **kw)
     flagged(ws, rota(ws, [("late", "ana"), ("morning", "ana")]), "min rest")
 
 
 def test_rest_against_fixed_history() -> None:
-    ws = workspace([meeting("morning", "2018-11-06 08:00", "2018-11-06 09:00")])
+    ws = in_memory_workspace([plain_meeting("morning", "2018-11-06 08:00", "2018-11-06 09:00")])
     history = [fixed(ws, "gone", "ana", "2018-11-05", "2018-11-05 23:00", "2018-11-06 02:00")]
     flagged(ws, rota(ws, [("morning", "ana")], days=["2018-11-06"], fixed=history), "min rest")
     history = [fixed(ws, "gone", "ana", "2018-11-05", "2018-11-05 22:00", "2018-11-06 01:00")]
@@ -343,20 +345,22 @@ def test_rest_against_fixed_history() -> None:
 
 
 def test_history_of_someone_else_does_not_matter() -> None:
-    ws = workspace([meeting("morning", "2018-11-06 08:00", "2018-11-06 09:00")])
+    ws = in_memory_workspace([plain_meeting("morning", "2018-11-06 08:00", "2018-11-06 09:00")])
     history = [fixed(ws, "gone", "ben", "2018-11-05", "2018-11-05 23:00", "2018-11-06 02:00")]
     valid(ws, rota(ws, [("morning", "ana")], days=["2018-11-06"], fixed=history))
 
 
 def test_fixed_on_a_planned_day_is_flagged() -> None:
-    ws = workspace([meeting("m", "2018-11-06 10:00", "2018-11-06 11:00")])
+    ws = in_memory_workspace([plain_meeting("m", "2018-11-06 10:00", "2018-11-06 11:00")])
     history = [fixed(ws, "old", "ben", "2018-11-06", "2018-11-06 08:00", "2018-11-06 09:00")]
     flagged(ws, rota(ws, [("m", "ana")], days=["2018-11-06"], fixed=history), "a planned day")
 
 
 def test_changeover_against_fixed_history() -> None:
     # A meeting of day 6 overlapping one at 01:00-02:30 that belonged to day 5.
-    ws = workspace([meeting("m", "2018-11-06 03:00", "2018-11-06 04:00")], min_rest_hours=0)
+    ws = in_memory_workspace(
+        [plain_meeting("m", "2018-11-06 03:00", "2018-11-06 04:00")], min_rest_hours=0
+    )
     history = [fixed(ws, "old", "ana", "2018-11-05", "2018-11-06 01:00", "2018-11-06 02:50")]
     flagged(ws, rota(ws, [("m", "ana")], days=["2018-11-06"], fixed=history), "changeover")
 
@@ -370,8 +374,8 @@ def _nights(ends: dict[str, str], **rules: Any) -> Workspace:
     for day, end in ends.items():
         start = f"2018-11-{day} 22:00"
         end_date = f"2018-11-{int(day) + 1:02d}" if end < "22:00" else f"2018-11-{day}"
-        ms.append(meeting(f"n{day}", start, f"{end_date} {end}"))
-    return workspace(ms, end="2018-11-09", min_rest_hours=0, **rules)
+        ms.append(plain_meeting(f"n{day}", start, f"{end_date} {end}"))
+    return in_memory_workspace(ms, end="2018-11-09", min_rest_hours=0, **rules)
 
 
 def test_late_nights_in_a_row() -> None:
@@ -431,9 +435,9 @@ def test_late_nights_only_in_history_are_not_the_rotas_fault() -> None:
 
 
 def test_scores_recomputed() -> None:
-    ws = workspace(
+    ws = in_memory_workspace(
         [
-            meeting(
+            plain_meeting(
                 "p",
                 "2018-11-05 09:00",
                 "2018-11-05 10:00",
@@ -441,8 +445,8 @@ def test_scores_recomputed() -> None:
                 priority=2,
                 seats=2,
             ),
-            meeting("q", "2018-11-05 11:00", "2018-11-05 12:00", priority=4),
-            meeting("u", "2018-11-05 13:00", "2018-11-05 14:00", issues=["ai"], priority=5),
+            plain_meeting("q", "2018-11-05 11:00", "2018-11-05 12:00", priority=4),
+            plain_meeting("u", "2018-11-05 13:00", "2018-11-05 14:00", issues=["ai"], priority=5),
         ],
         [{"id": "ana"}, {"id": "ben"}],
     )
@@ -464,12 +468,12 @@ def test_scores_recomputed() -> None:
 
 
 def test_uncovered_must_list_every_empty_meeting() -> None:
-    ws = workspace(
+    ws = in_memory_workspace(
         [
-            meeting("a", "2018-11-05 09:00", "2018-11-05 10:00"),
-            meeting("b", "2018-11-05 11:00", "2018-11-05 12:00"),
-            meeting("gone", "2018-11-05 13:00", "2018-11-05 14:00", status="cancelled"),
-            meeting("later", "2018-11-06 09:00", "2018-11-06 10:00"),
+            plain_meeting("a", "2018-11-05 09:00", "2018-11-05 10:00"),
+            plain_meeting("b", "2018-11-05 11:00", "2018-11-05 12:00"),
+            plain_meeting("gone", "2018-11-05 13:00", "2018-11-05 14:00", status="cancelled"),
+            plain_meeting("later", "2018-11-06 09:00", "2018-11-06 10:00"),
         ]
     )
     r = rota(ws, [("a", "ana")], days=["2018-11-05"])
@@ -489,11 +493,11 @@ def test_uncovered_must_list_every_empty_meeting() -> None:
 
 
 def test_brute_force_prefers_coverage_then_depth() -> None:
-    ws = workspace(
+    ws = in_memory_workspace(
         [
-            meeting("big", "2018-11-05 09:00", "2018-11-05 11:00", priority=3, seats=2),
-            meeting("small", "2018-11-05 10:00", "2018-11-05 11:00", priority=1),
-            meeting("side", "2018-11-05 10:30", "2018-11-05 11:30", priority=1),
+            plain_meeting("big", "2018-11-05 09:00", "2018-11-05 11:00", priority=3, seats=2),
+            plain_meeting("small", "2018-11-05 10:00", "2018-11-05 11:00", priority=1),
+            plain_meeting("side", "2018-11-05 10:30", "2018-11-05 11:30", priority=1),
         ],
         [{"id": "ana"}, {"id": "ben"}],
     )
@@ -504,7 +508,7 @@ def test_brute_force_prefers_coverage_then_depth() -> None:
 
 
 def test_brute_force_respects_history() -> None:
-    ws = workspace([meeting("m", "2018-11-06 08:00", "2018-11-06 09:00")])
+    ws = in_memory_workspace([plain_meeting("m", "2018-11-06 08:00", "2018-11-06 09:00")])
     assert best_scores(ws, [date(2018, 11, 6)]) == (1, 0)
     history = [fixed(ws, "gone", "ana", "2018-11-05", "2018-11-05 23:00", "2018-11-06 02:00")]
     assert best_scores(ws, [date(2018, 11, 6)], fixed=history) == (0, 0)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from baseline import greedy_rota
 from checker import check_rota
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from strategies import tiny_workspaces
 from synthetic import conference
 
@@ -32,13 +32,7 @@ from coverage.solver.objective import TIERS, coverage_score
 from coverage.solver.race import MipRace
 from coverage.solver.warm import feasible, warm_start
 
-SETTINGS = settings(
-    max_examples=60,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+SETTINGS = settings(max_examples=60)  # the rest: the shared profile (conftest.py)
 
 
 @SETTINGS

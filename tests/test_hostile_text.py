@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import vobject
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 from workspaces import meeting, person, write_workspace
@@ -51,13 +51,7 @@ class _Tags(HTMLParser):
         self.tags.append(tag)
 
 
-@settings(
-    max_examples=60,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+@settings(max_examples=60)  # the rest: the shared profile (conftest.py)
 @given(st.sampled_from(FIELDS), texts)
 def test_any_text_is_refused_at_load_or_harmless_in_every_output(
     tmp_path_factory: object, field: str, text: str

@@ -7,11 +7,11 @@ from datetime import date, datetime
 from typing import Any
 
 from bruteforce import best_scores
-from builders import meeting, workspace
 from checker import check_rota
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given, settings
 from hypothesis.control import currently_in_test_context
 from strategies import tiny_workspaces
+from workspaces import in_memory_workspace, plain_meeting
 
 from coverage.domain import Workspace
 from coverage.plan import FixedAssignment, PlanOptions, plan
@@ -19,13 +19,7 @@ from coverage.problem import build_problem
 from coverage.solver.mip import CoverageMip
 from coverage.solver.objective import coverage_score
 
-SETTINGS = settings(
-    max_examples=40,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+SETTINGS = settings(max_examples=40)  # the rest: the shared profile (conftest.py)
 
 
 def solve(
@@ -108,11 +102,11 @@ def test_day_by_day_with_published_history(ws: Workspace) -> None:
 
 
 def test_hand_made_history_forces_rest_and_late_nights() -> None:
-    ws = workspace(
+    ws = in_memory_workspace(
         [
-            meeting("morning", "2018-11-06 08:00", "2018-11-06 09:00", priority=3),
-            meeting("night", "2018-11-06 22:00", "2018-11-07 00:30", priority=2),
-            meeting("noon", "2018-11-06 12:00", "2018-11-06 13:00"),
+            plain_meeting("morning", "2018-11-06 08:00", "2018-11-06 09:00", priority=3),
+            plain_meeting("night", "2018-11-06 22:00", "2018-11-07 00:30", priority=2),
+            plain_meeting("noon", "2018-11-06 12:00", "2018-11-06 13:00"),
         ],
         [{"id": "ana"}, {"id": "ben"}],
         max_late_nights_in_a_row=1,
@@ -188,11 +182,11 @@ def test_the_coverage_mip_is_valid_and_optimal(ws: Workspace) -> None:
 
 def test_the_coverage_mip_keeps_the_rest_between_days() -> None:
     # One person: the late session and the next morning's are too close for the rest rule.
-    ws = workspace(
+    ws = in_memory_workspace(
         [
-            meeting("night", "2018-11-06 22:00", "2018-11-07 01:00", priority=2),
-            meeting("morning", "2018-11-07 08:00", "2018-11-07 09:00", priority=3),
-            meeting("noon", "2018-11-07 12:00", "2018-11-07 13:00"),
+            plain_meeting("night", "2018-11-06 22:00", "2018-11-07 01:00", priority=2),
+            plain_meeting("morning", "2018-11-07 08:00", "2018-11-07 09:00", priority=3),
+            plain_meeting("noon", "2018-11-07 12:00", "2018-11-07 13:00"),
         ],
         [{"id": "ana"}],
         min_rest_hours=9,

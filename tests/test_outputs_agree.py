@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 
 import vobject
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 from strategies import tiny_workspaces
@@ -29,13 +29,7 @@ from coverage.plan import PlanOptions, plan, replan
 from coverage.published import PublishedRota, Run
 from coverage.store import assignments_of
 
-SETTINGS = settings(
-    max_examples=30,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+SETTINGS = settings(max_examples=30)  # the rest: the shared profile (conftest.py)
 OPTIONS = PlanOptions(seed=0, time_limit=10)
 RUN = Run(version=1, reason="plan", created_at=datetime(2018, 11, 1, tzinfo=UTC))
 

@@ -18,20 +18,14 @@ from checker import (
     utc,
     weight,
 )
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import tiny_workspaces
 
 from coverage.domain import Meeting, Workspace
 from coverage.plan import FixedAssignment, PlanOptions, plan, replan
 
-SETTINGS = settings(
-    max_examples=40,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+SETTINGS = settings(max_examples=40)  # the rest: the shared profile (conftest.py)
 OPTIONS = PlanOptions(seed=0, time_limit=10)
 
 

@@ -1,14 +1,21 @@
-"""Tiny workspaces written to disk for tests: a default conference, people and meetings
-given as plain dicts, each test changing only what it is about."""
+"""Tiny workspaces for tests, one vocabulary: a default conference, people and meetings
+given as plain dicts, each test changing only what it is about. `workspace` and
+`write_workspace` write them to disk (`person`, `meeting`: experts and meetings on
+privacy); `in_memory_workspace` builds one in memory (`plain_meeting`: on no issue), and
+`rota` / `fixed` write rota documents for the checker's tests."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import yaml
+from checker import conference_day, scores_of
 
-from coverage.domain import Workspace
+from coverage.domain import Attendee, Conference, Meeting, Workspace
 from coverage.io import load_workspace
 
 CONFERENCE: dict[str, Any] = {
@@ -82,3 +89,108 @@ def workspace(
 ) -> Workspace:
     """Write and load a workspace."""
     return load_workspace(write_workspace(folder, attendees, meetings, rules, **conference))
+
+
+# --- In memory, and rota documents for the checker ----------------------------------------
+
+
+def in_memory_workspace(
+    meetings: Iterable[dict[str, Any]],
+    attendees: Iterable[dict[str, Any]] = ({"id": "ana"},),
+    *,
+    timezone: str = "Asia/Dubai",
+    start: str = "2018-11-05",
+    end: str = "2018-11-07",
+    day_start: str = "08:00",
+    day_end: str = "03:00",
+    **rules: Any,
+) -> Workspace:
+    """A workspace built in memory (nothing on disk): people on the BRA delegation, expert
+    at level 3 in everything, unless told otherwise; meetings as `plain_meeting` gives."""
+    conference = Conference.model_validate(
+        {
+            **CONFERENCE,
+            "name": "Test",
+            "timezone": timezone,
+            "start": start,
+            "end": end,
+            "day_start": day_start,
+            "day_end": day_end,
+            "rules": {**CONFERENCE["rules"], **rules},
+        }
+    )
+    context = {"conference": conference}
+    people = [
+        Attendee.model_validate(
+            {"name": a["id"], "delegation": "BRA", "expertise": {"privacy": 3, "ai": 3}, **a},
+            context=context,
+        )
+        for a in attendees
+    ]
+    agenda = [Meeting.model_validate({"title": m["id"], **m}, context=context) for m in meetings]
+    return Workspace(conference=conference, attendees=tuple(people), meetings=tuple(agenda))
+
+
+def plain_meeting(id: str, start: str, end: str, **fields: Any) -> dict[str, Any]:
+    """A meeting on no issue, with full local times ('YYYY-MM-DD HH:MM')."""
+    return {"id": id, "start": start, "end": end, **fields}
+
+
+def at(ws: Workspace, local: str) -> str:
+    """A local wall-clock time of the conference as ISO text with its offset."""
+    moment = datetime.fromisoformat(local).replace(tzinfo=ZoneInfo(ws.conference.timezone))
+    return moment.isoformat()
+
+
+def rota(
+    ws: Workspace,
+    pairs: Iterable[tuple[str, str]],
+    days: Iterable[str] | None = None,
+    fixed: Iterable[dict[str, Any]] = (),
+) -> dict[str, Any]:
+    """A well-formed rota for these (meeting, attendee) pairs: right times, days, scores and
+    uncovered list. Tests then break one thing at a time."""
+    conf = ws.conference
+    planned = [date.fromisoformat(d) for d in days] if days else conf.days()
+    assignments = []
+    for meeting_id, person in pairs:
+        m = ws.meeting(meeting_id)
+        assignments.append(
+            {
+                "meeting": meeting_id,
+                "attendee": person,
+                "day": conference_day(conf, m.start).isoformat(),
+                "start": m.start.isoformat(),
+                "end": m.end.isoformat(),
+            }
+        )
+    coverage, depth = scores_of(ws, assignments)
+    covered = {meeting_id for meeting_id, _ in pairs}
+    uncovered = [
+        {"meeting": m.id, "reason": "no_eligible", "message": "nobody could go"}
+        for m in ws.meetings
+        if conference_day(conf, m.start) in planned
+        and m.id not in covered
+        and m.status != "cancelled"
+    ]
+    return {
+        "days": [d.isoformat() for d in planned],
+        "assignments": assignments,
+        "fixed": list(fixed),
+        "meetings": [],
+        "uncovered": uncovered,
+        "scores": [
+            {"tier": "coverage", "value": coverage, "bound": coverage, "optimal": True},
+            {"tier": "depth", "value": depth, "bound": depth, "optimal": True},
+        ],
+    }
+
+
+def fixed(ws: Workspace, meeting_id: str, person: str, day: str, start: str, end: str) -> dict:
+    return {
+        "meeting": meeting_id,
+        "attendee": person,
+        "day": day,
+        "start": at(ws, start),
+        "end": at(ws, end),
+    }
