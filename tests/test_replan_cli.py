@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from checker import check_rota
 from click.testing import CliRunner
@@ -155,3 +156,36 @@ def test_someone_removed_after_a_meeting_began_stays_on_it(tmp_path: Path) -> No
     kept = [a for a in new["assignments"] if a["meeting"] == "morning"]
     assert [(a["attendee"], a.get("frozen")) for a in kept] == [(morning, True)]
     assert morning in {p["id"] for p in new["attendees"]}
+
+
+def test_a_command_reads_each_published_version_once(tmp_path: Path, monkeypatch: Any) -> None:
+    from collections import Counter
+
+    from coverage import store
+
+    ws = write_workspace(
+        tmp_path / "ws",
+        [person("ana"), person("ben")],
+        [
+            meeting("a", "10:00", "11:00"),
+            meeting("b", "2018-11-06 10:00", "2018-11-06 11:00"),
+            meeting("c", "2018-11-06 12:00", "2018-11-06 13:00"),
+        ],
+    )
+    runner = CliRunner()
+    for day in ("2018-11-05", "2018-11-06", "2018-11-06"):
+        done = runner.invoke(main, ["plan", str(ws), "--day", day, "--quiet"])
+        assert done.exit_code == 0, done.output
+    reads: Counter[Path] = Counter()
+    real = store.read_rota
+
+    def counted(path: Path) -> Any:
+        reads[path] += 1
+        return real(path)
+
+    monkeypatch.setattr(store, "read_rota", counted)
+    getattr(store, "_READ", {}).clear()
+    args = ["replan", str(ws), "--day", "2018-11-06", "--now", "09:00", "--quiet"]
+    done = runner.invoke(main, args)
+    assert done.exit_code == 0, done.output
+    assert reads and max(reads.values()) == 1, reads

@@ -60,8 +60,8 @@ class Version:
 
     @cached_property
     def rota(self) -> PublishedRota:
-        """The rota as published."""
-        return read_rota(self.path / ROTA_JSON)
+        """The rota as published (read once per process: a version never changes)."""
+        return _read_once(self.path / ROTA_JSON)
 
     @property
     def name(self) -> str:
@@ -75,6 +75,26 @@ class Identity:
 
     workspace_id: str
     workspace: str
+
+
+# Published rotas read by this process, by path, with the file's size and modification
+# time: a command that looks at a version several times (history, the latest, a diff)
+# reads and validates it once.
+_READ: dict[Path, tuple[tuple[int, int], PublishedRota]] = {}
+
+
+def _read_once(path: Path) -> PublishedRota:
+    try:
+        info = path.stat()
+        key = (info.st_size, info.st_mtime_ns)
+    except OSError:
+        return read_rota(path)  # it names the file and what is wrong
+    known = _READ.get(path)
+    if known is not None and known[0] == key:
+        return known[1]
+    rota = read_rota(path)
+    _READ[path] = (key, rota)
+    return rota
 
 
 def default_store(workspace_folder: Path) -> Path:
