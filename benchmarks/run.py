@@ -142,7 +142,11 @@ def highs_coverage(problem, limit: float = 300.0) -> tuple[int, float, str] | No
     for a, m in keys:
         by_day[a, problem.slots[m].day].append(m)
     for (a, d), ms in by_day.items():
-        row(problem.duty_left(a, d), [index[a, m] for m in ms], [problem.slots[m].minutes for m in ms])
+        row(
+            problem.duty_left(a, d),
+            [index[a, m] for m in ms],
+            [problem.slots[m].minutes for m in ms],
+        )
     # Late nights in a row: a column per (person, day) with a late meeting, at least each
     # of that day's late attendances, and each window's sum within what history leaves.
     nights: dict = {}
