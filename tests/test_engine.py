@@ -240,3 +240,18 @@ def racing(pid: int) -> bool:
         if parent == pid and b"coverage.solver.race" in command:
             return True
     return False
+
+
+def test_when_no_process_can_be_started_cp_sat_decides_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coverage.solver import race
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(race.subprocess, "Popen", refuse)
+    ws, _ = scarce_day(tmp_path, 2)
+    rota = plan(ws, ws.conference.days(), [], PlanOptions(time_limit=30, tiers=("coverage",)))
+    assert rota.score("coverage").optimal  # type: ignore[union-attr]
+    assert rota.tiers[0].seconds > 0.5  # searched past the moment the race would start

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from coverage.solver.mip import MipResult
 
 Pair = tuple[str, str]
+_NOT_STARTED = object()  # a race whose process could not be started
 
 
 class MipRace:
@@ -66,6 +67,7 @@ class MipRace:
 
     @property
     def started(self) -> bool:
+        """Whether the race was started (or tried to start)."""
         return self._process is not None
 
     def start(self, elapsed: float = 0.0) -> None:
@@ -74,15 +76,20 @@ class MipRace:
 
         seconds = max(0.05, self._seconds - elapsed)
         order = pickle.dumps((self._problem, self._commitments, self._hint, seconds))
-        # The child starts as `python -m coverage.solver.race`, so that nothing of the
-        # caller's main module runs again there; it reads its order on stdin and answers
-        # on stdout.
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "coverage.solver.race"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
+        # The child starts as `python -P -m coverage.solver.race` (-P: the current folder
+        # is not searched for modules), so that nothing of the caller's main module runs
+        # again there; it reads its order on stdin and answers on stdout.
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-P", "-m", "coverage.solver.race"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except (OSError, ValueError):
+            self._process = _NOT_STARTED  # no process to be had: CP-SAT decides alone
+            self.done.set()
+            return
         process = self._process
 
         def wait() -> None:
@@ -111,14 +118,14 @@ class MipRace:
         return self._optimum if self.done.is_set() else None
 
     def stop(self) -> None:
-        if self._process is not None and self._process.poll() is None:
+        if self._process not in (None, _NOT_STARTED) and self._process.poll() is None:
             self._process.kill()
 
     def result(self) -> MipResult | None:
         """Wait for the MIP and return what it found (None when it failed or was stopped)."""
         if self._thread is not None:
             self._thread.join()
-        if self._process is not None:
+        if self._process not in (None, _NOT_STARTED):
             self._process.wait()
         return self._result
 
