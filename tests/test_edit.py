@@ -577,3 +577,44 @@ def test_an_edit_is_validated_with_states_yaml_too(ws: Path) -> None:
     )  # fmt: skip
     _refused(result, "states.yaml", "state 'KEN'", "stances.no_such_issue")
     assert _snapshot(ws) == before
+
+
+def test_an_edit_in_a_large_file_changes_only_its_record(tmp_path: Path) -> None:
+    """Only the record edited goes through the round-trip parser: every other byte of a
+    generated conference's meetings.yaml (1,200 records) stays as it was."""
+    from synthetic import conference
+
+    folder = conference(tmp_path / "big", 20, 60, 20, 3)
+    path = folder / "meetings.yaml"
+    before = path.read_text(encoding="utf-8")
+    records = yaml.safe_load(before)["meetings"]
+    assert len(records) > 1000
+    middle = records[len(records) // 2]
+    _ok(_run(["cancel-meeting", folder, middle["id"]]))
+    after = path.read_text(encoding="utf-8")
+    old_lines, new_lines = before.splitlines(), after.splitlines()
+    added = [line for line in new_lines if line not in old_lines]
+    assert added == ["  status: cancelled"]
+    assert [line for line in new_lines if line != "  status: cancelled"] == old_lines
+    _ok(_run(["move-meeting", folder, records[-1]["id"], "--end", "2018-11-20 03:00"]))
+    moved = path.read_text(encoding="utf-8").splitlines()
+    assert moved[: len(new_lines) - 12] == new_lines[: len(new_lines) - 12]
+    assert load_workspace(folder).meeting(records[-1]["id"]).status == records[-1].get(
+        "status", "confirmed"
+    )
+
+
+def test_an_error_in_an_edited_record_names_its_line_in_the_file(tmp_path: Path) -> None:
+    folder = write_workspace(
+        tmp_path / "ws",
+        [{"id": "ana", "name": "Ana"}, {"id": "ben", "name": "Ben"}, {"id": "cy", "name": "Cy"}],
+        [],
+    )
+    path = folder / "attendees.yaml"
+    path.write_text(path.read_text() + "  unavailable: oops\n", encoding="utf-8")
+    line = path.read_text().splitlines().index("- id: cy") + 1
+    before = _snapshot(folder)
+    result = _run(["unavailable", folder, "cy", "--from", "2018-11-05 09:00", "--to",
+                   "2018-11-05 10:00"])  # fmt: skip
+    _refused(result, "attendees.yaml", f"attendee 'cy' (line {line})", "unavailable")
+    assert _snapshot(folder) == before
