@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from checker import check_rota
-from workspaces import meeting, person, workspace
+from workspaces import in_memory, meeting, person
 
 from coverage.domain import Workspace
 from coverage.plan import FixedAssignment, PlanOptions, plan
@@ -31,18 +31,14 @@ def staffed(
 
 
 def test_meeting_after_midnight_belongs_to_the_previous_day(tmp_path: Path) -> None:
-    ws = workspace(
-        tmp_path, [person("ana")], [meeting("late", "2018-11-06 01:30", "2018-11-06 02:30")]
-    )
+    ws = in_memory([person("ana")], [meeting("late", "2018-11-06 01:30", "2018-11-06 02:30")])
     assert ws.conference.day_of(ws.meeting("late").start) == NOV5
     assert staffed(ws, [NOV5]) == {("late", "ana")}
     assert staffed(ws, [NOV6]) == set()
 
 
 def test_meeting_at_day_end_belongs_to_the_new_day(tmp_path: Path) -> None:
-    ws = workspace(
-        tmp_path, [person("ana")], [meeting("dawn", "2018-11-06 03:00", "2018-11-06 04:00")]
-    )
+    ws = in_memory([person("ana")], [meeting("dawn", "2018-11-06 03:00", "2018-11-06 04:00")])
     assert ws.conference.day_of(ws.meeting("dawn").start) == NOV6
 
 
@@ -72,19 +68,15 @@ def test_meeting_at_day_end_belongs_to_the_new_day(tmp_path: Path) -> None:
     ],
 )
 def test_eligibility(tmp_path: Path, fields: dict, who: dict, expected: bool) -> None:
-    ws = workspace(tmp_path, [person("ana", **who)], [meeting("m", "10:00", "11:00", **fields)])
+    ws = in_memory([person("ana", **who)], [meeting("m", "10:00", "11:00", **fields)])
     assert (("m", "ana") in staffed(ws, [NOV5])) is expected
 
 
 def test_default_min_expertise_applies_without_a_meeting_level(tmp_path: Path) -> None:
     ana = person("ana", expertise={"privacy": 1})
-    binding = workspace(
-        tmp_path / "a", [ana], [meeting("m", "10:00", "11:00")], {"default_min_expertise": 2}
-    )
+    binding = in_memory([ana], [meeting("m", "10:00", "11:00")], {"default_min_expertise": 2})
     assert staffed(binding, [NOV5]) == set()
-    loose = workspace(
-        tmp_path / "b", [ana], [meeting("m", "10:00", "11:00")], {"default_min_expertise": 1}
-    )
+    loose = in_memory([ana], [meeting("m", "10:00", "11:00")], {"default_min_expertise": 1})
     assert staffed(loose, [NOV5]) == {("m", "ana")}
 
 
@@ -93,8 +85,7 @@ def test_default_min_expertise_applies_without_a_meeting_level(tmp_path: Path) -
 
 @pytest.mark.parametrize("seats", [1, 2])
 def test_seats_cap_attendees(tmp_path: Path, seats: int) -> None:
-    ws = workspace(
-        tmp_path,
+    ws = in_memory(
         [person("ana"), person("ben"), person("cy")],
         [meeting("m", "10:00", "11:00", seats=seats)],
     )
@@ -106,8 +97,7 @@ def test_seats_cap_attendees(tmp_path: Path, seats: int) -> None:
 
 @pytest.mark.parametrize(("changeover", "both"), [(15, False), (10, True)])
 def test_changeover_between_meetings(tmp_path: Path, changeover: int, both: bool) -> None:
-    ws = workspace(
-        tmp_path,
+    ws = in_memory(
         [person("ana")],
         [meeting("a", "10:00", "11:00"), meeting("b", "11:10", "12:00")],
         {"changeover_minutes": changeover},
@@ -117,8 +107,8 @@ def test_changeover_between_meetings(tmp_path: Path, changeover: int, both: bool
 
 def test_overlapping_meetings_need_two_people(tmp_path: Path) -> None:
     meetings = [meeting("a", "10:00", "12:00"), meeting("b", "11:00", "13:00", priority=2)]
-    assert staffed(workspace(tmp_path / "1", [person("ana")], meetings), [NOV5]) == {("b", "ana")}
-    two = workspace(tmp_path / "2", [person("ana"), person("ben")], meetings)
+    assert staffed(in_memory([person("ana")], meetings), [NOV5]) == {("b", "ana")}
+    two = in_memory([person("ana"), person("ben")], meetings)
     assert {m for m, _ in staffed(two, [NOV5])} == {"a", "b"}
 
 
@@ -127,8 +117,7 @@ def test_overlapping_meetings_need_two_people(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("cap", "both"), [(6, False), (8, True)])
 def test_max_duty_hours_per_day(tmp_path: Path, cap: float, both: bool) -> None:
-    ws = workspace(
-        tmp_path,
+    ws = in_memory(
         [person("ana")],
         [meeting("a", "09:00", "13:00"), meeting("b", "14:00", "18:00")],
         {"max_duty_hours": cap},
@@ -137,8 +126,7 @@ def test_max_duty_hours_per_day(tmp_path: Path, cap: float, both: bool) -> None:
 
 
 def test_attendee_duty_override(tmp_path: Path) -> None:
-    ws = workspace(
-        tmp_path,
+    ws = in_memory(
         [person("ana", max_duty_hours=5)],
         [meeting("a", "09:00", "13:00"), meeting("b", "14:00", "18:00")],
         {"max_duty_hours": 12},
@@ -148,8 +136,7 @@ def test_attendee_duty_override(tmp_path: Path) -> None:
 
 def test_duty_counts_per_conference_day(tmp_path: Path) -> None:
     # 4 h on the 5th (two meetings, one after midnight) and 4 h on the 6th: 4 h a day.
-    ws = workspace(
-        tmp_path,
+    ws = in_memory(
         [person("ana")],
         [
             meeting("a", "2018-11-05 20:00", "2018-11-05 22:00"),
@@ -167,8 +154,7 @@ def test_duty_counts_per_conference_day(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("rest", "both"), [(7, False), (6, True)])
 def test_min_rest_between_days(tmp_path: Path, rest: float, both: bool) -> None:
     # Ends 02:00 on the 6th (day of the 5th); the next meeting starts 08:30: 6.5 h of rest.
-    ws = workspace(
-        tmp_path,
+    ws = in_memory(
         [person("ana")],
         [
             meeting("late", "2018-11-06 00:00", "2018-11-06 02:00"),
@@ -180,8 +166,7 @@ def test_min_rest_between_days(tmp_path: Path, rest: float, both: bool) -> None:
 
 
 def test_rest_holds_against_published_history(tmp_path: Path) -> None:
-    ws = workspace(
-        tmp_path,
+    ws = in_memory(
         [person("ana")],
         [
             meeting("late", "2018-11-06 00:00", "2018-11-06 02:00"),
@@ -204,9 +189,7 @@ def _three_late_nights() -> list[dict]:
 
 @pytest.mark.parametrize(("limit", "covered"), [(2, 2), (3, 3), (0, 0)])
 def test_late_nights_in_a_row(tmp_path: Path, limit: int, covered: int) -> None:
-    ws = workspace(
-        tmp_path, [person("ana")], _three_late_nights(), {"max_late_nights_in_a_row": limit}
-    )
+    ws = in_memory([person("ana")], _three_late_nights(), {"max_late_nights_in_a_row": limit})
     assert len(staffed(ws, [NOV5, NOV6, NOV7])) == covered
 
 
@@ -214,12 +197,12 @@ def test_ending_exactly_at_late_night_after_is_not_late(tmp_path: Path) -> None:
     meetings = [
         meeting(f"n{d}", f"2018-11-0{d} 22:00", f"2018-11-0{d + 1} 00:00") for d in (5, 6, 7)
     ]
-    ws = workspace(tmp_path, [person("ana")], meetings, {"max_late_nights_in_a_row": 1})
+    ws = in_memory([person("ana")], meetings, {"max_late_nights_in_a_row": 1})
     assert len(staffed(ws, [NOV5, NOV6, NOV7])) == 3
 
 
 def test_late_nights_count_published_history(tmp_path: Path) -> None:
-    ws = workspace(tmp_path, [person("ana")], _three_late_nights(), {"max_late_nights_in_a_row": 2})
+    ws = in_memory([person("ana")], _three_late_nights(), {"max_late_nights_in_a_row": 2})
     history = [
         FixedAssignment(m.id, "ana", ws.conference.day_of(m.start), m.start, m.end)
         for m in ws.meetings_on([NOV5, NOV6])
@@ -234,8 +217,7 @@ def test_late_nights_count_published_history(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("cap", "fits"), [(3.5, False), (4, True)])
 def test_lengths_are_real_time_across_dst(tmp_path: Path, cap: float, fits: bool) -> None:
     # In Berlin the clocks go back at 03:00 on 28 Oct 2018: 00:30-03:30 lasts four hours.
-    ws = workspace(
-        tmp_path,
+    ws = in_memory(
         [person("ana")],
         [meeting("m", "2018-10-28 00:30", "2018-10-28 03:30")],
         {"max_duty_hours": cap},

@@ -16,7 +16,7 @@ import yaml
 from checker import conference_day, scores_of
 
 from coverage.domain import Attendee, Conference, Meeting, Workspace
-from coverage.io import load_workspace
+from coverage.io import Source, load_workspace, parse_workspace
 
 CONFERENCE: dict[str, Any] = {
     "name": "Test Conference",
@@ -78,6 +78,25 @@ def write_workspace(
     )
     (folder / "meetings.yaml").write_text(yaml.safe_dump({"meetings": meetings}, sort_keys=False))
     return folder
+
+
+def in_memory(
+    attendees: list[dict[str, Any]],
+    meetings: list[dict[str, Any]],
+    rules: dict[str, Any] | None = None,
+    **conference: Any,
+) -> Workspace:
+    """The workspace `write_workspace` would write, read from memory (the same YAML texts
+    through the same reader, `coverage.io.parse_workspace`), with nothing on disk."""
+    conf = {**CONFERENCE, **conference}
+    conf["rules"] = {**CONFERENCE["rules"], **(rules or {})}
+    texts = {
+        "conference.yaml": yaml.safe_dump(conf, sort_keys=False),
+        "attendees.yaml": yaml.safe_dump({"attendees": attendees}, sort_keys=False),
+        "meetings.yaml": yaml.safe_dump({"meetings": meetings}, sort_keys=False),
+    }
+    given = {name: text.encode("utf-8") for name, text in texts.items()}
+    return parse_workspace(Source(Path("in-memory-workspace"), given))
 
 
 def workspace(
