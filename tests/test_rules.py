@@ -5,7 +5,6 @@ Every rota is also passed through the independent checker (tests/checker.py)."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from checker import check_rota
@@ -30,14 +29,14 @@ def staffed(
 # --- the conference day -----------------------------------------------------------------
 
 
-def test_meeting_after_midnight_belongs_to_the_previous_day(tmp_path: Path) -> None:
+def test_meeting_after_midnight_belongs_to_the_previous_day() -> None:
     ws = in_memory([person("ana")], [meeting("late", "2018-11-06 01:30", "2018-11-06 02:30")])
     assert ws.conference.day_of(ws.meeting("late").start) == NOV5
     assert staffed(ws, [NOV5]) == {("late", "ana")}
     assert staffed(ws, [NOV6]) == set()
 
 
-def test_meeting_at_day_end_belongs_to_the_new_day(tmp_path: Path) -> None:
+def test_meeting_at_day_end_belongs_to_the_new_day() -> None:
     ws = in_memory([person("ana")], [meeting("dawn", "2018-11-06 03:00", "2018-11-06 04:00")])
     assert ws.conference.day_of(ws.meeting("dawn").start) == NOV6
 
@@ -67,12 +66,12 @@ def test_meeting_at_day_end_belongs_to_the_new_day(tmp_path: Path) -> None:
         ({}, {"unavailable": [{"start": "2018-11-05 11:00", "end": "2018-11-05 12:00"}]}, True),
     ],
 )
-def test_eligibility(tmp_path: Path, fields: dict, who: dict, expected: bool) -> None:
+def test_eligibility(fields: dict, who: dict, expected: bool) -> None:
     ws = in_memory([person("ana", **who)], [meeting("m", "10:00", "11:00", **fields)])
     assert (("m", "ana") in staffed(ws, [NOV5])) is expected
 
 
-def test_default_min_expertise_applies_without_a_meeting_level(tmp_path: Path) -> None:
+def test_default_min_expertise_applies_without_a_meeting_level() -> None:
     ana = person("ana", expertise={"privacy": 1})
     binding = in_memory([ana], [meeting("m", "10:00", "11:00")], {"default_min_expertise": 2})
     assert staffed(binding, [NOV5]) == set()
@@ -84,7 +83,7 @@ def test_default_min_expertise_applies_without_a_meeting_level(tmp_path: Path) -
 
 
 @pytest.mark.parametrize("seats", [1, 2])
-def test_seats_cap_attendees(tmp_path: Path, seats: int) -> None:
+def test_seats_cap_attendees(seats: int) -> None:
     ws = in_memory(
         [person("ana"), person("ben"), person("cy")],
         [meeting("m", "10:00", "11:00", seats=seats)],
@@ -96,7 +95,7 @@ def test_seats_cap_attendees(tmp_path: Path, seats: int) -> None:
 
 
 @pytest.mark.parametrize(("changeover", "both"), [(15, False), (10, True)])
-def test_changeover_between_meetings(tmp_path: Path, changeover: int, both: bool) -> None:
+def test_changeover_between_meetings(changeover: int, both: bool) -> None:
     ws = in_memory(
         [person("ana")],
         [meeting("a", "10:00", "11:00"), meeting("b", "11:10", "12:00")],
@@ -105,7 +104,7 @@ def test_changeover_between_meetings(tmp_path: Path, changeover: int, both: bool
     assert len(staffed(ws, [NOV5])) == (2 if both else 1)
 
 
-def test_overlapping_meetings_need_two_people(tmp_path: Path) -> None:
+def test_overlapping_meetings_need_two_people() -> None:
     meetings = [meeting("a", "10:00", "12:00"), meeting("b", "11:00", "13:00", priority=2)]
     assert staffed(in_memory([person("ana")], meetings), [NOV5]) == {("b", "ana")}
     two = in_memory([person("ana"), person("ben")], meetings)
@@ -116,7 +115,7 @@ def test_overlapping_meetings_need_two_people(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("cap", "both"), [(6, False), (8, True)])
-def test_max_duty_hours_per_day(tmp_path: Path, cap: float, both: bool) -> None:
+def test_max_duty_hours_per_day(cap: float, both: bool) -> None:
     ws = in_memory(
         [person("ana")],
         [meeting("a", "09:00", "13:00"), meeting("b", "14:00", "18:00")],
@@ -125,7 +124,7 @@ def test_max_duty_hours_per_day(tmp_path: Path, cap: float, both: bool) -> None:
     assert len(staffed(ws, [NOV5])) == (2 if both else 1)
 
 
-def test_attendee_duty_override(tmp_path: Path) -> None:
+def test_attendee_duty_override() -> None:
     ws = in_memory(
         [person("ana", max_duty_hours=5)],
         [meeting("a", "09:00", "13:00"), meeting("b", "14:00", "18:00")],
@@ -134,7 +133,7 @@ def test_attendee_duty_override(tmp_path: Path) -> None:
     assert len(staffed(ws, [NOV5])) == 1
 
 
-def test_duty_counts_per_conference_day(tmp_path: Path) -> None:
+def test_duty_counts_per_conference_day() -> None:
     # 4 h on the 5th (two meetings, one after midnight) and 4 h on the 6th: 4 h a day.
     ws = in_memory(
         [person("ana")],
@@ -152,7 +151,7 @@ def test_duty_counts_per_conference_day(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("rest", "both"), [(7, False), (6, True)])
-def test_min_rest_between_days(tmp_path: Path, rest: float, both: bool) -> None:
+def test_min_rest_between_days(rest: float, both: bool) -> None:
     # Ends 02:00 on the 6th (day of the 5th); the next meeting starts 08:30: 6.5 h of rest.
     ws = in_memory(
         [person("ana")],
@@ -165,7 +164,7 @@ def test_min_rest_between_days(tmp_path: Path, rest: float, both: bool) -> None:
     assert len(staffed(ws, [NOV5, NOV6])) == (2 if both else 1)
 
 
-def test_rest_holds_against_published_history(tmp_path: Path) -> None:
+def test_rest_holds_against_published_history() -> None:
     ws = in_memory(
         [person("ana")],
         [
@@ -188,12 +187,12 @@ def _three_late_nights() -> list[dict]:
 
 
 @pytest.mark.parametrize(("limit", "covered"), [(2, 2), (3, 3), (0, 0)])
-def test_late_nights_in_a_row(tmp_path: Path, limit: int, covered: int) -> None:
+def test_late_nights_in_a_row(limit: int, covered: int) -> None:
     ws = in_memory([person("ana")], _three_late_nights(), {"max_late_nights_in_a_row": limit})
     assert len(staffed(ws, [NOV5, NOV6, NOV7])) == covered
 
 
-def test_ending_exactly_at_late_night_after_is_not_late(tmp_path: Path) -> None:
+def test_ending_exactly_at_late_night_after_is_not_late() -> None:
     meetings = [
         meeting(f"n{d}", f"2018-11-0{d} 22:00", f"2018-11-0{d + 1} 00:00") for d in (5, 6, 7)
     ]
@@ -201,7 +200,7 @@ def test_ending_exactly_at_late_night_after_is_not_late(tmp_path: Path) -> None:
     assert len(staffed(ws, [NOV5, NOV6, NOV7])) == 3
 
 
-def test_late_nights_count_published_history(tmp_path: Path) -> None:
+def test_late_nights_count_published_history() -> None:
     ws = in_memory([person("ana")], _three_late_nights(), {"max_late_nights_in_a_row": 2})
     history = [
         FixedAssignment(m.id, "ana", ws.conference.day_of(m.start), m.start, m.end)
@@ -215,7 +214,7 @@ def test_late_nights_count_published_history(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("cap", "fits"), [(3.5, False), (4, True)])
-def test_lengths_are_real_time_across_dst(tmp_path: Path, cap: float, fits: bool) -> None:
+def test_lengths_are_real_time_across_dst(cap: float, fits: bool) -> None:
     # In Berlin the clocks go back at 03:00 on 28 Oct 2018: 00:30-03:30 lasts four hours.
     ws = in_memory(
         [person("ana")],
