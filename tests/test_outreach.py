@@ -352,3 +352,19 @@ def test_support_offers_are_small_open_like_minded_states(tmp_path: Path) -> Non
 def states_of(ws: Workspace) -> Coalitions:
     assert ws.coalitions is not None
     return ws.coalitions
+
+
+def test_no_slot_for_a_broker_the_bilateral_would_not_admit(tmp_path: Path) -> None:
+    """The slot is judged as the bilateral `--add` writes will be: on the issue, so a
+    broker who knows it less well than the conference's `default_min_expertise` gets no
+    slot (before, one was proposed that the next replan could not seat)."""
+    folder = setup(tmp_path, attendees=[person("ana", delegation="KEN", expertise={"privacy": 1})])
+    conference = yaml.safe_load((folder / "conference.yaml").read_text())
+    conference["rules"]["default_min_expertise"] = 2
+    (folder / "conference.yaml").write_text(yaml.safe_dump(conference, sort_keys=False))
+    result = run("outreach", folder, "--day", DAY, "--out", tmp_path / "o")
+    assert result.exit_code == 0, result.output
+    (item,) = json.loads((tmp_path / "o/outreach/v001-all/suggestions.json").read_text())[
+        "suggestions"
+    ]
+    assert item["slot"] is None and "expertise" in item["slot_note"]

@@ -383,14 +383,17 @@ def free_slot(
     minutes: int,
     busy: Busy,
     not_before: datetime | None = None,
+    issues: tuple[str, ...] = (),
 ) -> tuple[datetime, datetime] | None:
     """The earliest slot of `minutes` on a 15-minute grid in conference day `day`, starting
-    no earlier than `not_before`, that keeps every rule with the person's duties: daytime
-    (09:00-19:00) first, then the rest of the conference day. None when there is none.
+    no earlier than `not_before`, for a bilateral on `issues` that keeps every rule with the
+    person's duties: daytime (09:00-19:00) first, then the rest of the conference day. None
+    when there is none.
 
-    Each candidate is judged as the planner would judge a meeting at that time: the
-    staffing problem of the person alone with it (their duties of the day and of other days
-    as fixed), where it must be an option and break no hard rule."""
+    Each candidate is judged as the planner will judge the bilateral `rota outreach --add`
+    writes: the staffing problem of the person alone with that meeting (their duties of the
+    day and of other days as fixed), where it must be an option (the person knows its
+    issues well enough, and is available) and break no hard rule."""
     conf = ws.conference
     opens, closes = conf.day_opens(day), conf.day_closes(day)
     length = timedelta(minutes=minutes)
@@ -409,7 +412,14 @@ def free_slot(
     alone = ws.model_copy(update={"attendees": (person,), "meetings": ()})
     for start in [*preferred, *rest_of]:
         candidate = Meeting.model_validate(
-            {"id": SLOT_ID, "title": "bilateral", "start": start, "end": start + length},
+            {
+                "id": SLOT_ID,
+                "title": "bilateral",
+                "kind": "bilateral",
+                "issues": list(issues),
+                "start": start,
+                "end": start + length,
+            },
             context={"conference": conf},
         )
         trial = alone.model_copy(update={"meetings": (candidate,)})
@@ -501,12 +511,14 @@ def schedule(
         who = suggestion.broker.attendee
         busy = busy_of(who, today, history, ws)
         busy.same_day.extend(taken.get(who, []))
-        found = free_slot(ws, ws.attendee(who), day, minutes, busy, not_before)
+        issues = (suggestion.issue,)
+        found = free_slot(ws, ws.attendee(who), day, minutes, busy, not_before, issues)
         if found is None:
             after = f" after {local(not_before):%H:%M}" if not_before is not None else ""
             suggestion.slot_note = (
                 f"no free {minutes}-minute slot for {suggestion.broker.name} on {day}{after} "
-                "that keeps the rules (changeover, duty hours, rest, late nights, availability)"
+                "that keeps the rules (changeover, duty hours, rest, late nights, availability, "
+                "expertise)"
             )
             continue
         start, end = found
