@@ -610,6 +610,155 @@ def publish(
     )
 
 
+# --- The last-minute loop ----------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("workspace", type=click.Path(path_type=Path))
+@click.option("--add", "add", is_flag=True, help="Add a meeting (with --title, --start, --end).")
+@click.option(
+    "--move", "move", metavar="MEETING", help="Move a meeting (with --start and/or --end)."
+)
+@click.option("--cancel", "cancel", metavar="MEETING", help="Cancel a meeting.")
+@click.option(
+    "--unavailable", "absent", metavar="ATTENDEE", help="Mark someone away (with --from, --to)."
+)
+@click.option("--title", help="The new meeting's title (--add).")
+@click.option("--start", help=f"Start ({TIME_HELP}; --add, --move).")
+@click.option("--end", help=f"End ({TIME_HELP}; --add, --move).")
+@click.option("--issues", help="Issue ids, e.g. privacy,ai (--add).")
+@click.option("--room", help="Where (--add).")
+@click.option("--access", help="open, member_states, delegations or closed (--add).")
+@click.option("--delegations", help="Delegations admitted, e.g. KEN,GHA (--add).")
+@click.option("--priority", type=int, help="1..5 (--add).")
+@click.option("--seats", type=int, help="How many of the group it should get (--add).")
+@click.option("--kind", help="plenary, committee, informal, ... (--add).")
+@click.option("--from", "away_from", help=f"Start of the absence ({TIME_HELP}; --unavailable).")
+@click.option("--to", "away_to", help=f"End of the absence ({TIME_HELP}; --unavailable).")
+@click.option("--reason", help="Why (--unavailable).")
+@click.option(
+    "--now",
+    "now_text",
+    help="Meetings that started before this are kept as published ('HH:MM' on the day of "
+    "the change, or 'YYYY-MM-DD HH:MM'). Default: the current time.",
+)
+@click.option("--caldav", "url", help="Also put the changed calendars on this CalDAV server.")
+@click.option("--user", help="User name on the CalDAV server (with --caldav).")
+@click.option(
+    "--password-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A file whose first line is the CalDAV password (default: $ROTA_CALDAV_PASSWORD).",
+)
+@_solve_options
+@_fails_cleanly
+def update(
+    workspace: Path,
+    add: bool,
+    move: str | None,
+    cancel: str | None,
+    absent: str | None,
+    title: str | None,
+    start: str | None,
+    end: str | None,
+    issues: str | None,
+    room: str | None,
+    access: str | None,
+    delegations: str | None,
+    priority: int | None,
+    seats: int | None,
+    kind: str | None,
+    away_from: str | None,
+    away_to: str | None,
+    reason: str | None,
+    now_text: str | None,
+    url: str | None,
+    user: str | None,
+    password_file: Path | None,
+    out: Path | None,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    wait: float,
+    quiet: bool,
+) -> None:
+    """One last-minute change, start to finish: edit WORKSPACE, replan the day(s) it
+    touches at --now, publish the new version and, with --caldav, update the calendars of
+    the people whose day changed. Prints what to send them and the group, and the path of
+    each new version last."""
+    import os
+    import time as clock
+
+    from coverage import edit
+    from coverage.export.messages import MESSAGES_TXT
+    from coverage.io import read_password
+    from coverage.plan import PlanOptions
+    from coverage.usecases import CalDavTarget
+    from coverage.usecases import update as run_update
+
+    actions = [name for name, given in (("--add", add), ("--move", move), ("--cancel", cancel),
+               ("--unavailable", absent)) if given]  # fmt: skip
+    if len(actions) != 1:
+        raise UsageError("say what changed: one of --add, --move, --cancel, --unavailable")
+    change: edit.Change
+    if add:
+        if not (title and start and end):
+            raise UsageError("--add needs --title, --start and --end")
+        change = edit.AddChange(
+            edit.NewMeeting(
+                title=title, start=start, end=end, kind=kind, room=room, issues=_list(issues),
+                access=access, delegations=_list(delegations), priority=priority, seats=seats,
+            )
+        )  # fmt: skip
+    elif move:
+        if start is None and end is None:
+            raise UsageError("--move needs --start and/or --end")
+        change = edit.MoveChange(move, start, end)
+    elif cancel:
+        change = edit.CancelChange(cancel)
+    else:
+        assert absent is not None
+        if not (away_from and away_to):
+            raise UsageError("--unavailable needs --from and --to")
+        change = edit.AbsentChange(absent, away_from, away_to, reason)
+    caldav = None
+    if url is not None:
+        if not user:
+            raise UsageError("--caldav needs --user")
+        if password_file is not None:
+            password, hint = read_password(password_file), f"--password-file {password_file}"
+        elif os.environ.get("ROTA_CALDAV_PASSWORD"):
+            password, hint = os.environ["ROTA_CALDAV_PASSWORD"], "--password-file FILE"
+        else:
+            raise UsageError("--caldav needs --password-file or $ROTA_CALDAV_PASSWORD")
+        caldav = CalDavTarget(url, user, password, hint)
+    started = clock.perf_counter()
+    options = PlanOptions(time_limit, workers, seed)
+    done = run_update(workspace, change, now_text, options, caldav, out, wait, _err)
+    click.echo(done.edit)
+    for day in done.unplanned:
+        _err(f"note: {day} has no published rota yet: `rota plan {workspace} --day {day}`")
+    for outcome in done.outcomes:
+        replanned = outcome.rota.replan
+        assert replanned is not None
+        at = outcome.rota.local(replanned.now)
+        click.echo(
+            f"replanned {outcome.rota.days[0]} from version {replanned.based_on} at "
+            f"{at:%Y-%m-%d %H:%M}: {replanned.disruption} change(s) of who goes where, "
+            f"{replanned.people_affected} person(s) to message"
+        )
+        if not quiet:
+            click.echo((outcome.folder / MESSAGES_TXT).read_text(encoding="utf-8"))
+    if done.published:
+        click.echo(done.published)
+    steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in (done.seconds or {}).items())
+    _err(f"took {clock.perf_counter() - started:.1f} s ({steps})")
+    for outcome in done.outcomes:
+        click.echo(str(outcome.folder / "rota.json"))
+    if done.pending:
+        _err(f"not finished: {done.pending}")
+        raise SystemExit(1)
+
+
 # --- Coalitions and bilateral outreach --------------------------------------------------------
 
 

@@ -16,8 +16,8 @@ import io as _io
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from difflib import SequenceMatcher, get_close_matches
 from pathlib import Path
 from typing import Any
@@ -80,6 +80,10 @@ def add_meeting(folder: Path, new: NewMeeting) -> str:
 def add_meetings(folder: Path, news: Sequence[NewMeeting]) -> list[str]:
     """Append several meetings to meetings.yaml in one edit: all of them are written, or,
     when one is invalid, none. Returns one line per meeting saying what was added."""
+    return _add_meetings(folder, news)[0]
+
+
+def _add_meetings(folder: Path, news: Sequence[NewMeeting]) -> tuple[list[str], Workspace | None]:
     root = _workspace_folder(folder)
     doc = _YamlFile(root / MEETINGS_FILE, "meetings")
     records = doc.sequence(create=True)
@@ -95,31 +99,41 @@ def add_meetings(folder: Path, news: Sequence[NewMeeting]) -> list[str]:
         ids.append(meeting_id)
         records.append(_meeting_record(new, meeting_id, like))
     if not ids:
-        return []
+        return [], None
     ws = _commit(root, doc.path, doc.render(first, appended=True), doc.raw)
     lines = []
     for meeting_id in ids:
         meeting = ws.meeting(meeting_id)
         room = f", {meeting.room}" if meeting.room else ""
         lines.append(f"added meeting {meeting.id} ({_hours(ws, meeting)}{room})")
-    return lines
+    return lines, ws
 
 
 def cancel_meeting(folder: Path, meeting_id: str) -> str:
     """Set a meeting's status to cancelled (the record stays); returns what changed."""
+    return _cancel_meeting(folder, meeting_id)[0]
+
+
+def _cancel_meeting(folder: Path, meeting_id: str) -> tuple[str, Workspace | None]:
     root = _workspace_folder(folder)
     doc = _YamlFile(root / MEETINGS_FILE, "meetings")
     index, record = doc.find(meeting_id, "meeting")
     if str(record.get("status", "")).strip() == "cancelled":
-        return f"meeting {meeting_id} is already cancelled: nothing changed"
+        return f"meeting {meeting_id} is already cancelled: nothing changed", None
     record["status"] = _styled(record.get("status"), "cancelled")
     ws = _commit(root, doc.path, doc.render(index), doc.raw)
     meeting = ws.meeting(meeting_id)
-    return f"cancelled meeting {meeting_id} ({_when(ws, meeting)})"
+    return f"cancelled meeting {meeting_id} ({_when(ws, meeting)})", ws
 
 
 def move_meeting(folder: Path, meeting_id: str, start: str | None, end: str | None) -> str:
     """Change a meeting's start and/or end; returns what changed."""
+    return _move_meeting(folder, meeting_id, start, end)[0]
+
+
+def _move_meeting(
+    folder: Path, meeting_id: str, start: str | None, end: str | None
+) -> tuple[str, Workspace]:
     if start is None and end is None:
         raise UsageError("say where the meeting goes: --start and/or --end")
     root = _workspace_folder(folder)
@@ -132,7 +146,7 @@ def move_meeting(folder: Path, meeting_id: str, start: str | None, end: str | No
         record["end"] = DoubleQuotedScalarString(time_text(end))
     ws = _commit(root, doc.path, doc.render(index), doc.raw)
     meeting = ws.meeting(meeting_id)
-    return f"moved meeting {meeting_id} to {_when(ws, meeting)} (was {before})"
+    return f"moved meeting {meeting_id} to {_when(ws, meeting)} (was {before})", ws
 
 
 def add_unavailable(
@@ -140,6 +154,12 @@ def add_unavailable(
 ) -> str:
     """Append a period to an attendee's `unavailable` list (attendees.yaml or attendees.csv);
     returns what changed."""
+    return _add_unavailable(folder, attendee_id, start, end, reason)[0]
+
+
+def _add_unavailable(
+    folder: Path, attendee_id: str, start: str, end: str, reason: str | None = None
+) -> tuple[str, Workspace]:
     root = _workspace_folder(folder)
     yaml_path, csv_path = root / ATTENDEES_YAML, root / ATTENDEES_CSV
     if yaml_path.exists() and csv_path.exists():
@@ -182,7 +202,88 @@ def add_unavailable(
     return (
         f"marked {attendee_id} unavailable from {local(period_model.start):%Y-%m-%d %H:%M} "
         f"to {local(period_model.end):%Y-%m-%d %H:%M}{because}{note}"
-    )
+    ), ws
+
+
+# --- One change, as `rota update` makes it ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AddChange:
+    meeting: NewMeeting
+
+
+@dataclass(frozen=True)
+class MoveChange:
+    meeting: str
+    start: str | None
+    end: str | None
+
+
+@dataclass(frozen=True)
+class CancelChange:
+    meeting: str
+
+
+@dataclass(frozen=True)
+class AbsentChange:
+    attendee: str
+    start: str
+    end: str
+    reason: str | None = None
+
+
+Change = AddChange | MoveChange | CancelChange | AbsentChange
+
+
+def apply(folder: Path, change: Change, before: Workspace) -> tuple[str, list[date]]:
+    """Make one change (validated before it is written); the line saying what changed,
+    and the conference days it touches (a moved meeting's old day and new one; the days an
+    absence overlaps)."""
+    conference = before.conference
+    days: set[date] = set()
+    ws: Workspace | None
+    if isinstance(change, AddChange):
+        new = change.meeting
+        if new.id is None:
+            new = replace(
+                new, id=derive_meeting_id(new.start, new.title, {m.id for m in before.meetings})
+            )
+        lines, ws = _add_meetings(folder, [new])
+        line = lines[0]
+        assert ws is not None and new.id is not None
+        days.add(conference.day_of(ws.meeting(new.id).start))
+    elif isinstance(change, MoveChange):
+        old = _known_meeting(before, change.meeting, folder)
+        days.add(conference.day_of(old.start))
+        line, ws = _move_meeting(folder, change.meeting, change.start, change.end)
+        days.add(conference.day_of(ws.meeting(change.meeting).start))
+    elif isinstance(change, CancelChange):
+        old = _known_meeting(before, change.meeting, folder)
+        line, _ = _cancel_meeting(folder, change.meeting)
+        days.add(conference.day_of(old.start))
+    else:
+        line, ws = _add_unavailable(
+            folder, change.attendee, change.start, change.end, change.reason
+        )
+        period = ws.attendee(change.attendee).unavailable[-1]
+        days.update(
+            d
+            for d in conference.days()
+            if period.overlaps(conference.day_opens(d), conference.day_closes(d))
+        )
+    return line, sorted(days)
+
+
+def _known_meeting(ws: Workspace, meeting_id: str, folder: Path) -> Meeting:
+    try:
+        return ws.meeting(meeting_id)
+    except KeyError:
+        close = get_close_matches(meeting_id, [m.id for m in ws.meetings], n=3)
+        hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+        raise WorkspaceError.single(
+            str(folder / MEETINGS_FILE), f"no meeting has the id '{meeting_id}'{hint}"
+        ) from None
 
 
 # --- Ids and values -------------------------------------------------------------------------

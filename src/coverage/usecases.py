@@ -21,7 +21,7 @@ from coverage.published import PublishedRota
 from coverage.store import RotaStore, Version
 
 if TYPE_CHECKING:
-    from coverage.edit import NewMeeting
+    from coverage.edit import Change, NewMeeting
 
 Notify = Callable[[str], None]
 
@@ -506,3 +506,111 @@ def outreach_report(
         if item.slot is not None and item.broker is not None
     ]
     return OutreachResult(data, folder, bilaterals)
+
+
+# --- The last-minute loop: edit, replan, publish ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalDavTarget:
+    """Where `update` puts the changed calendars (the password never stored)."""
+
+    url: str
+    user: str
+    password: str
+    password_hint: str  # how the command gets it, for the command that finishes a failed publish
+
+
+@dataclass
+class Updated:
+    """What `rota update` did, step by step; `pending` says what is left when a step after
+    the edit failed, with the command that finishes it."""
+
+    edit: str
+    outcomes: list[Outcome]
+    unplanned: list[date]  # affected days with no published rota (the edit is kept)
+    published: str | None = None  # the CalDAV report line
+    pending: str | None = None
+    seconds: dict[str, float] | None = None
+
+
+def update(
+    folder: Path,
+    change: Change,
+    now_text: str | None,
+    options: PlanOptions,
+    caldav: CalDavTarget | None = None,
+    out: Path | None = None,
+    wait: float = 300.0,
+    on_wait: Notify | None = None,
+) -> Updated:
+    """One last-minute change: edit the workspace, replan each day it touches at
+    `now_text` (each published day; a day never published is left for `rota plan`), and,
+    with `caldav`, put the calendars of the people whose day changed on the server. The
+    edit is validated before anything is written; a failure after it leaves the edit and
+    every version written, and says in `pending` what is left and how to finish."""
+    import time as clock
+
+    from coverage.edit import apply as apply_change
+    from coverage.io import load_workspace
+
+    started = clock.perf_counter()
+    before = load_workspace(folder)
+    line, days = apply_change(folder, change, before)
+    seconds = {"edit": clock.perf_counter() - started}
+    store = RotaStore.open(folder, before.name, out, create=False)
+    published = [d for d in days if store.latest_for(d) is not None]
+    unplanned = [d for d in days if d not in published]
+    result = Updated(line, [], unplanned, seconds=seconds)
+    tick = clock.perf_counter()
+    for day in published:
+        try:
+            outcome = replan_day(load(folder), day, now_text, options, out, wait, on_wait)
+            result.outcomes.append(outcome)
+        except (UsageError, WorkspaceError) as error:
+            result.pending = (
+                f"the edit is kept, {day} was not replanned ({error}): finish with "
+                f"`rota replan {folder} --day {day}`"
+            )
+            return result
+    seconds["replan"] = clock.perf_counter() - tick
+    if caldav is None or not result.outcomes:
+        return result
+    tick = clock.perf_counter()
+    try:
+        result.published = _publish_changed(folder, out, result.outcomes, caldav)
+    except UsageError as error:
+        days_text = " ".join(f"--day {o.rota.days[0]}" for o in result.outcomes[:1])
+        result.pending = (
+            f"the edit and the new version(s) are kept; the calendars were not updated "
+            f"({error}): finish with `rota publish {folder} {days_text} --caldav {caldav.url} "
+            f"--user {caldav.user} {caldav.password_hint}`"
+        )
+    seconds["publish"] = clock.perf_counter() - tick
+    return result
+
+
+def _publish_changed(
+    folder: Path, out: Path | None, outcomes: Sequence[Outcome], caldav: CalDavTarget
+) -> str:
+    """The calendars of the people the replans told, put on the CalDAV server (nobody
+    else's changed, so nobody else's is asked about)."""
+    from coverage.export.caldav_sync import redacted, sync_people
+    from coverage.export.ical import build_calendars
+    from coverage.io import load_workspace
+
+    told = {c.attendee for o in outcomes for c in (o.rota.replan.changes if o.rota.replan else ())}
+    days = sorted({d for o in outcomes for d in o.rota.days})
+    if not told:
+        return "no calendar changed: nothing sent"
+    ws = load_workspace(folder)
+    store = RotaStore.open(folder, ws.name, out, create=False)
+    versions = [v.rota for v in store.versions() if set(v.days) & set(days)]
+    calendars = build_calendars(ws, versions, days)
+    people = {who: cal for who, cal in calendars.people.items() if who in told}
+    names = {a.id: a.name for a in ws.attendees}
+    report = sync_people(caldav.url, caldav.user, caldav.password, people, names)
+    return (
+        f"published {len(report.people)} calendar(s) at {redacted(caldav.url)}: "
+        f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged"
+    )

@@ -1,0 +1,144 @@
+"""`rota update`: one last-minute change from edit to the affected people's calendars, and
+a consistent state (with the command that finishes) when a step after the edit fails."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from checker import check_rota
+from click.testing import CliRunner, Result
+from test_caldav import USER, Server, radicale, server_state  # noqa: F401  (the fixture)
+from workspaces import meeting, person, write_workspace
+
+from coverage.cli import main
+from coverage.io import load_workspace
+
+DAY = "2018-11-05"
+
+
+def run(*args: Any) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def workspace(tmp_path: Path) -> Path:
+    folder = write_workspace(
+        tmp_path / "ws",
+        [person("ana", delegation="BRA"), person("ben")],
+        [
+            meeting("morning", "09:00", "10:00", priority=2),
+            meeting("noon", "12:00", "13:00"),
+            meeting("evening", "18:00", "19:00"),
+        ],
+    )
+    done = run("plan", folder, "--day", DAY, "--quiet")
+    assert done.exit_code == 0, done.output
+    return folder
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+
+def versions(folder: Path) -> list[str]:
+    return sorted(p.name for p in (folder / "schedules").iterdir() if p.name.startswith("v"))
+
+
+def test_update_adds_replans_and_says_whom_to_tell(tmp_path: Path) -> None:
+    folder = workspace(tmp_path)
+    done = run(
+        "update", folder, "--add", "--title", "Informal on Res. 130", "--start",
+        f"{DAY} 16:00", "--end", f"{DAY} 17:00", "--access", "member_states", "--priority", "5",
+        "--now", "14:00",
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    lines = done.stdout.strip().splitlines()
+    assert lines[0] == "added meeting 2018-11-05-informal-on-res-130 (16:00-17:00)"
+    assert any(line.startswith("replanned 2018-11-05 from version 1 at") for line in lines)
+    assert "== To Ana ==" in done.stdout  # only Ana sits on a delegation
+    assert "== To the group chat ==" in done.stdout
+    path = Path(lines[-1])  # the new version's path last
+    assert path.parent.name.startswith("v002-2018-11-05")
+    rota = json.loads(path.read_text())
+    assert {"attendee": "ana", "meeting": "2018-11-05-informal-on-res-130"}.items() <= next(
+        a for a in rota["assignments"] if a["meeting"] == "2018-11-05-informal-on-res-130"
+    ).items()
+    assert check_rota(load_workspace(folder), rota) == []
+    assert "took " in done.stderr and "edit " in done.stderr and "replan " in done.stderr
+
+
+def test_an_invalid_change_writes_nothing(tmp_path: Path) -> None:
+    folder = workspace(tmp_path)
+    before, published = files(folder), versions(folder)
+    done = run(
+        "update", folder, "--add", "--title", "Backwards", "--start", f"{DAY} 17:00", "--end",
+        f"{DAY} 16:00",
+    )  # fmt: skip
+    assert done.exit_code == 2 and "meetings.yaml" in done.stderr, done.output
+    assert files(folder) == before and versions(folder) == published
+    assert run("update", folder, "--cancel", "nope").exit_code == 2
+    assert run("update", folder, "--cancel", "noon", "--move", "morning").exit_code == 2
+    assert files(folder) == before and versions(folder) == published
+
+
+def test_a_day_never_published_keeps_the_edit_and_says_how_to_plan_it(tmp_path: Path) -> None:
+    folder = workspace(tmp_path)
+    done = run(
+        "update", folder, "--add", "--title", "Tomorrow", "--start", "2018-11-06 10:00", "--end",
+        "2018-11-06 11:00",
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert "2018-11-06 has no published rota yet" in done.stderr
+    assert "rota plan" in done.stderr
+    assert load_workspace(folder).meeting("2018-11-06-tomorrow")
+    assert versions(folder) == ["v001-2018-11-05"]
+
+
+def test_a_server_down_keeps_the_edit_and_the_version_and_says_how_to_finish(
+    tmp_path: Path,
+) -> None:
+    folder = workspace(tmp_path)
+    secret = tmp_path / "password"
+    secret.write_text("not used\n")
+    done = run(
+        "update", folder, "--cancel", "evening", "--now", "08:00", "--caldav",
+        "http://127.0.0.1:1/", "--user", USER, "--password-file", secret,
+    )  # fmt: skip
+    assert done.exit_code == 1, done.output
+    assert load_workspace(folder).meeting("evening").status == "cancelled"
+    assert versions(folder) == ["v001-2018-11-05", "v002-2018-11-05"]
+    assert "not finished: the edit and the new version(s) are kept" in done.stderr
+    assert f"rota publish {folder} --day 2018-11-05 --caldav http://127.0.0.1:1/" in done.stderr
+    assert "not used" not in done.output  # never the password
+
+
+def test_update_sends_only_the_changed_calendars(
+    tmp_path: Path,
+    radicale: Server,  # noqa: F811  (a Radicale server on 127.0.0.1, from test_caldav)
+) -> None:
+    folder = workspace(tmp_path)
+    published = run(
+        "publish", folder, "--caldav", radicale.url, "--user", USER, "--password-file",
+        radicale.password_file,
+    )  # fmt: skip
+    assert published.exit_code == 0, published.output
+    before = server_state(radicale)
+    first = json.loads((folder / "schedules" / "v001-2018-11-05" / "rota.json").read_text())
+    (who,) = {a["attendee"] for a in first["assignments"] if a["meeting"] == "evening"}
+    other = ({"ana", "ben"} - {who}).pop()
+    done = run(
+        "update", folder, "--cancel", "evening", "--now", "08:00", "--caldav", radicale.url,
+        "--user", USER, "--password-file", radicale.password_file,
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert "published 1 calendar(s)" in done.stdout
+    after = server_state(radicale)
+    assert after[f"rota-{other}"] == before[f"rota-{other}"]  # not touched: same ETags
+    cancelled = [o for o in after[f"rota-{who}"] if o.status == "CANCELLED"]
+    assert len(cancelled) == 1 and "evening" in cancelled[0].uid
+    again = run(
+        "publish", folder, "--caldav", radicale.url, "--user", USER, "--password-file",
+        radicale.password_file,
+    )  # fmt: skip
+    assert "0 created, 0 updated" in again.stdout  # update left the server up to date
