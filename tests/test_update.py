@@ -142,3 +142,34 @@ def test_update_sends_only_the_changed_calendars(
         radicale.password_file,
     )  # fmt: skip
     assert "0 created, 0 updated" in again.stdout  # update left the server up to date
+
+
+def test_ctrl_c_during_the_replan_sends_nothing_and_says_what_is_kept(tmp_path: Path) -> None:
+    import os
+    import signal
+
+    from coverage import edit, usecases
+    from coverage.plan import PlanOptions
+    from coverage.solver import Progress
+
+    folder = workspace(tmp_path)
+    pressed: list[Progress] = []
+
+    def ctrl_c(news: Progress) -> None:
+        if not pressed and news.value is not None:
+            pressed.append(news)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    server = usecases.CalDavTarget("http://127.0.0.1:1/", USER, "secret", "--password-file F")
+    done = usecases.update(
+        folder,
+        edit.CancelChange("evening"),
+        "08:00",
+        PlanOptions(time_limit=10, on_progress=ctrl_c),
+        server,
+    )
+    assert pressed and done.outcomes and done.outcomes[0].result.interrupted
+    assert done.published is None  # nothing sent to the (unreachable) server
+    assert done.pending is not None and done.pending.startswith("interrupted: the edit is kept")
+    assert "rota replan" in done.pending and "rota publish" in done.pending
+    assert load_workspace(folder).meeting("evening").status == "cancelled"

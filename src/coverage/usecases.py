@@ -567,6 +567,17 @@ def update(
         try:
             outcome = replan_day(load(folder), day, now_text, options, out, wait, on_wait)
             result.outcomes.append(outcome)
+            if outcome.result.interrupted:
+                # Stopped on purpose: nothing more is sent without a word from the user.
+                result.pending = (
+                    f"interrupted: the edit is kept and {day}'s new version holds the best rota "
+                    "found by then (not proven optimal); "
+                    + ("the calendars were not updated: " if caldav else "")
+                    + f"replan again with `rota replan {folder} --day {day}`"
+                    + (" and publish with `rota publish`" if caldav else "")
+                )
+                seconds["replan"] = clock.perf_counter() - tick
+                return result
         except (UsageError, WorkspaceError) as error:
             result.pending = (
                 f"the edit is kept, {day} was not replanned ({error}): finish with "
