@@ -173,3 +173,41 @@ def test_ctrl_c_during_the_replan_sends_nothing_and_says_what_is_kept(tmp_path: 
     assert done.pending is not None and done.pending.startswith("interrupted: the edit is kept")
     assert "rota replan" in done.pending and "rota publish" in done.pending
     assert load_workspace(folder).meeting("evening").status == "cancelled"
+
+
+def test_a_publish_target_saved_in_the_workspace(
+    tmp_path: Path,
+    radicale: Server,  # noqa: F811  (a Radicale server on 127.0.0.1, from test_caldav)
+) -> None:
+    import yaml
+
+    folder = workspace(tmp_path)
+    conference = yaml.safe_load((folder / "conference.yaml").read_text())
+    conference["publish"] = {
+        "caldav": radicale.url,
+        "user": USER,
+        "password_file": str(radicale.password_file),
+    }
+    (folder / "conference.yaml").write_text(yaml.safe_dump(conference, sort_keys=False))
+    done = run("update", folder, "--cancel", "evening", "--now", "08:00")
+    assert done.exit_code == 0, done.output
+    assert "published 1 calendar(s)" in done.stdout
+    again = run("publish", folder)  # the same target, no option needed
+    assert again.exit_code == 0 and "0 created, 0 updated" in again.stdout, again.output
+
+
+def test_a_password_never_sits_in_the_workspace(tmp_path: Path) -> None:
+    import yaml
+
+    folder = workspace(tmp_path)
+    conference = yaml.safe_load((folder / "conference.yaml").read_text())
+    conference["publish"] = {"caldav": "https://coord:hunter2@cal.example.org/", "user": USER}
+    (folder / "conference.yaml").write_text(yaml.safe_dump(conference, sort_keys=False))
+    done = run("check", folder)
+    assert done.exit_code == 2 and "publish.caldav" in done.stderr and "hunter2" not in done.output
+    conference["publish"] = {"caldav": "https://cal.example.org/", "user": USER}
+    (folder / "conference.yaml").write_text(yaml.safe_dump(conference, sort_keys=False))
+    (folder / "password").write_text("hunter2\n")
+    done = run("publish", folder, "--password-file", folder / "password")
+    assert done.exit_code == 2 and "inside the workspace" in done.stderr
+    assert "hunter2" not in done.output

@@ -549,13 +549,14 @@ def ical(
 
 @main.command()
 @click.argument("workspace", type=click.Path(path_type=Path))
-@click.option("--caldav", "url", required=True, help="URL of the CalDAV server.")
-@click.option("--user", required=True, help="User name on the CalDAV server.")
+@click.option(
+    "--caldav", "url", help="URL of the CalDAV server (default: conference.yaml's `publish:`)."
+)
+@click.option("--user", help="User name on the CalDAV server.")
 @click.option(
     "--password-file",
     type=click.Path(path_type=Path),
-    required=True,
-    help="File whose first line is the password.",
+    help="File whose first line is the password (default: $ROTA_CALDAV_PASSWORD).",
 )
 @click.option("--day", type=DAY, help="Publish one conference day (default: every published day).")
 @click.option("--from", "first", type=DAY, help="First day of a range to publish.")
@@ -564,9 +565,9 @@ def ical(
 @_fails_cleanly
 def publish(
     workspace: Path,
-    url: str,
-    user: str,
-    password_file: Path,
+    url: str | None,
+    user: str | None,
+    password_file: Path | None,
     day: date | None,
     first: date | None,
     last: date | None,
@@ -581,10 +582,14 @@ def publish(
     nothing."""
     from coverage.export.caldav_sync import redacted, sync_people
     from coverage.export.ical import build_calendars
-    from coverage.io import read_password
-    from coverage.usecases import published_days, reading_store
+    from coverage.usecases import caldav_target, published_days, reading_store
 
-    password = read_password(password_file)
+    target = caldav_target(workspace, url, user, password_file)
+    if target is None:
+        raise UsageError(
+            "say where to publish: --caldav URL --user NAME, or a `publish:` setting in "
+            "conference.yaml"
+        )
     loaded = _load(workspace)
     ws = loaded.workspace
     store = reading_store(workspace, ws, out)
@@ -596,7 +601,7 @@ def publish(
     calendars = build_calendars(ws, [v.rota for v in chosen.versions], chosen.days)
     people = {who: cal for who, cal in calendars.people.items() if cal.walk("VEVENT")}
     names = {a.id: a.name for a in ws.attendees}
-    report = sync_people(url, user, password, people, names)
+    report = sync_people(target.url, target.user, target.password, people, names)
     for person in report.people:
         made = " (new calendar)" if person.created_calendar else ""
         click.echo(
@@ -605,7 +610,7 @@ def publish(
         )
     click.echo(
         f"published {len(chosen.days)} day(s) from {len(chosen.versions)} version(s) to "
-        f"{len(report.people)} calendar(s) at {redacted(url)}: {report.created} created, "
+        f"{len(report.people)} calendar(s) at {redacted(target.url)}: {report.created} created, "
         f"{report.updated} updated, {report.unchanged} unchanged"
     )
 
@@ -685,14 +690,12 @@ def update(
     touches at --now, publish the new version and, with --caldav, update the calendars of
     the people whose day changed. Prints what to send them and the group, and the path of
     each new version last."""
-    import os
     import time as clock
 
     from coverage import edit
     from coverage.export.messages import MESSAGES_TXT
-    from coverage.io import read_password
     from coverage.plan import PlanOptions
-    from coverage.usecases import CalDavTarget
+    from coverage.usecases import caldav_target
     from coverage.usecases import update as run_update
 
     actions = [name for name, given in (("--add", add), ("--move", move), ("--cancel", cancel),
@@ -720,17 +723,7 @@ def update(
         if not (away_from and away_to):
             raise UsageError("--unavailable needs --from and --to")
         change = edit.AbsentChange(absent, away_from, away_to, reason)
-    caldav = None
-    if url is not None:
-        if not user:
-            raise UsageError("--caldav needs --user")
-        if password_file is not None:
-            password, hint = read_password(password_file), f"--password-file {password_file}"
-        elif os.environ.get("ROTA_CALDAV_PASSWORD"):
-            password, hint = os.environ["ROTA_CALDAV_PASSWORD"], "--password-file FILE"
-        else:
-            raise UsageError("--caldav needs --password-file or $ROTA_CALDAV_PASSWORD")
-        caldav = CalDavTarget(url, user, password, hint)
+    caldav = caldav_target(workspace, url, user, password_file)
     started = clock.perf_counter()
     options = PlanOptions(time_limit, workers, seed)
     done = run_update(workspace, change, now_text, options, caldav, out, wait, _err)

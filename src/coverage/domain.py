@@ -163,6 +163,33 @@ class Rules(_Strict):
     default_min_expertise: Level = 1
 
 
+class PublishTarget(_Strict):
+    """Where `rota update` and `rota publish` put the calendars when no --caldav is given
+    (conference.yaml, `publish:`). The password is never in the workspace: it comes from
+    `password_file` (a path outside the workspace) or $ROTA_CALDAV_PASSWORD."""
+
+    caldav: Line
+    user: Name
+    password_file: Line | None = None
+
+    @field_validator("caldav")
+    @classmethod
+    def _plain_url(cls, value: str) -> str:
+        from urllib.parse import urlsplit
+
+        try:
+            parts = urlsplit(value)
+        except ValueError:
+            raise ValueError("not a valid URL") from None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("not an http:// or https:// URL")
+        if parts.username or parts.password:
+            raise ValueError(
+                "no user or password in the URL: give `user`, and the password in a file"
+            )
+        return value
+
+
 class Conference(_Strict):
     """The conference: where its days begin and end, its issues and its rules."""
 
@@ -174,6 +201,7 @@ class Conference(_Strict):
     day_end: time = time(3, 0)
     issues: tuple[Issue, ...] = ()
     rules: Rules = Rules()
+    publish: PublishTarget | None = None
 
     @field_validator("timezone")
     @classmethod

@@ -521,6 +521,40 @@ class CalDavTarget:
     password_hint: str  # how the command gets it, for the command that finishes a failed publish
 
 
+def caldav_target(
+    folder: Path, url: str | None, user: str | None, password_file: Path | None
+) -> CalDavTarget | None:
+    """The CalDAV server to publish to: the one given (`--caldav`, `--user`), else the
+    workspace's `publish:` setting in conference.yaml, else none. The password comes from
+    `password_file` (given, or the setting's), else $ROTA_CALDAV_PASSWORD; never from the
+    workspace itself."""
+    import os
+
+    from coverage.io import load_workspace, read_password
+
+    setting = load_workspace(folder).conference.publish if url is None else None
+    if url is None and setting is None:
+        return None
+    if setting is not None:
+        url, user = setting.caldav, user or setting.user
+        if password_file is None and setting.password_file:
+            password_file = Path(setting.password_file).expanduser()
+    if not user:
+        raise UsageError("--caldav needs --user")
+    assert url is not None
+    if password_file is not None:
+        if _inside(password_file, folder):
+            raise UsageError(
+                f"--password-file {password_file}: inside the workspace; keep passwords out of it"
+            )
+        return CalDavTarget(
+            url, user, read_password(password_file), f"--password-file {password_file}"
+        )
+    if os.environ.get("ROTA_CALDAV_PASSWORD"):
+        return CalDavTarget(url, user, os.environ["ROTA_CALDAV_PASSWORD"], "--password-file FILE")
+    raise UsageError("publishing needs --password-file or $ROTA_CALDAV_PASSWORD")
+
+
 @dataclass
 class Updated:
     """What `rota update` did, step by step; `pending` says what is left when a step after
