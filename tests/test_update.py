@@ -211,3 +211,55 @@ def test_a_password_never_sits_in_the_workspace(tmp_path: Path) -> None:
     done = run("publish", folder, "--password-file", folder / "password")
     assert done.exit_code == 2 and "inside the workspace" in done.stderr
     assert "hunter2" not in done.output
+
+
+def test_what_can_be_checked_first_is_checked_before_anything_is_written(tmp_path: Path) -> None:
+    """Found by trying it as an attacker: a --caldav URL with a password, a URL that is not
+    http(s), a port that is no number and a --now that is no time were found out only after
+    the edit and the replan, and the finishing command printed the password."""
+    folder = workspace(tmp_path)
+    before, published = files(folder), versions(folder)
+    secret = tmp_path / "password"
+    secret.write_text("pw\n")
+    for url in ("http://coord:S3cretPW@127.0.0.1:1/", "file:///etc/passwd",
+                "https://cal.example.org:99999/", "javascript:alert(1)"):  # fmt: skip
+        done = run("update", folder, "--cancel", "evening", "--now", "08:00", "--caldav", url,
+                   "--user", USER, "--password-file", secret)  # fmt: skip
+        assert done.exit_code == 2, (url, done.output)
+        assert "S3cretPW" not in done.output
+    done = run("update", folder, "--cancel", "evening", "--now", "garbage")
+    assert done.exit_code == 2 and "--now" in done.stderr, done.output
+    for stray in (["--cancel", "evening", "--title", "X"], ["--cancel", "evening", "--from", "x"],
+                  ["--cancel", "evening", "--user", "bob"]):  # fmt: skip
+        done = run("update", folder, *stray)
+        assert done.exit_code == 2 and "error:" in done.stderr, (stray, done.output)
+    assert files(folder) == before and versions(folder) == published
+
+
+def test_nothing_changed_means_no_new_version(tmp_path: Path) -> None:
+    folder = workspace(tmp_path)
+    assert run("update", folder, "--cancel", "evening", "--now", "08:00").exit_code == 0
+    published = versions(folder)
+    again = run("update", folder, "--cancel", "evening", "--now", "08:00")
+    assert again.exit_code == 0 and "already cancelled" in again.stdout
+    assert versions(folder) == published
+
+
+def test_a_reader_gone_away_does_not_hide_what_was_written(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    folder = workspace(tmp_path)
+    rota = Path(sys.executable).with_name("rota")
+    process = subprocess.Popen(
+        [str(rota), "update", str(folder), "--cancel", "evening", "--now", "08:00"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # like `| head -0`: the first line written finds nobody
+    stderr = process.stderr.read()
+    assert process.wait(timeout=60) == 1, stderr
+    assert "nothing written" not in stderr and "what was written is kept" in stderr
+    assert versions(folder) == ["v001-2018-11-05", "v002-2018-11-05"]

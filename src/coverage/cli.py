@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -177,6 +179,13 @@ def _fails_cleanly(command: F) -> F:
         except (KeyboardInterrupt, SolveInterrupted):
             _err("interrupted before a rota was found: nothing written")
             sys.exit(130)
+        except BrokenPipeError:
+            # The reader of our output went away (`| head`): what was written stays
+            # written; there is nobody left to tell on stdout.
+            with contextlib.suppress(OSError):
+                sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (no flush at exit)
+            _err("note: the output was cut off (broken pipe); what was written is kept")
+            sys.exit(1)
         except OSError as error:
             # A full disk, a read-only folder, a file that vanished: one line, and
             # nothing half-written (every write is staged or atomic).
@@ -701,7 +710,27 @@ def update(
     actions = [name for name, given in (("--add", add), ("--move", move), ("--cancel", cancel),
                ("--unavailable", absent)) if given]  # fmt: skip
     if len(actions) != 1:
-        raise UsageError("say what changed: one of --add, --move, --cancel, --unavailable")
+        given = f" (given: {', '.join(actions)})" if actions else ""
+        raise UsageError(
+            f"say what changed with one of --add, --move, --cancel, --unavailable{given}"
+        )
+    fields = {
+        "--title": title, "--issues": issues, "--room": room, "--access": access,
+        "--delegations": delegations, "--priority": priority, "--seats": seats, "--kind": kind,
+        "--start": start, "--end": end, "--from": away_from, "--to": away_to, "--reason": reason,
+    }  # fmt: skip
+    allowed = {
+        "--add": {"--title", "--issues", "--room", "--access", "--delegations", "--priority",
+                  "--seats", "--kind", "--start", "--end"},
+        "--move": {"--start", "--end"},
+        "--cancel": set(),
+        "--unavailable": {"--from", "--to", "--reason"},
+    }[actions[0]]  # fmt: skip
+    stray = [name for name, value in fields.items() if value is not None and name not in allowed]
+    if stray:
+        raise UsageError(f"{', '.join(stray)}: not used with {actions[0]}")
+    if url is None and (user is not None or password_file is not None):
+        raise UsageError("--user and --password-file go with --caldav")
     change: edit.Change
     if add:
         if not (title and start and end):

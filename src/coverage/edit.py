@@ -260,8 +260,9 @@ def apply(folder: Path, change: Change, before: Workspace) -> tuple[str, list[da
         days.add(conference.day_of(ws.meeting(change.meeting).start))
     elif isinstance(change, CancelChange):
         old = _known_meeting(before, change.meeting, folder)
-        line, _ = _cancel_meeting(folder, change.meeting)
-        days.add(conference.day_of(old.start))
+        line, ws = _cancel_meeting(folder, change.meeting)
+        if ws is not None:  # None: it was cancelled already, nothing to replan
+            days.add(conference.day_of(old.start))
     else:
         line, ws = _add_unavailable(
             folder, change.attendee, change.start, change.end, change.reason

@@ -542,6 +542,7 @@ def caldav_target(
     if not user:
         raise UsageError("--caldav needs --user")
     assert url is not None
+    _check_caldav_url(url)
     if password_file is not None:
         if _inside(password_file, folder):
             raise UsageError(
@@ -553,6 +554,27 @@ def caldav_target(
     if os.environ.get("ROTA_CALDAV_PASSWORD"):
         return CalDavTarget(url, user, os.environ["ROTA_CALDAV_PASSWORD"], "--password-file FILE")
     raise UsageError("publishing needs --password-file or $ROTA_CALDAV_PASSWORD")
+
+
+def _check_caldav_url(url: str) -> None:
+    """Refuse a CalDAV URL that is not a plain http(s) address, before anything is done."""
+    from pydantic import ValidationError
+
+    from coverage.domain import PublishTarget
+    from coverage.export.caldav_sync import redacted
+
+    try:
+        PublishTarget(caldav=url, user="check")
+    except ValidationError as error:
+        messages = [str(e.get("msg", "")).removeprefix("Value error, ") for e in error.errors()]
+        reason = "; ".join(messages) or "not a valid URL"
+        raise UsageError(f"--caldav {redacted(url)}: {reason}") from None
+    try:
+        from urllib.parse import urlsplit
+
+        urlsplit(url).port  # noqa: B018  (raises on a port that is not a number)
+    except ValueError:
+        raise UsageError(f"--caldav {redacted(url)}: not a valid port") from None
 
 
 @dataclass
@@ -590,6 +612,8 @@ def update(
 
     started = clock.perf_counter()
     before = load_workspace(folder)
+    if now_text is not None:
+        parse_now(now_text, before.conference, before.conference.days()[0])  # refused early
     line, days = apply_change(folder, change, before)
     seconds = {"edit": clock.perf_counter() - started}
     store = RotaStore.open(folder, before.name, out, create=False)
@@ -625,11 +649,13 @@ def update(
     try:
         result.published = _publish_changed(folder, out, result.outcomes, caldav)
     except UsageError as error:
+        from coverage.export.caldav_sync import redacted
+
         days_text = " ".join(f"--day {o.rota.days[0]}" for o in result.outcomes[:1])
         result.pending = (
             f"the edit and the new version(s) are kept; the calendars were not updated "
-            f"({error}): finish with `rota publish {folder} {days_text} --caldav {caldav.url} "
-            f"--user {caldav.user} {caldav.password_hint}`"
+            f"({error}): finish with `rota publish {folder} {days_text} "
+            f"--caldav {redacted(caldav.url)} --user {caldav.user} {caldav.password_hint}`"
         )
     seconds["publish"] = clock.perf_counter() - tick
     return result
