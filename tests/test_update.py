@@ -263,3 +263,34 @@ def test_a_reader_gone_away_does_not_hide_what_was_written(tmp_path: Path) -> No
     assert process.wait(timeout=60) == 1, stderr
     assert "nothing written" not in stderr and "what was written is kept" in stderr
     assert versions(folder) == ["v001-2018-11-05", "v002-2018-11-05"]
+
+
+def test_a_meeting_moved_to_another_day_says_so_and_both_days_share_one_now(
+    tmp_path: Path,
+) -> None:
+    """Found in review: the day it left told its person the meeting 'moved to 20:00-21:00
+    and already started' (no date, and it had not started), and `--now 14:00` was read
+    on each day replanned instead of once."""
+    folder = workspace(tmp_path)
+    assert run("plan", folder, "--day", "2018-11-06", "--quiet").exit_code == 0
+    first = json.loads((folder / "schedules" / "v001-2018-11-05" / "rota.json").read_text())
+    (who,) = {a["attendee"] for a in first["assignments"] if a["meeting"] == "evening"}
+    done = run(
+        "update", folder, "--move", "evening", "--start", "2018-11-06 18:00", "--end",
+        "2018-11-06 19:00", "--now", "2018-11-05 08:00",
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert "the meeting moved to Tue 6 Nov 18:00-19:00" in done.stdout
+    assert "already started" not in done.stdout
+    # `HH:MM` is read once, on the day of the change (where the meeting now is).
+    again = run(
+        "update", folder, "--move", "evening", "--start", "2018-11-05 18:00", "--end",
+        "2018-11-05 19:00", "--now", "07:30",
+    )  # fmt: skip
+    assert again.exit_code == 0, again.output
+    assert again.stdout.count("at 2018-11-05 07:30") == 2, again.stdout
+    nows = set()
+    for folder_name in [v for v in versions(folder) if v.startswith("v003")]:
+        data = json.loads((folder / "schedules" / folder_name / "rota.json").read_text())
+        nows.add(data["replan"]["now"])
+    assert len(nows) == 1 and who

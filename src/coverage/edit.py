@@ -236,12 +236,15 @@ class AbsentChange:
 Change = AddChange | MoveChange | CancelChange | AbsentChange
 
 
-def apply(folder: Path, change: Change, before: Workspace) -> tuple[str, list[date]]:
+def apply(folder: Path, change: Change, before: Workspace) -> tuple[str, list[date], date]:
     """Make one change (validated before it is written); the line saying what changed,
-    and the conference days it touches (a moved meeting's old day and new one; the days an
-    absence overlaps)."""
+    the conference days it touches (a moved meeting's old day and new one; the days an
+    absence overlaps; none when nothing changed), and the day it is about (where the
+    meeting now is, or the absence begins), on which a time of day such as `--now 14:00`
+    is read."""
     conference = before.conference
     days: set[date] = set()
+    anchor: date | None = None
     ws: Workspace | None
     if isinstance(change, AddChange):
         new = change.meeting
@@ -252,17 +255,20 @@ def apply(folder: Path, change: Change, before: Workspace) -> tuple[str, list[da
         lines, ws = _add_meetings(folder, [new])
         line = lines[0]
         assert ws is not None and new.id is not None
-        days.add(conference.day_of(ws.meeting(new.id).start))
+        anchor = conference.day_of(ws.meeting(new.id).start)
+        days.add(anchor)
     elif isinstance(change, MoveChange):
         old = _known_meeting(before, change.meeting, folder)
         days.add(conference.day_of(old.start))
         line, ws = _move_meeting(folder, change.meeting, change.start, change.end)
-        days.add(conference.day_of(ws.meeting(change.meeting).start))
+        anchor = conference.day_of(ws.meeting(change.meeting).start)
+        days.add(anchor)
     elif isinstance(change, CancelChange):
         old = _known_meeting(before, change.meeting, folder)
         line, ws = _cancel_meeting(folder, change.meeting)
+        anchor = conference.day_of(old.start)
         if ws is not None:  # None: it was cancelled already, nothing to replan
-            days.add(conference.day_of(old.start))
+            days.add(anchor)
     else:
         line, ws = _add_unavailable(
             folder, change.attendee, change.start, change.end, change.reason
@@ -273,7 +279,9 @@ def apply(folder: Path, change: Change, before: Workspace) -> tuple[str, list[da
             for d in conference.days()
             if period.overlaps(conference.day_opens(d), conference.day_closes(d))
         )
-    return line, sorted(days)
+        anchor = min(days, default=conference.day_of(period.start))
+    assert anchor is not None
+    return line, sorted(days), anchor
 
 
 def _known_meeting(ws: Workspace, meeting_id: str, folder: Path) -> Meeting:

@@ -537,11 +537,16 @@ def _why_released(
     if barrier is Barrier.CANCELLED:
         return _BARRIER_TEXT[barrier]
     parts = []
+    other_day = workspace.conference.day_of(meeting.start) != was.day
     if (meeting.start, meeting.end) != (was.start, was.end):
-        parts.append(
-            f"the meeting moved to {local(meeting.start):%H:%M}-{local(meeting.end):%H:%M}"
-        )
-    if barrier is not None:
+        when = f"{local(meeting.start):%H:%M}-{local(meeting.end):%H:%M}"
+        if other_day:
+            day = workspace.conference.day_of(meeting.start)
+            when = f"{day:%a} {day.day} {day:%b} {when}"
+        parts.append(f"the meeting moved to {when}")
+    if other_day:
+        pass  # on another day: that day's rota says who goes
+    elif barrier is not None:
         parts.append(_BARRIER_TEXT[barrier])
     elif (clash := problem.blocked_by_history.get(pair)) is not None:
         other = meetings.get(clash.meeting)

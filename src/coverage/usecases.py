@@ -614,7 +614,11 @@ def update(
     before = load_workspace(folder)
     if now_text is not None:
         parse_now(now_text, before.conference, before.conference.days()[0])  # refused early
-    line, days = apply_change(folder, change, before)
+    line, days, anchor = apply_change(folder, change, before)
+    if now_text is not None:
+        # One moment for every day replanned: `14:00` is read on the day of the change.
+        moment, _ = parse_now(now_text, before.conference, anchor)
+        now_text = f"{before.conference.localize(moment):%Y-%m-%d %H:%M}"
     seconds = {"edit": clock.perf_counter() - started}
     store = RotaStore.open(folder, before.name, out, create=False)
     published = [d for d in days if store.latest_for(d) is not None]
