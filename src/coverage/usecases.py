@@ -655,7 +655,12 @@ def update(
     except UsageError as error:
         from coverage.export.caldav_sync import redacted
 
-        days_text = " ".join(f"--day {o.rota.days[0]}" for o in result.outcomes[:1])
+        replanned = sorted(o.rota.days[0] for o in result.outcomes)
+        days_text = (
+            f"--day {replanned[0]}"
+            if len(replanned) == 1
+            else f"--from {replanned[0]} --to {replanned[-1]}"
+        )
         result.pending = (
             f"the edit and the new version(s) are kept; the calendars were not updated "
             f"({error}): finish with `rota publish {folder} {days_text} "
