@@ -439,8 +439,11 @@ class _YamlFile:
     def __init__(self, path: Path, key: str) -> None:
         self.path, self.key, self.label = path, key, str(path)
         self.raw = _read(path)
-        load_yaml(path, self.label, path.parent)  # located errors, as `rota check` gives them
-        text = self.raw.decode("utf-8")
+        try:
+            text = self.raw.decode("utf-8")
+        except UnicodeDecodeError:
+            load_yaml(path, self.label, path.parent)  # says where, as `rota check` does
+            raise
         self.bom = text.startswith("\ufeff")
         self.crlf = "\r\n" in text
         self.full = text.removeprefix("\ufeff").replace("\r\n", "\n")
@@ -459,7 +462,11 @@ class _YamlFile:
         self.data: Any = None
         self.starts: list[int] | None = None
         if self.spans is None:
-            self._load(self.full)  # the whole file through the round-trip parser
+            # Not a plain list of records, or not YAML at all: located errors first, as
+            # `rota check` gives them, then the whole file through the round-trip parser.
+            # (A plain list is checked the same way, whole, before anything is written.)
+            load_yaml(path, self.label, path.parent)
+            self._load(self.full)
 
     def _load(self, text: str) -> None:
         self.text = text
