@@ -8,13 +8,16 @@ The rules below are about what one person can take together, and each says, once
   written against `Linear`, which both solvers implement (CP-SAT in
   `coverage.solver.constraints`, the coverage MIP in `coverage.solver.mip`);
 - `obstacle`: why the rule keeps one person from also taking a meeting the rota left
-  uncovered, in words (`coverage.explain` asks every rule);
+  uncovered, in words (`coverage.explain` asks every rule; `allowed`, for outreach's free
+  slots, asks with no conference settings in the context: read numbers from the problem);
+- `tracker`: the rule followed pair by pair (the warm start, `keeps_the_rules`);
 - what it needs from the problem (`coverage.problem.build_problem` derives it with the
   functions of `coverage.rules`: clash groups, rest pairs, duty caps, late-night windows).
 
-Adding a rule means a class here, listed in `HARD_RULES`, with both methods (the base
-class makes both abstract, and `tests/test_rules.py` checks that every rule explains what
-it constrains); the independent checker in the tests is written from the README.
+Adding a rule means a class here, listed in `HARD_RULES`, with its three methods (the
+base class makes them abstract, and `tests/test_explain.py` fails while a rule that can
+leave a meeting uncovered has no case naming it); the independent checker in the tests is
+written from the README. README, "Where each rule lives", lists the steps.
 """
 
 from __future__ import annotations
