@@ -255,3 +255,42 @@ def test_when_no_process_can_be_started_cp_sat_decides_alone(
     rota = plan(ws, ws.conference.days(), [], PlanOptions(time_limit=30, tiers=("coverage",)))
     assert rota.score("coverage").optimal  # type: ignore[union-attr]
     assert rota.tiers[0].seconds > 0.5  # searched past the moment the race would start
+
+
+class LateOptimum(KnownOptimum):
+    """A MIP that proves `rota` optimal only after CP-SAT's own time is up."""
+
+    def __init__(self, rota: frozenset[tuple[str, str]], problem: StaffingProblem) -> None:
+        super().__init__(rota, problem)
+        self._asked = False
+
+    @property
+    def optimum(self) -> int | None:  # type: ignore[override]
+        return coverage_score(self._problem, self._rota) if self._asked else None
+
+    def result(self) -> MipResult:
+        self._asked = True
+        return super().result()
+
+
+def test_cp_sat_reaching_the_optimum_in_its_time_keeps_its_rota_when_the_proof_comes_late(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race rule, when the MIP's proof arrives after CP-SAT's time ran out but CP-SAT
+    had found a rota of that value: CP-SAT's rota, as when the proof comes during its
+    search (before, the MIP's rota was taken, so the rota depended on which came first)."""
+    _ws, problem = scarce_day(tmp_path, 2)
+    monkeypatch.setattr(MipRace, "available", staticmethod(lambda: False))
+    alone = StaffingModel(problem).solve(SolveParams(time_limit=30, tiers=("coverage",)))
+    assert alone.tiers[0].optimal
+    other = CoverageMip(problem).solve(30.0).chosen
+    assert other is not None and other != alone.assignments
+    # CP-SAT starts from its own optimum but has far too little time to prove it; the
+    # floor is an empty rota, so that the optimum is better than where the step began.
+    monkeypatch.setattr(solver_model, "warm_start", lambda problem, keep=(): frozenset())
+    monkeypatch.setattr(solver_model, "MipRace", LateOptimum(other, problem))
+    model = StaffingModel(problem)
+    model.hint(alone.assignments)
+    raced = model.solve(SolveParams(time_limit=0.3, tiers=("coverage",)))
+    assert raced.tiers[0].optimal and raced.tiers[0].value == alone.tiers[0].value
+    assert raced.assignments != other

@@ -318,22 +318,27 @@ class StaffingModel:
         status, interrupted = ctrl_c.solve(solver, model, reporter, race)
         if race is not None and status != cp_model.OPTIMAL:
             assert reporter is not None
-            if reporter.reached_target:
-                # CP-SAT's first rota of the optimum HiGHS proved: the rota it would have
-                # ended with had it proven the optimum itself.
-                status = cp_model.OPTIMAL
-                limit = reporter.target
-            else:
+            if not reporter.reached_target:
                 proven = ctrl_c.wait(race)
                 if proven is not None:
+                    # Did CP-SAT reach the proven optimum in its own time? Then its rota
+                    # (its last, its first of that value) is the one, as when the MIP's
+                    # proof had come while it searched.
+                    reporter.target = race.optimum
                     value = tier.score(self.problem, proven)
-                    if value > start_value if maximise else value < start_value:
+                    if not reporter.reached_target and value >= start_value:
+                        # CP-SAT's time ran out short of it: the MIP's proven rota.
                         elapsed = time.monotonic() - tick
                         if params.on_progress is not None:
                             reporter.start(value, value)
                         return _Run(
                             expression, "OPTIMAL", value, value, elapsed, proven, scale, False, True
                         )
+            if reporter.reached_target:
+                # CP-SAT's first rota of the optimum the MIP proved: the rota it would have
+                # ended with had it proven the optimum itself.
+                status = cp_model.OPTIMAL
+                limit = reporter.target
         if race is not None:
             race.stop()
             race.result()
