@@ -21,6 +21,7 @@ from strategies import tiny_workspaces
 from synthetic import conference
 
 from coverage.domain import Workspace
+from coverage.hard_rules import keeps_the_rules
 from coverage.io import load_workspace
 from coverage.plan import PlanOptions, plan
 from coverage.problem import StaffingProblem, build_problem
@@ -30,7 +31,7 @@ from coverage.solver.mip import CoverageMip, MipResult
 from coverage.solver.model import SolveParams, StaffingModel
 from coverage.solver.objective import TIERS, coverage_score
 from coverage.solver.race import MipRace
-from coverage.solver.warm import feasible, warm_start
+from coverage.solver.warm import warm_start
 
 SETTINGS = settings(max_examples=60)  # the rest: the shared profile (conftest.py)
 
@@ -41,7 +42,7 @@ def test_the_warm_start_keeps_every_rule(ws: Workspace) -> None:
     days = ws.conference.days()
     problem = build_problem(ws, days)
     pairs = warm_start(problem)
-    assert feasible(problem, pairs)
+    assert keeps_the_rules(problem, pairs)
     assignments = []
     for attendee, meeting_id in pairs:
         meeting = ws.meeting(meeting_id)
@@ -149,7 +150,7 @@ def test_the_coverage_mip_proves_the_optimum_cp_sat_proves(
 ) -> None:
     _ws, problem = scarce_day(tmp_path)
     found = CoverageMip(problem).solve(30.0)
-    assert found.proven and found.chosen is not None and feasible(problem, found.chosen)
+    assert found.proven and found.chosen is not None and keeps_the_rules(problem, found.chosen)
     monkeypatch.setattr(MipRace, "available", staticmethod(lambda: False))
     alone = StaffingModel(problem).solve(SolveParams(time_limit=30, tiers=("coverage",)))
     assert alone.tiers[0].optimal

@@ -28,7 +28,8 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
-from coverage.problem import StaffingProblem
+from coverage.domain import Rules
+from coverage.problem import FixedAssignment, StaffingProblem
 
 Pair = tuple[str, str]  # (attendee, meeting)
 
@@ -95,9 +96,15 @@ class Context:
     problem: StaffingProblem
     name: str
     meeting_text: Callable[[str], str]
-    settings: Any  # coverage.domain.Rules
-    blocked_by: Any = None  # coverage.problem.FixedAssignment | None
+    settings: Rules | None  # None when only whether, not why, is asked (`allowed`)
+    blocked_by: FixedAssignment | None = None
     blocked_text: str = ""  # "<meeting> on <day> until HH:MM", when blocked_by is set
+
+    def setting(self, name: str) -> Any:
+        """A rule setting of the conference, for the wording of an obstacle."""
+        if self.settings is None:
+            raise ValueError(f"internal: the wording needs the setting {name}")
+        return getattr(self.settings, name)
 
 
 class HardRule(ABC):
@@ -179,7 +186,7 @@ class Changeover(HardRule):
                 attendee,
                 self.name,
                 f"{context.name} is published for {context.blocked_text} "
-                f"(changeover_minutes {context.settings.changeover_minutes})",
+                f"(changeover_minutes {context.setting('changeover_minutes')})",
                 (fixed.meeting,),
             )
         groups = context.problem.overlap_groups.get(attendee, [])
@@ -237,7 +244,7 @@ class Rest(HardRule):
     ) -> Obstacle | None:
         fixed = context.blocked_by
         if fixed is not None:
-            hours = f"{context.settings.min_rest_hours:g}"
+            hours = f"{context.setting('min_rest_hours'):g}"
             if fixed.day.toordinal() == context.problem.slots[meeting].day:
                 return None  # the same day: the changeover rule's
             return Obstacle(
@@ -254,7 +261,7 @@ class Rest(HardRule):
         if not resting:
             return None
         listed = ", ".join(context.meeting_text(m) for m in resting)
-        hours = f"{context.settings.min_rest_hours:g}"
+        hours = f"{context.setting('min_rest_hours'):g}"
         return Obstacle(
             attendee,
             self.name,

@@ -15,9 +15,9 @@ import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from coverage.hard_rules import keeps_the_rules
 from coverage.problem import StaffingProblem
 from coverage.solver.objective import coverage_score
-from coverage.solver.warm import feasible
 
 if TYPE_CHECKING:
     from coverage.solver.mip import MipResult
@@ -38,9 +38,10 @@ class MipRace:
     - neither proves: CP-SAT's rota and bound (the MIP's, which depend on when its wall
       clock stopped it, are not used).
 
-    HiGHS runs in a process of its own, started fresh (spawned, not forked, so that the
-    two never share memory pages being written): it does not stop when asked to from
-    another thread, and a process can be ended at once.
+    HiGHS runs in a process of its own, a fresh interpreter: it does not stop when asked
+    to from another thread, and a process can be ended at once (not a fork: the MIP
+    starts while CP-SAT's thread runs, and forking a process with running threads is
+    unsafe).
     """
 
     def __init__(
@@ -97,9 +98,9 @@ class MipRace:
                 answer, _ = process.communicate(order)
                 chosen, proven, elapsed = pickle.loads(answer)
                 result = MipResult(None if chosen is None else frozenset(chosen), proven, elapsed)
-                # Trusted only when it keeps every rule, judged as the warm start does.
+                # Trusted only when it keeps every rule, judged pair by pair.
                 if result.proven and result.chosen is not None:
-                    if feasible(self._problem, result.chosen):
+                    if keeps_the_rules(self._problem, result.chosen):
                         self._optimum = coverage_score(self._problem, result.chosen)
                     else:
                         result = MipResult(result.chosen, False, result.seconds)

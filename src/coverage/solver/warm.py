@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from coverage.hard_rules import Keeper, keeps_the_rules
+from coverage.hard_rules import Keeper
 from coverage.problem import StaffingProblem
 
 # How the greedy fill may order the meetings and, for each, the people (the first is the
@@ -89,8 +89,3 @@ def _fill(
                     break
                 seat(attendee, slot.id)
     return frozenset(keeper.taken)
-
-
-def feasible(problem: StaffingProblem, pairs: Iterable[tuple[str, str]]) -> bool:
-    """Whether a rota keeps every hard rule of `problem` (`hard_rules.keeps_the_rules`)."""
-    return keeps_the_rules(problem, pairs)
