@@ -236,12 +236,14 @@ class AbsentChange:
 Change = AddChange | MoveChange | CancelChange | AbsentChange
 
 
-def apply(folder: Path, change: Change, before: Workspace) -> tuple[str, list[date], date]:
+def apply(
+    folder: Path, change: Change, before: Workspace
+) -> tuple[str, list[date], date, Workspace | None]:
     """Make one change (validated before it is written); the line saying what changed,
     the conference days it touches (a moved meeting's old day and new one; the days an
-    absence overlaps; none when nothing changed), and the day it is about (where the
-    meeting now is, or the absence begins), on which a time of day such as `--now 14:00`
-    is read."""
+    absence overlaps; none when nothing changed), the day it is about (where the meeting
+    now is, or the absence begins), on which a time of day such as `--now 14:00` is read,
+    and the workspace as validated and written (None when nothing changed)."""
     conference = before.conference
     days: set[date] = set()
     anchor: date | None = None
@@ -281,7 +283,7 @@ def apply(folder: Path, change: Change, before: Workspace) -> tuple[str, list[da
         )
         anchor = min(days, default=conference.day_of(period.start))
     assert anchor is not None
-    return line, sorted(days), anchor
+    return line, sorted(days), anchor, ws
 
 
 def _known_meeting(ws: Workspace, meeting_id: str, folder: Path) -> Meeting:

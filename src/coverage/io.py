@@ -14,7 +14,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
@@ -342,17 +342,20 @@ def parse_workspace(source: Source) -> Workspace:
     problems += cross_record_problems(conference, attendees, meetings, label)
     if problems:
         raise WorkspaceError(problems)
-    workspace = Workspace(
-        conference=conference,
-        attendees=tuple(a for _, a in attendees),
-        meetings=tuple(m for _, m in meetings),
-        name=root.resolve().name,
-    )
+    people = tuple(a for _, a in attendees)
     coalitions = None
     if source.exists(STATES_FILE):
         raw = source.read(STATES_FILE)
-        coalitions = parse_states(raw, source.label(STATES_FILE), workspace, label["attendees"])
-    return workspace.model_copy(update={"coalitions": coalitions, "digest": source.digest()})
+        states_label = source.label(STATES_FILE)
+        coalitions = parse_states(raw, states_label, conference, people, label["attendees"])
+    return Workspace(
+        conference=conference,
+        attendees=people,
+        meetings=tuple(m for _, m in meetings),
+        name=root.resolve().name,
+        coalitions=coalitions,
+        digest=source.digest(),
+    )
 
 
 def _validate_records(
@@ -572,7 +575,13 @@ def read_password(path: Path) -> str:
 # --- states.yaml --------------------------------------------------------------------------
 
 
-def parse_states(raw: bytes, label: str, ws: Workspace, attendees_label: str) -> Coalitions:
+def parse_states(
+    raw: bytes,
+    label: str,
+    conference: Conference,
+    attendees: Sequence[Attendee],
+    attendees_label: str,
+) -> Coalitions:
     """Validate states.yaml from its bytes against the rest of the workspace (issues of
     stances, attendees' contacts); raises WorkspaceError listing every problem."""
     data = parse_yaml(raw, label)
@@ -604,7 +613,7 @@ def parse_states(raw: bytes, label: str, ws: Workspace, attendees_label: str) ->
             states.append((where, state))
     for code in duplicates(s.code for _, s in states):
         problems.append(Problem(label, f"state '{code}' appears twice", f"state '{code}'", "code"))
-    known_issues = ws.conference.issue_ids()
+    known_issues = conference.issue_ids()
     for where, state in states:
         for issue in state.stances:
             if issue not in known_issues:
@@ -643,7 +652,7 @@ def parse_states(raw: bytes, label: str, ws: Workspace, attendees_label: str) ->
             bad = True
         if not bad:
             ties[frozenset((tie.a, tie.b))] = tie  # the last one given for a pair wins
-    for attendee in ws.attendees:
+    for attendee in attendees:
         for code in attendee.contacts:
             if code not in codes:
                 problems.append(

@@ -614,7 +614,7 @@ def update(
     before = load_workspace(folder)
     if now_text is not None:
         parse_now(now_text, before.conference, before.conference.days()[0])  # refused early
-    line, days, anchor = apply_change(folder, change, before)
+    line, days, anchor, after = apply_change(folder, change, before)
     if now_text is not None:
         # One moment for every day replanned: `14:00` is read on the day of the change.
         moment, _ = parse_now(now_text, before.conference, anchor)
@@ -624,10 +624,14 @@ def update(
     published = [d for d in days if store.latest_for(d) is not None]
     unplanned = [d for d in days if d not in published]
     result = Updated(line, [], unplanned, seconds=seconds)
+    if after is None or not published:
+        return result
+    # The workspace as the edit validated and wrote it: no need to read it again.
+    loaded = Loaded(folder, after, after.stances, after.digest)
     tick = clock.perf_counter()
     for day in published:
         try:
-            outcome = replan_day(load(folder), day, now_text, options, out, wait, on_wait)
+            outcome = replan_day(loaded, day, now_text, options, out, wait, on_wait)
             result.outcomes.append(outcome)
             if outcome.result.interrupted:
                 # Stopped on purpose: nothing more is sent without a word from the user.
@@ -651,7 +655,7 @@ def update(
         return result
     tick = clock.perf_counter()
     try:
-        result.published = _publish_changed(folder, out, result.outcomes, caldav)
+        result.published = _publish_changed(loaded, out, result.outcomes, caldav)
     except UsageError as error:
         from coverage.export.caldav_sync import redacted
 
@@ -671,20 +675,19 @@ def update(
 
 
 def _publish_changed(
-    folder: Path, out: Path | None, outcomes: Sequence[Outcome], caldav: CalDavTarget
+    loaded: Loaded, out: Path | None, outcomes: Sequence[Outcome], caldav: CalDavTarget
 ) -> str:
     """The calendars of the people the replans told, put on the CalDAV server (nobody
     else's changed, so nobody else's is asked about)."""
     from coverage.export.caldav_sync import redacted, sync_people
     from coverage.export.ical import build_calendars
-    from coverage.io import load_workspace
 
     told = {c.attendee for o in outcomes for c in (o.rota.replan.changes if o.rota.replan else ())}
     days = sorted({d for o in outcomes for d in o.rota.days})
     if not told:
         return "no calendar changed: nothing sent"
-    ws = load_workspace(folder)
-    store = RotaStore.open(folder, ws.name, out, create=False)
+    ws = loaded.workspace
+    store = RotaStore.open(loaded.folder, ws.name, out, create=False)
     versions = [v.rota for v in store.versions() if set(v.days) & set(days)]
     calendars = build_calendars(ws, versions, days)
     people = {who: cal for who, cal in calendars.people.items() if who in told}
