@@ -16,10 +16,8 @@ coverage tier alone (a plain MIP with clique constraints, written separately; ne
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from baseline import greedy_rota  # noqa: E402
-from run import highs_coverage, machine, rota_command  # noqa: E402
+from run import highs_coverage, machine, timed_plan  # noqa: E402
 from synthetic import conference  # noqa: E402
 
 from coverage.io import load_workspace  # noqa: E402
@@ -77,29 +75,8 @@ def plan_runs(folder: Path, case: Case, runs: int) -> tuple[list[float], dict]: 
         if len(days) == 1
         else ["--from", str(days[0]), "--to", str(days[-1])]
     )
-    times, data = [], {}
-    for _ in range(runs):
-        with tempfile.TemporaryDirectory() as out:
-            start = time.perf_counter()
-            done = subprocess.run(
-                [
-                    *rota_command(),
-                    "plan",
-                    str(folder),
-                    *span,
-                    "--out",
-                    out,
-                    "--time-limit",
-                    str(case.time_limit),
-                    "--quiet",
-                ],  # fmt: skip
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            times.append(time.perf_counter() - start)
-            data = json.loads(Path(done.stdout.strip().splitlines()[-1]).read_text())
-    return times, data
+    args = [str(folder), *span, "--time-limit", str(case.time_limit), "--quiet"]
+    return timed_plan(args, runs)
 
 
 def tier_text(score: dict) -> str:  # type: ignore[type-arg]
