@@ -19,6 +19,7 @@ from checker import check_rota
 from hypothesis import given, settings
 from strategies import tiny_workspaces
 from synthetic import conference
+from workspaces import pairs_rota, rule_problems
 
 from coverage.domain import Workspace
 from coverage.hard_rules import keeps_the_rules
@@ -43,21 +44,7 @@ def test_the_warm_start_keeps_every_rule(ws: Workspace) -> None:
     problem = build_problem(ws, days)
     pairs = warm_start(problem)
     assert keeps_the_rules(problem, pairs)
-    assignments = []
-    for attendee, meeting_id in pairs:
-        meeting = ws.meeting(meeting_id)
-        assignments.append(
-            {
-                "meeting": meeting_id,
-                "attendee": attendee,
-                "day": ws.conference.day_of(meeting.start).isoformat(),
-                "start": meeting.start.isoformat(),
-                "end": meeting.end.isoformat(),
-            }
-        )
-    rota = {"days": [d.isoformat() for d in days], "assignments": assignments, "fixed": []}
-    problems = [p for p in check_rota(ws, rota) if not (p.startswith("scores") or "uncovered" in p)]
-    assert problems == []
+    assert rule_problems(ws, pairs_rota(ws, days, pairs)) == []
 
 
 def test_the_warm_start_is_never_below_the_hand_method(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
-from checker import conference_day, scores_of
+from checker import check_rota, conference_day, scores_of
 
 from coverage.domain import Attendee, Conference, Meeting, Workspace
 from coverage.io import Source, load_workspace, parse_workspace
@@ -213,3 +213,33 @@ def fixed(ws: Workspace, meeting_id: str, person: str, day: str, start: str, end
         "start": at(ws, start),
         "end": at(ws, end),
     }
+
+
+def pairs_rota(
+    ws: Workspace,
+    days: Iterable[date],
+    pairs: Iterable[tuple[str, str]],
+    fixed: Iterable[dict[str, Any]] = (),
+) -> dict[str, Any]:
+    """A bare rota document of (attendee, meeting) pairs, as the checker reads it (no
+    scores, no uncovered list: see `rule_problems`)."""
+    assignments = []
+    for attendee, meeting_id in sorted(pairs):
+        found = ws.meeting(meeting_id)
+        assignments.append(
+            {
+                "meeting": meeting_id,
+                "attendee": attendee,
+                "day": ws.conference.day_of(found.start).isoformat(),
+                "start": found.start.isoformat(),
+                "end": found.end.isoformat(),
+            }
+        )
+    return {"days": [d.isoformat() for d in days], "assignments": assignments, "fixed": list(fixed)}
+
+
+def rule_problems(ws: Workspace, rota: dict[str, Any]) -> list[str]:
+    """What the checker finds wrong with a bare rota document, but for the bookkeeping it
+    does not carry (scores, the list of uncovered meetings)."""
+    found = check_rota(ws, rota)
+    return [p for p in found if not (p.startswith("scores") or "uncovered" in p)]
