@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-from workspaces import meeting, person, write_workspace
+from workspaces import TEXT_FIELDS, meeting, person, put_text, write_workspace
 
 from coverage.cli import main
 
@@ -172,29 +172,14 @@ BAD_TEXT = {
 
 
 @pytest.mark.parametrize("what", BAD_TEXT)
-@pytest.mark.parametrize(
-    "where",
-    ["attendee name", "organisation", "meeting title", "room", "conference name", "issue name"],
-)
+@pytest.mark.parametrize("where", TEXT_FIELDS)
 def test_control_characters_are_refused_where_they_are_typed(
     tmp_path: Path, what: str, where: str
 ) -> None:
     text = BAD_TEXT[what]
     people = [person("ana"), person("ben")]
     meetings = [meeting("a", "09:00", "10:00")]
-    conference: dict[str, Any] = {}
-    if where == "attendee name":
-        people[0]["name"] = text
-    elif where == "organisation":
-        people[0]["organisation"] = text
-    elif where == "meeting title":
-        meetings[0]["title"] = text
-    elif where == "room":
-        meetings[0]["room"] = text
-    elif where == "conference name":
-        conference["name"] = text
-    else:
-        conference["issues"] = [{"id": "privacy", "name": text, "weight": 1}]
+    conference = put_text(where, text, people, meetings)
     ws = write_workspace(tmp_path / "ws", people, meetings, **conference)
     field = {"attendee name": "name", "meeting title": "title", "conference name": "name",
              "issue name": "name"}.get(where, where)  # fmt: skip

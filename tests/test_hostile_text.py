@@ -15,7 +15,7 @@ import vobject
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
-from workspaces import meeting, person, write_workspace
+from workspaces import TEXT_FIELDS, meeting, person, put_text, write_workspace
 
 from coverage.errors import WorkspaceError
 from coverage.export.digest import render_digest
@@ -28,7 +28,6 @@ from coverage.plan import PlanOptions, plan
 from coverage.published import Run
 
 DAY = date(2018, 11, 5)
-FIELDS = ["title", "room", "name", "organisation", "conference", "issue"]
 # Characters that act on a reader when they come out raw.
 ACTING = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
@@ -52,29 +51,14 @@ class _Tags(HTMLParser):
 
 
 @settings(max_examples=60)  # the rest: the shared profile (conftest.py)
-@given(st.sampled_from(FIELDS), texts)
+@given(st.sampled_from(TEXT_FIELDS), texts)
 def test_any_text_is_refused_at_load_or_harmless_in_every_output(
     tmp_path_factory: object, field: str, text: str
 ) -> None:
     folder = Path(getattr(tmp_path_factory, "mktemp")("ws"))  # noqa: B009
     people = [person("ana", name="Ana"), person("ben", name="Ben")]
     meetings = [meeting("m", "09:00", "10:00", title="Plenary", room="Hall A")]
-    conference: dict[str, object] = {}
-    if field == "title":
-        meetings[0]["title"] = text
-    elif field == "room":
-        meetings[0]["room"] = text
-    elif field == "name":
-        people[0]["name"] = text
-    elif field == "organisation":
-        people[0]["organisation"] = text
-    elif field == "conference":
-        conference["name"] = text
-    else:
-        conference["issues"] = [
-            {"id": "privacy", "name": text, "weight": 3},
-            {"id": "ai", "name": "AI", "weight": 1},
-        ]
+    conference = put_text(field, text, people, meetings)
     ws_path = write_workspace(folder / "ws", people, meetings, **conference)
     try:
         ws = load_workspace(ws_path)

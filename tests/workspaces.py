@@ -243,3 +243,31 @@ def rule_problems(ws: Workspace, rota: dict[str, Any]) -> list[str]:
     does not carry (scores, the list of uncovered meetings)."""
     found = check_rota(ws, rota)
     return [p for p in found if not (p.startswith("scores") or "uncovered" in p)]
+
+
+# The free-text fields a person types, where hostile text is tried.
+TEXT_FIELDS = ("attendee name", "organisation", "meeting title", "room", "conference name",
+               "issue name")  # fmt: skip
+
+
+def put_text(
+    where: str, text: str, people: list[dict[str, Any]], meetings: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Put `text` into one of `TEXT_FIELDS`: of the first person or meeting (changed in
+    place), or of the conference (returned, for `write_workspace`'s keyword arguments)."""
+    if where == "attendee name":
+        people[0]["name"] = text
+    elif where == "organisation":
+        people[0]["organisation"] = text
+    elif where == "meeting title":
+        meetings[0]["title"] = text
+    elif where == "room":
+        meetings[0]["room"] = text
+    elif where == "conference name":
+        return {"name": text}
+    elif where == "issue name":
+        issues = [{**i, "name": text} if i["id"] == "privacy" else i for i in CONFERENCE["issues"]]
+        return {"issues": issues}
+    else:
+        raise ValueError(f"not a text field: {where}")
+    return {}
