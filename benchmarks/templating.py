@@ -88,14 +88,7 @@ class TemplatePage(_Page):
         rows, uncovered = self._blocks(day, changes)
         every = [b for blocks in rows.values() for b in blocks] + uncovered
         first, last = self._axis(day, every)
-        counts = rota.counts(day)
-        on_duty = len({a.attendee for a in rota.assignments_on(day)})
-        away = sum(1 for p in rota.attendees if rota.presence(p.id, day) == "away")
-        summary = (
-            f"{counts.text()} · {counts.uncovered} uncovered · "
-            f"{on_duty} of {plural(len(rota.attendees), 'person', 'people')} on duty"
-            + (f" · {away} away" if away else "")
-        )
+        summary = self._summary(day)
         now = None
         if rota.replan and first <= rota.replan.now <= last:
             moment = rota.replan.now
@@ -129,55 +122,6 @@ class TemplatePage(_Page):
             "now": now,
             "rows": view_rows,
         }
-
-    def _blocks(
-        self, day: date, changes: DayChanges | None
-    ) -> tuple[dict[str, list[_Block]], list[_Block]]:
-        """Each person's blocks of the day (assigned, new, changed, removed), and the
-        uncovered meetings."""
-        rota = self.rota
-        added = {(c.attendee, m) for c in (changes.people if changes else ()) for m in c.added}
-        changed = {
-            (c.attendee, x.meeting): x
-            for c in (changes.people if changes else ())
-            for x in c.changed
-        }
-        rows: dict[str, list[_Block]] = {p.id: [] for p in rota.attendees}
-        for a in rota.assignments_on(day):
-            meeting = rota.meeting(a.meeting)
-            key = (a.attendee, a.meeting)
-            state, note = "assigned", ""
-            if key in added:
-                state, note = "new", "newly assigned in this version"
-            elif key in changed:
-                state = "changed"
-                note = "changed in this version: " + _change_note(rota, changed[key], day)
-            rows.setdefault(a.attendee, []).append(
-                _Block(
-                    meeting.id, meeting.title, meeting.room, meeting.issues, meeting.access,
-                    state, a.start, a.end, frozen=a.frozen, note=note,
-                )
-            )  # fmt: skip
-        for person in changes.people if changes else ():
-            for item in person.removed:
-                snap = item.was
-                if snap is None:
-                    continue
-                known = rota.has_meeting(item.meeting)
-                issues = rota.meeting(item.meeting).issues if known else ()
-                access = rota.meeting(item.meeting).access if known else "open"
-                rows.setdefault(person.attendee, []).append(
-                    _Block(
-                        item.meeting, snap.title, snap.room, issues, access, "removed",
-                        snap.start, snap.end, note=f"removed in this version: {item.why}",
-                    )
-                )  # fmt: skip
-        uncovered = [
-            _Block(m.id, m.title, m.room, m.issues, m.access, "uncovered", m.start, m.end)
-            for m in rota.meetings_on(day)
-            if m.status == "uncovered"
-        ]
-        return rows, uncovered
 
     def _changes_view(self, day: date, changes: DayChanges | None) -> dict[str, Any] | None:
         if changes is None:

@@ -168,6 +168,55 @@ class _Page:
     def _day(self, day: date) -> str:
         rota = self.rota
         changes = rota.changes_on(day)
+        rows, uncovered = self._blocks(day, changes)
+        every = [b for blocks in rows.values() for b in blocks] + uncovered
+        first, last = self._axis(day, every)
+        summary = self._summary(day)
+        hours = (last - first).total_seconds() / 3600
+        parts = [
+            f'<section class="day" data-day="{_e(day.isoformat())}">',
+            f"<h2>{_e(long_day_text(day))}</h2>",
+            f'<p class="summary">{_e(summary)}</p>',
+            self._changes_list(day, changes),
+            f'<div class="scroll"><div class="grid" style="--hours:{hours:.2f}">',
+            self._axis_row(first, last),
+        ]
+        now = self._now_mark(first, last)
+        parts.append(
+            self._row(
+                "uncovered",
+                "Uncovered",
+                f"{len(uncovered)} meetings",
+                uncovered,
+                first,
+                last,
+                now,
+                day,
+                css="uncovered",
+            )
+        )
+        order = [p.id for p in rota.attendees]
+        order += [who for who in rows if who not in order]
+        for index, who in enumerate(order):
+            if index and index % AXIS_EVERY == 0:
+                parts.append(self._axis_row(first, last))
+            delegation = rota.person(who).delegation if rota.has_person(who) else None
+            parts.append(
+                self._row(
+                    who, rota.name(who), delegation or "", rows.get(who, []), first, last, now, day
+                )
+            )
+        if len(order) > AXIS_EVERY // 2:
+            parts.append(self._axis_row(first, last))
+        parts.append("</div></div>\n</section>")
+        return "\n".join(p for p in parts if p)
+
+    def _blocks(
+        self, day: date, changes: DayChanges | None
+    ) -> tuple[dict[str, list[_Block]], list[_Block]]:
+        """Each person's blocks of the day (assigned, new, changed, removed), and the
+        uncovered meetings."""
+        rota = self.rota
         added = {(c.attendee, m) for c in (changes.people if changes else ()) for m in c.added}
         changed = {
             (c.attendee, x.meeting): x
@@ -225,55 +274,19 @@ class _Page:
             for m in rota.meetings_on(day)
             if m.status == "uncovered"
         ]
-        every = [b for blocks in rows.values() for b in blocks] + uncovered
-        first, last = self._axis(day, every)
+        return rows, uncovered
 
+    def _summary(self, day: date) -> str:
+        """The day in one line: counts, uncovered, who is on duty, who is away."""
+        rota = self.rota
         counts = rota.counts(day)
         on_duty = len({a.attendee for a in rota.assignments_on(day)})
         away = sum(1 for p in rota.attendees if rota.presence(p.id, day) == "away")
-        summary = (
+        return (
             f"{counts.text()} · {counts.uncovered} uncovered · "
             f"{on_duty} of {plural(len(rota.attendees), 'person', 'people')} on duty"
             + (f" · {away} away" if away else "")
         )
-        hours = (last - first).total_seconds() / 3600
-        parts = [
-            f'<section class="day" data-day="{_e(day.isoformat())}">',
-            f"<h2>{_e(long_day_text(day))}</h2>",
-            f'<p class="summary">{_e(summary)}</p>',
-            self._changes_list(day, changes),
-            f'<div class="scroll"><div class="grid" style="--hours:{hours:.2f}">',
-            self._axis_row(first, last),
-        ]
-        now = self._now_mark(first, last)
-        parts.append(
-            self._row(
-                "uncovered",
-                "Uncovered",
-                f"{len(uncovered)} meetings",
-                uncovered,
-                first,
-                last,
-                now,
-                day,
-                css="uncovered",
-            )
-        )
-        order = [p.id for p in rota.attendees]
-        order += [who for who in rows if who not in order]
-        for index, who in enumerate(order):
-            if index and index % AXIS_EVERY == 0:
-                parts.append(self._axis_row(first, last))
-            delegation = rota.person(who).delegation if rota.has_person(who) else None
-            parts.append(
-                self._row(
-                    who, rota.name(who), delegation or "", rows.get(who, []), first, last, now, day
-                )
-            )
-        if len(order) > AXIS_EVERY // 2:
-            parts.append(self._axis_row(first, last))
-        parts.append("</div></div>\n</section>")
-        return "\n".join(p for p in parts if p)
 
     def _changes_list(self, day: date, changes: DayChanges | None) -> str:
         if changes is None:
