@@ -593,13 +593,13 @@ def publish(
     from coverage.export.ical import build_calendars
     from coverage.usecases import caldav_target, published_days, reading_store
 
+    loaded = _load(workspace)
     target = caldav_target(workspace, url, user, password_file)
     if target is None:
         raise UsageError(
             "say where to publish: --caldav URL --user NAME, or a `publish:` setting in "
             "conference.yaml"
         )
-    loaded = _load(workspace)
     ws = loaded.workspace
     store = reading_store(workspace, ws, out)
     chosen = published_days(store, ws.conference, day, first, last, workspace)

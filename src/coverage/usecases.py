@@ -530,9 +530,13 @@ def caldav_target(
     workspace itself."""
     import os
 
-    from coverage.io import load_workspace, read_password
+    from coverage.io import CONFERENCE_FILE, Source, parse_conference, read_password
 
-    setting = load_workspace(folder).conference.publish if url is None else None
+    setting = None
+    if url is None and folder.is_dir():  # the setting: conference.yaml alone
+        source = Source(folder)
+        conference = parse_conference(source.read(CONFERENCE_FILE), source.label(CONFERENCE_FILE))
+        setting = conference.publish
     if url is None and setting is None:
         return None
     if setting is not None:
