@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import caldav
+import caldav.davclient
 import icalendar
 import pytest
 import vobject
@@ -425,3 +427,107 @@ def test_not_a_caldav_server_fails_in_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.output.startswith(f"error: {url} does not answer as a CalDAV server")
     assert result.output.count("\n") == 1 and "secret" not in result.output
+
+
+class Requests:
+    """Every request the caldav client sends, as (method, path), while recording."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.sent: list[tuple[str, str]] = []
+        original = caldav.davclient.DAVClient.request
+
+        def recorded(client: Any, url: Any, method: str = "GET", *args: Any, **kw: Any) -> Any:
+            self.sent.append((method, urllib.parse.unquote(urllib.parse.urlsplit(str(url)).path)))
+            return original(client, url, method, *args, **kw)
+
+        monkeypatch.setattr(caldav.davclient.DAVClient, "request", recorded)
+
+    def about(self, who: str) -> list[str]:
+        """The methods sent about one person's collection or its events."""
+        return [method for method, path in self.sent if f"/rota-{who}/" in path + "/"]
+
+    def clear(self) -> None:
+        self.sent.clear()
+
+
+def test_only_what_changed_is_sent(
+    tmp_path: Path, radicale: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws, out = small(tmp_path), tmp_path / "out"
+    first = plan(ws, out, "plan")
+    publish(radicale, ws, out, "--day", DAY)
+    assert (out / "caldav-sync.json").is_file()
+    kept = (out / "caldav-sync.json").read_text()
+    assert PASSWORD not in kept and "ana@example.org" not in kept and "SUMMARY" not in kept
+    state = server_state(radicale)
+    sent = Requests(monkeypatch)
+
+    # Nothing changed: no request about anybody's calendar, nothing written.
+    again = publish(radicale, ws, out, "--day", DAY)
+    assert again.count("known up to date: nothing asked") == 2
+    assert sent.about("ana") == [] and sent.about("ben") == []
+    assert not any(method == "PUT" for method, _ in sent.sent)
+    assert server_state(radicale) == state
+
+    # A new meeting for one of them: only that person's changed events are written, with
+    # one REPORT for the new sync token; the other is not asked about.
+    rota(
+        "add-meeting", str(ws), "--title", "Informal", "--start", f"{DAY} 15:00",
+        "--end", f"{DAY} 16:00", "--issues", "privacy", "--priority", "3", "--id", "new",
+    )  # fmt: skip
+    second = plan(ws, out, "replan", "--now", "08:00")
+    told = {c["attendee"] for c in second["replan"]["changes"]}
+    taken = second_new_attendee(second)
+    other = ({"ana", "ben"} - {taken}).pop()
+    sent.clear()
+    output = publish(radicale, ws, out, "--day", DAY)
+    puts = [method for method in sent.about(taken) if method == "PUT"]
+    line = next(x for x in output.splitlines() if f"({taken})" in x)
+    created, updated = int(line.split(": ")[1].split()[0]), int(line.split(", ")[1].split()[0])
+    assert created >= 1 and len(puts) == created + updated
+    assert sent.about(taken).count("REPORT") == 1
+    if other not in told:
+        assert sent.about(other) == []
+    after = server_state(radicale)
+    assert live(after[f"rota-{taken}"]) == pairs_by_person(second)[taken]
+    assert len(pairs_by_person(first)[taken]) < len(live(after[f"rota-{taken}"]))
+
+    # Someone edits an event on the server: that collection's token changed, so it is read
+    # whole and the event put back; the other person's is not asked about.
+    with caldav.DAVClient(url=radicale.url, username=USER, password=PASSWORD) as client:
+        mine = next(
+            c for c in client.principal().calendars() if str(c.url).rstrip("/").endswith(taken)
+        )
+        edited = next(iter(mine.events()))
+        edited.data = edited.data.replace("SUMMARY:", "SUMMARY:Edited by hand ")
+        edited.save(increase_seqno=False)
+    sent.clear()
+    output = publish(radicale, ws, out, "--day", DAY)
+    assert "1 updated" in next(x for x in output.splitlines() if f"({taken})" in x)
+    assert sent.about(other) == []
+    assert server_state(radicale) == after
+
+    # A cache that lies (an ETag the server never gave, a digest that does not match) or
+    # is lost: publishing is as exact.
+    record = json.loads((out / "caldav-sync.json").read_text())
+    (target,) = record["targets"].values()
+    for entry in target[taken]["objects"].values():
+        entry["etag"], entry["digest"] = '"bogus"', "0" * 64
+    (out / "caldav-sync.json").write_text(json.dumps(record))
+    sent.clear()
+    output = publish(radicale, ws, out, "--day", DAY)
+    assert "0 created, 0 updated" in output.splitlines()[-1]
+    assert server_state(radicale) == after
+    entry["etag"] = '"x"\r\nX-Injected: 1'  # an ETag that would be a header of its own
+    for broken in (
+        "not json",
+        json.dumps({"format": "rota-caldav-sync/1", "targets": [1]}),
+        json.dumps(record),
+    ):
+        (out / "caldav-sync.json").write_text(broken)
+        output = publish(radicale, ws, out, "--day", DAY)
+        assert "0 created, 0 updated" in output.splitlines()[-1]
+        assert "nothing asked" not in output
+        assert server_state(radicale) == after
+    # ... and the cache is whole again afterwards.
+    assert publish(radicale, ws, out, "--day", DAY).count("nothing asked") == 2

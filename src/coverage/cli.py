@@ -589,9 +589,8 @@ def publish(
     place, assignments a later version dropped are kept as cancelled events, and events
     already up to date are not touched, so publishing the same version twice changes
     nothing."""
-    from coverage.export.caldav_sync import redacted, sync_people
-    from coverage.export.ical import build_calendars
-    from coverage.usecases import caldav_target, published_days, reading_store
+    from coverage.export.caldav_sync import redacted
+    from coverage.usecases import caldav_target, published_days, put_calendars, reading_store
 
     loaded = _load(workspace)
     target = caldav_target(workspace, url, user, password_file)
@@ -607,15 +606,13 @@ def publish(
         _err(
             f"note: no published rota for {', '.join(map(str, chosen.missing))}: nothing to publish"
         )
-    calendars = build_calendars(ws, [v.rota for v in chosen.versions], chosen.days)
-    people = {who: cal for who, cal in calendars.people.items() if cal.walk("VEVENT")}
-    names = {a.id: a.name for a in ws.attendees}
-    report = sync_people(target.url, target.user, target.password, people, names)
+    report = put_calendars(ws, store, [v.rota for v in chosen.versions], chosen.days, target)
     for person in report.people:
         made = " (new calendar)" if person.created_calendar else ""
+        asked = "" if person.asked else " (known up to date: nothing asked)"
         click.echo(
             f"{person.name} ({person.attendee}): {person.created} created, "
-            f"{person.updated} updated, {person.unchanged} unchanged{made}"
+            f"{person.updated} updated, {person.unchanged} unchanged{made}{asked}"
         )
     click.echo(
         f"published {len(chosen.days)} day(s) from {len(chosen.versions)} version(s) to "

@@ -4,6 +4,8 @@ prints nothing; the command line only parses, calls one of these and prints."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -22,6 +24,7 @@ from coverage.store import RotaStore, Version
 
 if TYPE_CHECKING:
     from coverage.edit import Change, NewMeeting
+    from coverage.export.caldav_sync import Known, SyncReport
 
 Notify = Callable[[str], None]
 
@@ -683,8 +686,7 @@ def _publish_changed(
 ) -> str:
     """The calendars of the people the replans told, put on the CalDAV server (nobody
     else's changed, so nobody else's is asked about)."""
-    from coverage.export.caldav_sync import redacted, sync_people
-    from coverage.export.ical import build_calendars
+    from coverage.export.caldav_sync import redacted
 
     told = {c.attendee for o in outcomes for c in (o.rota.replan.changes if o.rota.replan else ())}
     days = sorted({d for o in outcomes for d in o.rota.days})
@@ -693,11 +695,76 @@ def _publish_changed(
     ws = loaded.workspace
     store = RotaStore.open(loaded.folder, ws.name, out, create=False)
     versions = [v.rota for v in store.versions() if set(v.days) & set(days)]
-    calendars = build_calendars(ws, versions, days)
-    people = {who: cal for who, cal in calendars.people.items() if who in told}
-    names = {a.id: a.name for a in ws.attendees}
-    report = sync_people(caldav.url, caldav.user, caldav.password, people, names)
+    report = put_calendars(ws, store, versions, days, caldav, only=told)
     return (
         f"published {len(report.people)} calendar(s) at {redacted(caldav.url)}: "
         f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged"
     )
+
+
+SYNC_FILE = "caldav-sync.json"
+SYNC_FORMAT = "rota-caldav-sync/1"
+
+
+def put_calendars(
+    ws: Workspace,
+    store: RotaStore,
+    versions: Sequence[PublishedRota],
+    days: Sequence[date],
+    caldav: CalDavTarget,
+    only: set[str] | None = None,
+) -> SyncReport:
+    """Each person's calendar of `days` (those in `only`, when given) put on the CalDAV
+    server. What the server was left holding is kept in the store (`caldav-sync.json`:
+    collection URLs, sync tokens, ETags and digests, no content), so that the next
+    publish writes only what changed and asks nothing about a person whose calendar did
+    not change; that file is a cache, and publishing without it (lost, unreadable, or
+    stale because someone else changed a calendar) is as exact, only slower."""
+    from coverage.export.caldav_sync import sync_people
+    from coverage.export.ical import build_calendars
+
+    calendars = build_calendars(ws, list(versions), list(days))
+    people = {
+        who: cal
+        for who, cal in calendars.people.items()
+        if cal.walk("VEVENT") and (only is None or who in only)
+    }
+    names = {a.id: a.name for a in ws.attendees}
+    path = store.folder / SYNC_FILE
+    targets = _read_sync_file(path)
+    key = f"{caldav.url} {caldav.user}"
+    known = dict(targets.get(key, {}))
+    try:
+        return sync_people(caldav.url, caldav.user, caldav.password, people, names, known=known)
+    finally:
+        targets[key] = known
+        _write_sync_file(path, targets)
+
+
+def _read_sync_file(path: Path) -> dict[str, Known]:
+    from pydantic import TypeAdapter, ValidationError
+
+    from coverage.export.caldav_sync import KnownCalendar
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get("format") != SYNC_FORMAT:
+            return {}
+        adapter = TypeAdapter(dict[str, dict[str, KnownCalendar]])
+        return adapter.validate_python(data.get("targets"))
+    except (OSError, ValueError, ValidationError):
+        return {}  # a cache: without it the next publish compares every calendar
+
+
+def _write_sync_file(path: Path, targets: dict[str, Known]) -> None:
+    from coverage.io import write_atomic
+
+    record = {
+        "format": SYNC_FORMAT,
+        "targets": {
+            key: {who: cal.model_dump() for who, cal in sorted(known.items())}
+            for key, known in sorted(targets.items())
+        },
+    }
+    with contextlib.suppress(OSError):  # not kept: the next publish compares every calendar
+        write_atomic(path, json.dumps(record, indent=1, sort_keys=True) + "\n")
