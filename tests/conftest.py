@@ -3,12 +3,18 @@ that tests can hold the solver to the floor the benchmarks measure it against.""
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 from hypothesis import HealthCheck, settings
+
+# The marks of workspaces validated whole (coverage.io.remember_valid) go to a cache folder
+# of the test run, not the user's.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="rota-tests-cache-")
 
 # Every property test: the same examples on every run and machine (derandomized, no
 # database), no per-example deadline (solves vary with the machine), and no complaint about

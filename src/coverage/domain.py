@@ -12,7 +12,7 @@ so that local times can be read in the right timezone.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache, cached_property
@@ -639,10 +639,13 @@ def cross_record_problems(
     attendees: Iterable[tuple[str, Attendee]],
     meetings: Iterable[tuple[str, Meeting]],
     files: dict[str, str],
+    other_meetings: Sequence[tuple[str, str]] = (),
 ) -> list[Problem]:
     """What is wrong across records: unknown issue ids, duplicate ids, meetings outside the
     conference. `attendees` and `meetings` pair each record with how to name it; `files` maps
-    'conference', 'attendees' and 'meetings' to the file names used in messages."""
+    'conference', 'attendees' and 'meetings' to the file names used in messages.
+    `other_meetings` are the names and ids of the file's other meetings, known valid and
+    earlier in the file (when an edit checks the meetings it wrote only)."""
     problems: list[Problem] = []
     known = conference.issue_ids()
     conf_file = files["conference"]
@@ -671,7 +674,9 @@ def cross_record_problems(
                 )
 
     meeting_list = list(meetings)
-    problems += _repeated_ids(files["meetings"], [(where, m.id) for where, m in meeting_list])
+    problems += _repeated_ids(
+        files["meetings"], [*other_meetings, *((where, m.id) for where, m in meeting_list)]
+    )
     first, last = conference.start, conference.end
     attendee_ids = {a.id for _, a in attendee_list}
     for where, meeting in meeting_list:

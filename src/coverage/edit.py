@@ -32,17 +32,24 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
-from coverage.domain import Meeting, Workspace
+from coverage.domain import Attendee, Conference, Meeting, Workspace
 from coverage.errors import UsageError, WorkspaceError
 from coverage.io import (
     ATTENDEES_CSV,
     ATTENDEES_YAML,
     MEETINGS_FILE,
+    Others,
     Source,
+    check_edited_attendees,
+    check_edited_meetings,
+    known_valid,
     load_yaml,
+    others_of,
     parse_workspace,
+    present_digest,
     read_file_text,
     read_spreadsheet_text,
+    remember_valid,
     sniff_delimiter,
     write_atomic,
 )
@@ -83,7 +90,9 @@ def add_meetings(folder: Path, news: Sequence[NewMeeting]) -> list[str]:
     return _add_meetings(folder, news)[0]
 
 
-def _add_meetings(folder: Path, news: Sequence[NewMeeting]) -> tuple[list[str], Workspace | None]:
+def _add_meetings(
+    folder: Path, news: Sequence[NewMeeting], base: Workspace | None = None
+) -> tuple[list[str], _Edited | None]:
     root = _workspace_folder(folder)
     doc = _YamlFile(root / MEETINGS_FILE, "meetings")
     records = doc.sequence(create=True)
@@ -100,7 +109,7 @@ def _add_meetings(folder: Path, news: Sequence[NewMeeting]) -> tuple[list[str], 
         records.append(_meeting_record(new, meeting_id, like))
     if not ids:
         return [], None
-    ws = _commit(root, doc.path, doc.render(first, appended=True), doc.raw)
+    ws = _commit(root, doc.path, doc.render(first, appended=True), doc.raw, doc, base)
     lines = []
     for meeting_id in ids:
         meeting = ws.meeting(meeting_id)
@@ -114,14 +123,16 @@ def cancel_meeting(folder: Path, meeting_id: str) -> str:
     return _cancel_meeting(folder, meeting_id)[0]
 
 
-def _cancel_meeting(folder: Path, meeting_id: str) -> tuple[str, Workspace | None]:
+def _cancel_meeting(
+    folder: Path, meeting_id: str, base: Workspace | None = None
+) -> tuple[str, _Edited | None]:
     root = _workspace_folder(folder)
     doc = _YamlFile(root / MEETINGS_FILE, "meetings")
     index, record = doc.find(meeting_id, "meeting")
     if str(record.get("status", "")).strip() == "cancelled":
         return f"meeting {meeting_id} is already cancelled: nothing changed", None
     record["status"] = _styled(record.get("status"), "cancelled")
-    ws = _commit(root, doc.path, doc.render(index), doc.raw)
+    ws = _commit(root, doc.path, doc.render(index), doc.raw, doc, base)
     meeting = ws.meeting(meeting_id)
     return f"cancelled meeting {meeting_id} ({_when(ws, meeting)})", ws
 
@@ -132,8 +143,12 @@ def move_meeting(folder: Path, meeting_id: str, start: str | None, end: str | No
 
 
 def _move_meeting(
-    folder: Path, meeting_id: str, start: str | None, end: str | None
-) -> tuple[str, Workspace]:
+    folder: Path,
+    meeting_id: str,
+    start: str | None,
+    end: str | None,
+    base: Workspace | None = None,
+) -> tuple[str, _Edited]:
     if start is None and end is None:
         raise UsageError("say where the meeting goes: --start and/or --end")
     root = _workspace_folder(folder)
@@ -144,7 +159,7 @@ def _move_meeting(
         record["start"] = DoubleQuotedScalarString(time_text(start))
     if end is not None:
         record["end"] = DoubleQuotedScalarString(time_text(end))
-    ws = _commit(root, doc.path, doc.render(index), doc.raw)
+    ws = _commit(root, doc.path, doc.render(index), doc.raw, doc, base)
     meeting = ws.meeting(meeting_id)
     return f"moved meeting {meeting_id} to {_when(ws, meeting)} (was {before})", ws
 
@@ -158,8 +173,13 @@ def add_unavailable(
 
 
 def _add_unavailable(
-    folder: Path, attendee_id: str, start: str, end: str, reason: str | None = None
-) -> tuple[str, Workspace]:
+    folder: Path,
+    attendee_id: str,
+    start: str,
+    end: str,
+    reason: str | None = None,
+    base: Workspace | None = None,
+) -> tuple[str, _Edited]:
     root = _workspace_folder(folder)
     yaml_path, csv_path = root / ATTENDEES_YAML, root / ATTENDEES_CSV
     if yaml_path.exists() and csv_path.exists():
@@ -168,6 +188,7 @@ def _add_unavailable(
         )
     start, end = time_text(start), time_text(end)
     note = ""
+    doc: _YamlFile | None = None
     if csv_path.exists():
         path, raw, text = csv_path, *_csv_with_period(csv_path, attendee_id, start, end)
         if reason:
@@ -194,7 +215,7 @@ def _add_unavailable(
                 "unavailable",
             )
         path, raw, text = doc.path, doc.raw, doc.render(index)
-    ws = _commit(root, path, text, raw)
+    ws = _commit(root, path, text, raw, doc, base)
     person = ws.attendee(attendee_id)
     period_model = person.unavailable[-1]
     local = ws.conference.localize
@@ -247,35 +268,35 @@ def apply(
     conference = before.conference
     days: set[date] = set()
     anchor: date | None = None
-    ws: Workspace | None
+    edited: _Edited | None
     if isinstance(change, AddChange):
         new = change.meeting
         if new.id is None:
             new = replace(
                 new, id=derive_meeting_id(new.start, new.title, {m.id for m in before.meetings})
             )
-        lines, ws = _add_meetings(folder, [new])
+        lines, edited = _add_meetings(folder, [new], before)
         line = lines[0]
-        assert ws is not None and new.id is not None
-        anchor = conference.day_of(ws.meeting(new.id).start)
+        assert edited is not None and new.id is not None
+        anchor = conference.day_of(edited.meeting(new.id).start)
         days.add(anchor)
     elif isinstance(change, MoveChange):
         old = _known_meeting(before, change.meeting, folder)
         days.add(conference.day_of(old.start))
-        line, ws = _move_meeting(folder, change.meeting, change.start, change.end)
-        anchor = conference.day_of(ws.meeting(change.meeting).start)
+        line, edited = _move_meeting(folder, change.meeting, change.start, change.end, before)
+        anchor = conference.day_of(edited.meeting(change.meeting).start)
         days.add(anchor)
     elif isinstance(change, CancelChange):
         old = _known_meeting(before, change.meeting, folder)
-        line, ws = _cancel_meeting(folder, change.meeting)
+        line, edited = _cancel_meeting(folder, change.meeting, before)
         anchor = conference.day_of(old.start)
-        if ws is not None:  # None: it was cancelled already, nothing to replan
+        if edited is not None:  # None: it was cancelled already, nothing to replan
             days.add(anchor)
     else:
-        line, ws = _add_unavailable(
-            folder, change.attendee, change.start, change.end, change.reason
+        line, edited = _add_unavailable(
+            folder, change.attendee, change.start, change.end, change.reason, before
         )
-        period = ws.attendee(change.attendee).unavailable[-1]
+        period = edited.attendee(change.attendee).unavailable[-1]
         days.update(
             d
             for d in conference.days()
@@ -283,7 +304,9 @@ def apply(
         )
         anchor = min(days, default=conference.day_of(period.start))
     assert anchor is not None
-    return line, sorted(days), anchor, ws
+    # Built from `before`, or validated whole: the workspace as written, either way.
+    assert edited is None or edited.workspace is not None
+    return line, sorted(days), anchor, edited.workspace if edited else None
 
 
 def _known_meeting(ws: Workspace, meeting_id: str, folder: Path) -> Meeting:
@@ -376,12 +399,12 @@ def _meeting_record(new: NewMeeting, meeting_id: str, like: CommentedMap | None)
     return record
 
 
-def _hours(ws: Workspace, meeting: Meeting) -> str:
+def _hours(ws: Workspace | _Edited, meeting: Meeting) -> str:
     local = ws.conference.localize
     return f"{local(meeting.start):%H:%M}-{local(meeting.end):%H:%M}"
 
 
-def _when(ws: Workspace, meeting: Meeting) -> str:
+def _when(ws: Workspace | _Edited, meeting: Meeting) -> str:
     return f"{ws.conference.localize(meeting.start):%Y-%m-%d} {_hours(ws, meeting)}"
 
 
@@ -461,6 +484,7 @@ class _YamlFile:
         # round-trip parses of the example's 682 meetings took over 4 s of a 5.8 s edit).
         self.spans = _record_spans(self.full, key)
         self.window: tuple[int, int] | None = None  # lines of the file being edited
+        self.written: str | None = None  # the window's new lines, once rendered
         self.data: Any = None
         self.starts: list[int] | None = None
         if self.spans is None:
@@ -568,6 +592,7 @@ class _YamlFile:
             if lines[:a] and not lines[a - 1].endswith("\n"):
                 lines[a - 1] += "\n"
             text = "".join([*lines[:a], *edited, *lines[b:]])
+            self.written = "".join(edited)
         if self.crlf:
             text = text.replace("\n", "\r\n")
         return ("\ufeff" if self.bom else "") + text
@@ -760,14 +785,116 @@ def _csv_with_period(path: Path, attendee_id: str, start: str, end: str) -> tupl
 # --- Validate, then write -------------------------------------------------------------------
 
 
-def _commit(root: Path, target: Path, text: str, original: bytes) -> Workspace:
+@dataclass(frozen=True)
+class _Edited:
+    """What an edit wrote, validated: the records it changed, and the whole workspace
+    when it was validated whole or built from one known to be the files before."""
+
+    conference: Conference
+    meetings: dict[str, Meeting]
+    attendees: dict[str, Attendee]
+    workspace: Workspace | None
+
+    def meeting(self, meeting_id: str) -> Meeting:
+        found = self.meetings.get(meeting_id)
+        if found is None:
+            assert self.workspace is not None
+            return self.workspace.meeting(meeting_id)
+        return found
+
+    def attendee(self, attendee_id: str) -> Attendee:
+        found = self.attendees.get(attendee_id)
+        if found is None:
+            assert self.workspace is not None
+            return self.workspace.attendee(attendee_id)
+        return found
+
+
+def _commit(
+    root: Path,
+    target: Path,
+    text: str,
+    original: bytes,
+    doc: _YamlFile | None = None,
+    base: Workspace | None = None,
+) -> _Edited:
     """Validate the workspace with `target` holding `text` (the other files as they are in
     the folder); when it is valid (and the file did not change meanwhile), replace
-    `target`."""
-    workspace = parse_workspace(Source(root, {target.name: text.encode("utf-8")}))
+    `target`. When the files before the edit are known valid (`base`, validated from
+    them, or a mark a whole validation left, see `io.known_valid`), only what the edit
+    wrote is checked, with the same checks; otherwise the whole workspace."""
+    written = text.encode("utf-8")
+    before = Source(root, {target.name: original})
+    digest_before = present_digest(before)
+    after = Source(root, {**before.read_bytes, target.name: written})
+    digest_after = present_digest(after)
+    valid = base.digest == digest_before if base is not None else known_valid(digest_before)
+    edited = _checked_part(after, target, doc, base, before) if valid else None
+    if edited is None:
+        workspace = parse_workspace(after)
+        edited = _Edited(workspace.conference, {}, {}, workspace)
+    elif edited.workspace is not None:
+        edited = replace(
+            edited, workspace=edited.workspace.model_copy(update={"digest": digest_after})
+        )
     if _read(target) != original:
         raise WorkspaceError.single(
             str(target), "the file changed while it was being edited: nothing written, try again"
         )
     write_atomic(target, text)
-    return workspace
+    remember_valid(digest_after)
+    return edited
+
+
+def _checked_part(
+    after: Source, target: Path, doc: _YamlFile | None, base: Workspace | None, before: Source
+) -> _Edited | None:
+    """The edit checked on its own, the rest being known valid; None when it cannot be
+    (the whole file was rewritten: the whole workspace is checked then)."""
+    if target.name == MEETINGS_FILE:
+        if doc is None or doc.spans is None or doc.window is None or doc.written is None:
+            return None
+        ids, starts, _ = doc.spans
+        a, b = doc.window
+        first = starts.index(a)
+        count = sum(1 for line in starts if a <= line < b)
+        shift = doc.written.count("\n") - (b - a)
+        other_ids = [
+            (f"meeting '{ids[i]}' (line {starts[i] + 1 + (shift if i >= first else 0)})", ids[i])
+            for i in [*range(first), *range(first + count, len(ids))]
+        ]
+        if base is not None:
+            named = [(f"attendee '{p.id}'", p) for p in base.attendees]
+            others = Others(base.conference, named, _labels(after))
+        else:
+            others = others_of(after)
+        meetings = check_edited_meetings(after, others, doc.written.encode("utf-8"), a, other_ids)
+        workspace = None
+        if base is not None:
+            kept = base.meetings
+            workspace = base.model_copy(
+                update={"meetings": (*kept[:first], *meetings, *kept[first + count :])}
+            )
+        return _Edited(others.conference, {m.id: m for m in meetings}, {}, workspace)
+    # An attendees file: small, checked whole with states.yaml; the meetings refer to
+    # attendees by id only, so they stay valid when no id changed.
+    conference, people, coalitions = check_edited_attendees(after)
+    if base is not None:
+        was = [a.id for a in base.attendees]
+    else:
+        was = [a.id for a in check_edited_attendees(before)[1]]
+    if [p.id for p in people] != was:
+        return None
+    workspace = None
+    if base is not None:
+        workspace = base.model_copy(update={"attendees": people, "coalitions": coalitions})
+    return _Edited(conference, {}, {p.id: p for p in people}, workspace)
+
+
+def _labels(source: Source) -> dict[str, str]:
+    attendees = ATTENDEES_CSV if source.exists(ATTENDEES_CSV) else ATTENDEES_YAML
+    return {
+        "conference": source.label("conference.yaml"),
+        "attendees": source.label(attendees),
+        "meetings": source.label(MEETINGS_FILE),
+    }

@@ -15,6 +15,7 @@ import re
 import stat
 import tempfile
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
@@ -296,13 +297,172 @@ def load_workspace(folder: Path | str) -> Workspace:
     root = Path(folder)
     if not root.is_dir():
         raise WorkspaceError.single(str(root), "no such workspace folder")
-    return parse_workspace(Source(root))
+    workspace = parse_workspace(Source(root))
+    remember_valid(workspace.digest)
+    return workspace
+
+
+# --- What is known valid --------------------------------------------------------------------
+#
+# An edit changes one record. When the files as they are now were validated whole before
+# (by any command: each successful load leaves a mark named by the digest of the bytes it
+# read), the rest of the workspace is known valid and the edit validates the changed
+# record and what refers to it only, with the same checks, instead of the whole workspace
+# again. The marks are empty files in the user's cache folder, named by a hash of the
+# digest and of this version of the checks: no content, nothing to share.
+
+VALID_MARKS = 500  # the newest kept
+_CHECKS_VERSION = "rota-checks/1"
+
+
+def _marks_folder() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "rota" / "valid"
+
+
+def _mark(digest: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(f"{_CHECKS_VERSION}\0{digest}".encode()).hexdigest()
+
+
+def known_valid(digest: str) -> bool:
+    """Whether input files with this digest were validated whole, and were valid."""
+    return bool(digest) and (_marks_folder() / _mark(digest)).is_file()
+
+
+def remember_valid(digest: str) -> None:
+    """Leave the mark that files with this digest are valid (nothing when it cannot)."""
+    if not digest:
+        return
+    folder = _marks_folder()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / _mark(digest)).touch()
+        marks = list(folder.iterdir())
+        if len(marks) > VALID_MARKS:
+            marks.sort(key=lambda p: p.stat().st_mtime)
+            for old in marks[: len(marks) - VALID_MARKS]:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # no mark: the next edit validates the whole workspace
+
+
+def present_digest(source: Source) -> str:
+    """The digest of every input file present, as a whole validation reads them."""
+    for name in INPUT_FILES:
+        if source.exists(name):
+            source.read(name)
+    return source.digest()
+
+
+@dataclass(frozen=True)
+class Others:
+    """The part of a workspace an edit of one file leaves as it was: its conference, its
+    attendees (with how messages name them) and its meetings' ids and names, in order."""
+
+    conference: Conference
+    attendees: list[tuple[str, Attendee]]
+    labels: dict[str, str]
+
+
+def others_of(source: Source) -> Others:
+    """Conference and attendees validated (small files), for the check of an edited
+    meeting; raises WorkspaceError as a whole validation would."""
+    conference, attendees, labels, problems = _conference_and_attendees(source)
+    if problems:
+        raise WorkspaceError(problems)
+    return Others(conference, attendees, labels)
+
+
+def check_edited_meetings(
+    source: Source,
+    others: Others,
+    window: bytes,
+    first_line: int,
+    other_ids: Sequence[tuple[str, str]],
+) -> list[Meeting]:
+    """The meeting records an edit wrote, validated with every check a whole validation
+    makes of them, when the rest of the file is known valid: `window` is those records
+    (as lines of the meetings list), starting on line `first_line` (0-based) of the file;
+    `other_ids` names the other records (how a message names each, and its id), in file
+    order, those before the window first."""
+    label = source.label(MEETINGS_FILE)
+    data = parse_yaml(b"meetings:\n" + window, label)
+    rows = [
+        (r, (line - 1 + first_line) if isinstance(line := getattr(r, "line", None), int) else None)
+        for r in _records(data, "meetings", label)
+    ]
+    meetings, problems = _validate_records(
+        Meeting, "meeting", rows, label, {"conference": others.conference}
+    )
+    problems += cross_record_problems(
+        others.conference, others.attendees, meetings, others.labels, other_meetings=other_ids
+    )
+    if problems:
+        raise WorkspaceError(problems)
+    return [m for _, m in meetings]
+
+
+def check_edited_attendees(
+    source: Source,
+) -> tuple[Conference, tuple[Attendee, ...], Coalitions | None]:
+    """The attendees file an edit wrote, validated with every check a whole validation
+    makes of it and of states.yaml (which names attendees), when the meetings are known
+    valid and the attendees' ids did not change (the caller's part)."""
+    conference, attendees, labels, problems = _conference_and_attendees(source)
+    problems += cross_record_problems(conference, attendees, [], labels)
+    if problems:
+        raise WorkspaceError(problems)
+    people = tuple(a for _, a in attendees)
+    coalitions = None
+    if source.exists(STATES_FILE):
+        coalitions = parse_states(
+            source.read(STATES_FILE), source.label(STATES_FILE), conference, people,
+            labels["attendees"],
+        )  # fmt: skip
+    return conference, people, coalitions
 
 
 def parse_workspace(source: Source) -> Workspace:
     """Validate a workspace from its files as `source` gives them, states.yaml included
     when there is one; raises WorkspaceError listing every problem."""
     root = source.root
+    conference, attendees, label, problems = _conference_and_attendees(source)
+    context = {"conference": conference}
+    meeting_data = parse_yaml(source.read(MEETINGS_FILE), label["meetings"])
+    meeting_rows = [
+        (r, getattr(r, "line", None)) for r in _records(meeting_data, "meetings", label["meetings"])
+    ]
+    meetings, found = _validate_records(
+        Meeting, "meeting", meeting_rows, label["meetings"], context
+    )
+    problems += found
+
+    problems += cross_record_problems(conference, attendees, meetings, label)
+    if problems:
+        raise WorkspaceError(problems)
+    people = tuple(a for _, a in attendees)
+    coalitions = None
+    if source.exists(STATES_FILE):
+        raw = source.read(STATES_FILE)
+        states_label = source.label(STATES_FILE)
+        coalitions = parse_states(raw, states_label, conference, people, label["attendees"])
+    return Workspace(
+        conference=conference,
+        attendees=people,
+        meetings=tuple(m for _, m in meetings),
+        name=root.resolve().name,
+        coalitions=coalitions,
+        digest=source.digest(),
+    )
+
+
+def _conference_and_attendees(
+    source: Source,
+) -> tuple[Conference, list[tuple[str, Attendee]], dict[str, str], list[Problem]]:
+    """conference.yaml (raising on a problem) and the attendees' records validated, with
+    the labels of the files for messages."""
     label = {
         "conference": source.label(CONFERENCE_FILE),
         "meetings": source.label(MEETINGS_FILE),
@@ -330,32 +490,7 @@ def parse_workspace(source: Source) -> Workspace:
     attendees, problems = _validate_records(
         Attendee, "attendee", attendee_rows, label["attendees"], context
     )
-    meeting_data = parse_yaml(source.read(MEETINGS_FILE), label["meetings"])
-    meeting_rows = [
-        (r, getattr(r, "line", None)) for r in _records(meeting_data, "meetings", label["meetings"])
-    ]
-    meetings, found = _validate_records(
-        Meeting, "meeting", meeting_rows, label["meetings"], context
-    )
-    problems += found
-
-    problems += cross_record_problems(conference, attendees, meetings, label)
-    if problems:
-        raise WorkspaceError(problems)
-    people = tuple(a for _, a in attendees)
-    coalitions = None
-    if source.exists(STATES_FILE):
-        raw = source.read(STATES_FILE)
-        states_label = source.label(STATES_FILE)
-        coalitions = parse_states(raw, states_label, conference, people, label["attendees"])
-    return Workspace(
-        conference=conference,
-        attendees=people,
-        meetings=tuple(m for _, m in meetings),
-        name=root.resolve().name,
-        coalitions=coalitions,
-        digest=source.digest(),
-    )
+    return conference, attendees, label, problems
 
 
 def _validate_records(
