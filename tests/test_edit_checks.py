@@ -94,8 +94,10 @@ def _run(folder: Path, edit: list[str], marks: Path) -> tuple[int, str, dict[str
 
 
 @pytest.fixture
-def two(tmp_path: Path) -> tuple[Path, Path]:
-    """Two copies of a valid workspace written by hand (comments, mixed quoting)."""
+def two(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """Two copies of a valid workspace written by hand (comments, mixed quoting), and no
+    mark of a valid workspace yet."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     return _workspace(tmp_path / "a"), _workspace(tmp_path / "b")
 
 
