@@ -7,9 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from checker import check_rota
 from click.testing import CliRunner, Result
-from test_caldav import USER, Server, radicale, server_state  # noqa: F401  (the fixture)
+from test_caldav import USER, Requests, Server, radicale, server_state  # noqa: F401  (the fixture)
 from workspaces import meeting, person, write_workspace
 
 from coverage.cli import main
@@ -116,6 +117,7 @@ def test_a_server_down_keeps_the_edit_and_the_version_and_says_how_to_finish(
 def test_update_sends_only_the_changed_calendars(
     tmp_path: Path,
     radicale: Server,  # noqa: F811  (a Radicale server on 127.0.0.1, from test_caldav)
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     folder = workspace(tmp_path)
     published = run(
@@ -127,12 +129,15 @@ def test_update_sends_only_the_changed_calendars(
     first = json.loads((folder / "schedules" / "v001-2018-11-05" / "rota.json").read_text())
     (who,) = {a["attendee"] for a in first["assignments"] if a["meeting"] == "evening"}
     other = ({"ana", "ben"} - {who}).pop()
+    sent = Requests(monkeypatch)
     done = run(
         "update", folder, "--cancel", "evening", "--now", "08:00", "--caldav", radicale.url,
         "--user", USER, "--password-file", radicale.password_file,
     )  # fmt: skip
     assert done.exit_code == 0, done.output
     assert "published 1 calendar(s)" in done.stdout
+    assert "0 created, 1 updated" in done.stdout  # the one event that changed, in place
+    assert sent.about(who).count("PUT") == 1 and sent.about(other) == []
     after = server_state(radicale)
     assert after[f"rota-{other}"] == before[f"rota-{other}"]  # not touched: same ETags
     cancelled = [o for o in after[f"rota-{who}"] if o.status == "CANCELLED"]
@@ -142,6 +147,7 @@ def test_update_sends_only_the_changed_calendars(
         radicale.password_file,
     )  # fmt: skip
     assert "0 created, 0 updated" in again.stdout  # update left the server up to date
+    assert again.stdout.count("nothing asked") == 2  # ... and knew what it left there
 
 
 def test_ctrl_c_during_the_replan_sends_nothing_and_says_what_is_kept(tmp_path: Path) -> None:
