@@ -832,3 +832,146 @@ def outreach(
         for line in edit.add_meetings(workspace, result.bilaterals):
             click.echo(line)
     click.echo(str(result.folder))
+
+
+# --- The coordinator's advisor -------------------------------------------------------------------
+
+
+def _advice_options(command: F) -> F:
+    """The options the advisor's commands share: which days, how long each solve may take,
+    JSON, and the folder of published versions read (nothing is written)."""
+    options = [
+        click.argument("workspace", type=click.Path(path_type=Path)),
+        click.option("--day", type=DAY, help="The conference day (YYYY-MM-DD)."),
+        click.option("--from", "first", type=DAY, help="First day of a range, weighed jointly."),
+        click.option("--to", "last", type=DAY, help="Last day of the range."),
+        click.option(
+            "--time-limit",
+            type=Seconds(min=0.1, max=86400),
+            default=20.0,
+            show_default=True,
+            help="Seconds each solve may take (an answer not proven within it says so).",
+        ),
+        click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README)."),
+        _out,
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _advice_progress(as_json: bool) -> Callable[[str], None] | None:
+    """Progress lines on stderr for long runs, on a terminal only."""
+    if not sys.stderr.isatty():
+        return None
+    return lambda line: _err(f"  {line}")
+
+
+@main.command()
+@_advice_options
+@click.option("--top", type=click.IntRange(min=1, max=1000), default=5, show_default=True)
+@click.option(
+    "--levels",
+    "level",
+    type=click.IntRange(min=1, max=3),
+    default=3,
+    show_default=True,
+    help="The expertise level of each profile's issue.",
+)
+@_fails_cleanly
+def recruit(
+    workspace: Path,
+    day: date | None,
+    first: date | None,
+    last: date | None,
+    time_limit: float,
+    as_json: bool,
+    out: Path | None,
+    top: int,
+    level: int,
+) -> None:
+    """Whom to recruit: one more person's profiles (a delegation seat, or none, and one
+    issue), ranked by the coverage they would add, each gain the difference between two
+    optima. Ctrl-C prints the ranking so far, marked partial. Nothing is written."""
+    from coverage.export.advice import recruit_json, recruit_text
+    from coverage.usecases import advice_input
+    from coverage.usecases import recruit as rank
+
+    given = advice_input(workspace, day, first, last, out)
+    ranking = rank(given, top, level, time_limit, _advice_progress(as_json))
+    if as_json:
+        click.echo(recruit_json(ranking, given.days, top), nl=False)
+    else:
+        click.echo(recruit_text(ranking, given.workspace, given.days, top), nl=False)
+    if ranking.partial:
+        sys.exit(130)
+
+
+@main.command()
+@_advice_options
+@_fails_cleanly
+def critical(
+    workspace: Path,
+    day: date | None,
+    first: date | None,
+    last: date | None,
+    time_limit: float,
+    as_json: bool,
+    out: Path | None,
+) -> None:
+    """Who is critical: for each person, the coverage lost if they drop out (the best rota
+    of the day without them), worst first. Nothing is written."""
+    from coverage.export.advice import critical_json, critical_text
+    from coverage.usecases import advice_input
+    from coverage.usecases import critical as weigh
+
+    given = advice_input(workspace, day, first, last, out)
+    found = weigh(given, time_limit, _advice_progress(as_json))
+    if as_json:
+        click.echo(critical_json(found, given.days), nl=False)
+    else:
+        click.echo(critical_text(found, given.workspace, given.days), nl=False)
+    if found.partial:
+        sys.exit(130)
+
+
+@main.command("what-if")
+@_advice_options
+@click.option("--without", multiple=True, metavar="ATTENDEE", help="Someone falls ill.")
+@click.option(
+    "--with-rule", "rules", multiple=True, metavar="NAME=VALUE", help="e.g. max_duty_hours=12."
+)
+@click.option(
+    "--add-person",
+    "profiles",
+    multiple=True,
+    metavar="PROFILE",
+    help="One more person, e.g. delegation=BRA,privacy=3.",
+)
+@click.option("--seats", multiple=True, metavar="MEETING=N", help="A meeting's seats.")
+@_fails_cleanly
+def what_if(
+    workspace: Path,
+    day: date | None,
+    first: date | None,
+    last: date | None,
+    time_limit: float,
+    as_json: bool,
+    out: Path | None,
+    without: tuple[str, ...],
+    rules: tuple[str, ...],
+    profiles: tuple[str, ...],
+    seats: tuple[str, ...],
+) -> None:
+    """What a change would do: coverage and depth before and after, proven where they
+    can be, and the meetings that gain or lose cover. Nothing is written or published."""
+    from coverage.export.advice import what_if_json, what_if_text
+    from coverage.usecases import advice_input
+    from coverage.usecases import what_if as weigh
+
+    given = advice_input(workspace, day, first, last, out)
+    found = weigh(given, without, rules, profiles, seats, time_limit)
+    if as_json:
+        click.echo(what_if_json(found, given.days), nl=False)
+    else:
+        click.echo(what_if_text(found, given.workspace, given.days), nl=False)

@@ -23,6 +23,7 @@ from coverage.published import PublishedRota
 from coverage.store import RotaStore, Version
 
 if TYPE_CHECKING:
+    from coverage.advice import Criticality, Ranking, Scenario
     from coverage.edit import Change, NewMeeting
     from coverage.export.caldav_sync import Known, SyncReport
 
@@ -768,3 +769,102 @@ def _write_sync_file(path: Path, targets: dict[str, Known]) -> None:
     }
     with contextlib.suppress(OSError):  # not kept: the next publish compares every calendar
         write_atomic(path, json.dumps(record, indent=1, sort_keys=True) + "\n")
+
+
+# --- The advisor -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdviceInput:
+    """What the advisor weighs: the workspace, the days, the published history of the
+    other days, and the days' published rota (the starting point, when there is one)."""
+
+    workspace: Workspace
+    days: list[date]
+    history: list[FixedAssignment]
+    published: frozenset[tuple[str, str]] | None
+
+
+def advice_input(
+    folder: Path, day: date | None, first: date | None, last: date | None, out: Path | None
+) -> AdviceInput:
+    """Read the workspace and its store (nothing is written, no lock taken)."""
+    from coverage.io import load_workspace
+
+    workspace = load_workspace(folder)
+    days = conference_days(workspace.conference, day, first, last)
+    store = RotaStore.open(folder, workspace.name, out, create=False)
+    history, _ = _history_versions(store, workspace, days)
+    pairs: set[tuple[str, str]] = set()
+    found = False
+    for d in days:
+        version = store.latest_for(d)
+        if version is not None:
+            found = True
+            pairs |= {(a.attendee, a.meeting) for a in _assignments(version.rota, d)}
+    return AdviceInput(workspace, days, history, frozenset(pairs) if found else None)
+
+
+def recruit(
+    given: AdviceInput, top: int, level: int, time_limit: float, on_progress: Notify | None
+) -> Ranking:
+    """`rota recruit`: the profiles of one more person, ranked by the coverage they add."""
+    from coverage import advice
+
+    if top < 1:
+        raise UsageError("--top must be at least 1")
+    return advice.recruit(
+        given.workspace, given.days, given.history, top, level, time_limit,
+        given.published, on_progress,
+    )  # fmt: skip
+
+
+def critical(given: AdviceInput, time_limit: float, on_progress: Notify | None) -> Criticality:
+    """`rota critical`: what losing each person would cost."""
+    from coverage import advice
+
+    return advice.critical(
+        given.workspace, given.days, given.history, time_limit, given.published, on_progress
+    )
+
+
+def what_if(
+    given: AdviceInput,
+    without: Sequence[str],
+    rules_given: Sequence[str],
+    profiles: Sequence[str],
+    seats: Sequence[str],
+    time_limit: float,
+) -> Scenario:
+    """`rota what-if`: coverage and depth before and after the changes (nothing written)."""
+    from coverage import advice
+
+    ws = given.workspace
+    changes = advice.Changes(
+        without=tuple(without),
+        rules=dict(_key_value(text, "--with-rule") for text in rules_given),
+        add_people=tuple(advice.parse_profile(text, ws) for text in profiles),
+        seats={
+            k: _whole(v, f"--seats {k}={v}") for k, v in (_key_value(t, "--seats") for t in seats)
+        },
+    )
+    if not (changes.without or changes.rules or changes.add_people or changes.seats):
+        raise UsageError(
+            "say what changes: --without ATTENDEE, --with-rule NAME=VALUE, "
+            "--add-person PROFILE or --seats MEETING=N"
+        )
+    return advice.what_if(ws, given.days, given.history, changes, time_limit, given.published)
+
+
+def _key_value(text: str, option: str) -> tuple[str, str]:
+    key, sep, value = (part.strip() for part in text.partition("="))
+    if not sep or not key or not value:
+        raise UsageError(f"{option} {text!r}: say NAME=VALUE")
+    return key, value
+
+
+def _whole(text: str, where: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise UsageError(f"{where}: not a whole number") from None
