@@ -46,7 +46,8 @@ def test_recruit_gains_and_ranking_are_exact(ws: Workspace, top: int) -> None:
     shown = ranking.top(top)
     assert [s.gain for s in shown] == sorted(truth.values(), reverse=True)[: len(shown)]
     if len(shown) == top:  # nobody left out beats the last one shown
-        assert all(gain <= shown[-1].gain for p, gain in truth.items() if p not in shown)
+        named = {s.profile for s in shown}
+        assert all(gain <= shown[-1].gain for p, gain in truth.items() if p not in named)
     assert len(ranking.suggestions) + ranking.pruned == len(truth)
 
 
@@ -182,3 +183,38 @@ def test_bad_input_is_one_located_message(tmp_path: Path, args: list[str], says:
     assert result.exit_code == 2, result.output
     assert says in result.output and "Traceback" not in result.output
     assert snapshot(ws) == before
+
+
+@pytest.mark.parametrize("command", ["recruit", "critical"])
+def test_ctrl_c_prints_what_was_solved_marked_partial(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    ws = small(tmp_path)
+    real = advice.optimum
+    calls: list[int] = []
+
+    def stopped_at_the_second_solve(*args: object, **kw: object) -> advice.Optimum:
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(advice, "optimum", stopped_at_the_second_solve)
+    result = CliRunner().invoke(main, [command, str(ws), "--day", DAY])
+    assert result.exit_code == 130 and "PARTIAL" in result.stdout, result.output
+    calls.clear()
+    result = CliRunner().invoke(main, [command, str(ws), "--day", DAY, "--json"])
+    assert result.exit_code == 130 and json.loads(result.stdout)["partial"] is True
+
+
+def test_ctrl_c_before_the_baseline_is_known_gives_no_ranking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = small(tmp_path)
+
+    def stopped(*args: object, **kw: object) -> advice.Optimum:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(advice, "optimum", stopped)
+    result = CliRunner().invoke(main, ["recruit", str(ws), "--day", DAY])
+    assert result.exit_code == 130 and "interrupted" in result.output

@@ -270,6 +270,8 @@ def recruit(
     `top` when every solve is proven (see the module's note on the bound). `time_limit`
     is per solve. Ctrl-C returns what was ranked by then, marked partial."""
     baseline = optimum(workspace, days, history, COVERAGE_TIERS, time_limit, hint)
+    if baseline.interrupted:  # no ranking without the coverage to compare with
+        raise KeyboardInterrupt
     ranking = Ranking(baseline)
     person_id = new_id(workspace)
     profiles = candidate_profiles(workspace, level)
@@ -388,6 +390,8 @@ def critical(
     """For each person, the coverage lost if they drop out (a best rota of the days
     without them, as a replan from the start of the day would find), worst first."""
     baseline = optimum(workspace, days, history, COVERAGE_TIERS, time_limit, hint)
+    if baseline.interrupted:
+        raise KeyboardInterrupt
     result = Criticality(baseline)
     problem = build_problem(workspace, days, history)
     seated: dict[str, set[str]] = {}
@@ -511,10 +515,12 @@ def what_if(
 ) -> Scenario:
     """Coverage and depth, proven where they can be, before and after the changes."""
     changed = changed_workspace(workspace, days, changes)
-    before = optimum(workspace, days, history, DEPTH_TIERS, time_limit / 2, hint)
+    before = optimum(workspace, days, history, DEPTH_TIERS, time_limit, hint)
     gone = set(changes.without)
     start = frozenset(p for p in before.assignments if p[0] not in gone)
-    after = optimum(changed, days, history, DEPTH_TIERS, time_limit / 2, start)
+    after = optimum(changed, days, history, DEPTH_TIERS, time_limit, start)
+    if before.interrupted or after.interrupted:
+        raise KeyboardInterrupt
     return Scenario(
         before,
         after,
