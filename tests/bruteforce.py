@@ -29,6 +29,16 @@ def best_scores(
     workspace: Workspace, days: Iterable[date | str], fixed: Sequence[Any] = ()
 ) -> tuple[int, int]:
     """The best (coverage, depth) over all feasible rotas of `days`, given fixed history."""
+    found = best_or_none(workspace, days, fixed)
+    assert found is not None, "no rota keeps every rule and every pin"
+    return found
+
+
+def best_or_none(
+    workspace: Workspace, days: Iterable[date | str], fixed: Sequence[Any] = ()
+) -> tuple[int, int] | None:
+    """The best (coverage, depth) over the rotas of `days` that keep every rule and seat
+    every pinned person of a meeting that is not cancelled (None when no rota does)."""
     conference = workspace.conference
     wanted = {date.fromisoformat(d) if isinstance(d, str) else d for d in days}
     history = fixed_duties(fixed)
@@ -43,12 +53,14 @@ def best_scores(
         items = [*schedules[person], extra]
         return not person_violations(conference, person, hours[person], items)
 
-    # Each meeting with the people who may attend it alone (with the history).
-    options: list[tuple[int, int, list[tuple[str, Duty]]]] = []
+    # Each meeting with the people who may attend it alone (with the history), and the
+    # people pinned to it (who must all be in the group chosen).
+    options: list[tuple[int, int, list[tuple[str, Duty]], frozenset[str]]] = []
     for meeting in workspace.meetings:
         day = conference_day(conference, meeting.start)
         if day not in wanted:
             continue
+        pinned = frozenset(meeting.pinned) if meeting.status != "cancelled" else frozenset()
         people = []
         for person, attendee in attendees.items():
             if ineligibility(conference, attendee, meeting) is not None:
@@ -56,30 +68,36 @@ def best_scores(
             duty = Duty(meeting.id, person, day, utc(meeting.start), utc(meeting.end))
             if ok(person, duty):
                 people.append((person, duty))
+        if not pinned <= {p for p, _ in people}:
+            return None  # a pinned person may not attend at all
         if people:
-            options.append((weight(conference, meeting), meeting.seats, people))
-    options.sort(key=lambda o: -o[0])
+            options.append((weight(conference, meeting), meeting.seats, people, pinned))
+    options.sort(key=lambda o: (not o[3], -o[0]))  # pinned meetings first
 
     # Upper bounds of what the meetings from index i on can still add.
     n = len(options)
     cov_left = [0] * (n + 1)
     depth_left = [0] * (n + 1)
+    pins_left = [False] * (n + 1)
     for i in range(n - 1, -1, -1):
-        w, seats, people = options[i]
+        w, seats, people, pinned = options[i]
         cov_left[i] = cov_left[i + 1] + w
         depth_left[i] = depth_left[i + 1] + w * (min(seats, len(people)) - 1)
+        pins_left[i] = pins_left[i + 1] or bool(pinned)
 
-    best = (0, 0)
+    best: tuple[int, int] | None = None
 
     def search(i: int, cov: int, depth: int) -> None:
         nonlocal best
-        if (cov, depth) > best:
-            best = (cov, depth)
-        if i == n or (cov + cov_left[i], depth + depth_left[i]) <= best:
+        if not pins_left[i] and (best is None or (cov, depth) > best):
+            best = (cov, depth)  # the meetings left may all go uncovered
+        if i == n or (best is not None and (cov + cov_left[i], depth + depth_left[i]) <= best):
             return
-        w, seats, people = options[i]
+        w, seats, people, pinned = options[i]
         for size in range(min(seats, len(people)), 0, -1):
             for group in combinations(people, size):
+                if not pinned <= {p for p, _ in group}:
+                    continue
                 added: list[str] = []
                 feasible = True
                 for person, duty in group:
@@ -92,7 +110,8 @@ def best_scores(
                     search(i + 1, cov + w, depth + w * (size - 1))
                 for person in added:
                     schedules[person].pop()
-        search(i + 1, cov, depth)
+        if not pinned:
+            search(i + 1, cov, depth)
 
     search(0, 0, 0)
     return best

@@ -329,6 +329,19 @@ def check_rota(workspace: Workspace, rota: Mapping[str, Any]) -> list[str]:
                 f"scores: {tier} reported {reported[tier].get('value')}, recomputed {value}"
             )
 
+    # Pins: everyone pinned to a meeting of a planned day (not cancelled; in a replan, not
+    # started before the replan's moment) is on it.
+    replanned = rota.get("replan") or {}
+    now = utc(replanned["now"]) if replanned.get("now") else None
+    for meeting in workspace.meetings:
+        if day_of[meeting.id] not in days or meeting.status == "cancelled":
+            continue
+        if now is not None and utc(meeting.start) < now:
+            continue
+        for person in meeting.pinned:
+            if person not in assigned.get(meeting.id, set()):
+                problems.append(f"meeting '{meeting.id}': {person} is pinned but not on it")
+
     uncovered: dict[str, Mapping[str, Any]] = {}
     for entry in rota.get("uncovered", []):
         uncovered[entry.get("meeting")] = entry

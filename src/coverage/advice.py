@@ -28,6 +28,7 @@ from datetime import date, timedelta
 
 from coverage.domain import Attendee, Meeting, Period, Rules, Workspace
 from coverage.errors import UsageError
+from coverage.explain import refuse_broken_pins
 from coverage.problem import FixedAssignment, StaffingProblem, build_problem
 from coverage.rules import eligibility
 from coverage.solver.model import SolveParams, StaffingModel
@@ -72,6 +73,7 @@ def optimum(
 ) -> Optimum:
     """The lexicographic optimum of `tiers` for `days`, as `rota plan` would solve them."""
     problem = build_problem(workspace, days, history)
+    refuse_broken_pins(workspace, problem)
     return _solve(problem, tiers, time_limit, hint)
 
 
@@ -362,7 +364,7 @@ class Criticality:
 
 def away_all_day(workspace: Workspace, attendee_id: str, days: Sequence[date]) -> Workspace:
     """The workspace with one person unavailable for the whole of `days`, as
-    `rota unavailable` would mark them."""
+    `rota unavailable` would mark them, and not pinned anywhere."""
     conference = workspace.conference
     period = Period.model_validate(
         {
@@ -376,7 +378,14 @@ def away_all_day(workspace: Workspace, attendee_id: str, days: Sequence[date]) -
         a.model_copy(update={"unavailable": (*a.unavailable, period)}) if a.id == attendee_id else a
         for a in workspace.attendees
     )
-    return workspace.model_copy(update={"attendees": people})
+    # Their pins go with them: nobody can be made to attend while away.
+    meetings = tuple(
+        m.model_copy(update={"pinned": tuple(p for p in m.pinned if p != attendee_id)})
+        if attendee_id in m.pinned
+        else m
+        for m in workspace.meetings
+    )
+    return workspace.model_copy(update={"attendees": people, "meetings": meetings})
 
 
 def critical(

@@ -367,6 +367,31 @@ def move_meeting(workspace: Path, meeting_id: str, start: str | None, end: str |
     click.echo(edit.move_meeting(workspace, meeting_id, start, end))
 
 
+@main.command("pin")
+@click.argument("workspace", type=click.Path(path_type=Path))
+@click.argument("meeting_id", metavar="MEETING")
+@click.argument("attendee")
+@_fails_cleanly
+def pin(workspace: Path, meeting_id: str, attendee: str) -> None:
+    """Pin ATTENDEE to MEETING: every plan and replan must put them there (a pin that
+    breaks a rule is refused when the day is planned, naming the rule)."""
+    from coverage.edit import pin as pin_attendee
+
+    click.echo(pin_attendee(workspace, meeting_id, attendee))
+
+
+@main.command("unpin")
+@click.argument("workspace", type=click.Path(path_type=Path))
+@click.argument("meeting_id", metavar="MEETING")
+@click.argument("attendee")
+@_fails_cleanly
+def unpin(workspace: Path, meeting_id: str, attendee: str) -> None:
+    """Take ATTENDEE's pin off MEETING."""
+    from coverage.edit import pin as pin_attendee
+
+    click.echo(pin_attendee(workspace, meeting_id, attendee, on=False))
+
+
 @main.command("unavailable")
 @click.argument("workspace", type=click.Path(path_type=Path))
 @click.argument("attendee")

@@ -466,6 +466,8 @@ class Meeting(_Strict):
     # Attendees committed to this meeting (a bilateral they arranged): the plan seats them
     # before anything else whenever the rules allow.
     assigned: tuple[Id, ...] = ()
+    # Attendees who must be there (a hard rule): a plan that cannot seat them is refused.
+    pinned: tuple[Id, ...] = ()
 
     @field_validator("start", "end", mode="before")
     @classmethod
@@ -680,16 +682,21 @@ def cross_record_problems(
     first, last = conference.start, conference.end
     attendee_ids = {a.id for _, a in attendee_list}
     for where, meeting in meeting_list:
-        for attendee_id in meeting.assigned:
-            if attendee_id not in attendee_ids:
-                problems.append(
-                    Problem(
-                        files["meetings"],
-                        f"unknown attendee id '{attendee_id}' (not in the attendees file)",
-                        where,
-                        "assigned",
+        for name, listed in (("assigned", meeting.assigned), ("pinned", meeting.pinned)):
+            for attendee_id in listed:
+                if attendee_id not in attendee_ids:
+                    problems.append(
+                        Problem(
+                            files["meetings"],
+                            f"unknown attendee id '{attendee_id}' (not in the attendees file)",
+                            where,
+                            name,
+                        )
                     )
-                )
+        for attendee_id in duplicates(meeting.pinned):
+            problems.append(
+                Problem(files["meetings"], f"'{attendee_id}' is pinned twice", where, "pinned")
+            )
         for issue_id in meeting.issues:
             if issue_id not in known:
                 problems.append(

@@ -164,6 +164,45 @@ def _move_meeting(
     return f"moved meeting {meeting_id} to {_when(ws, meeting)} (was {before})", ws
 
 
+def pin(folder: Path, meeting_id: str, attendee_id: str, on: bool = True) -> str:
+    """Add `attendee_id` to a meeting's `pinned` list (or, with `on` False, take them off
+    it); returns what changed. Whether the pin can hold with the rules is checked when the
+    day is planned or replanned (`explain.pin_problems`)."""
+    root = _workspace_folder(folder)
+    doc = _YamlFile(root / MEETINGS_FILE, "meetings")
+    index, record = doc.find(meeting_id, "meeting")
+    listed = record.get("pinned")
+    if listed is not None and not isinstance(listed, list):
+        raise WorkspaceError.single(
+            doc.label,
+            "expected a list of attendee ids",
+            _record_name("meeting", meeting_id, doc.line(record)),
+            "pinned",
+        )
+    current = [str(item).strip() for item in listed or []]
+    if on:
+        if attendee_id in current:
+            return f"{attendee_id} is already pinned to meeting {meeting_id}: nothing changed"
+        if isinstance(listed, list):
+            listed.append(attendee_id)
+        else:
+            record["pinned"] = _flow((attendee_id,))
+    else:
+        if attendee_id not in current:
+            return f"{attendee_id} is not pinned to meeting {meeting_id}: nothing changed"
+        if len(current) == 1:
+            del record["pinned"]
+        else:
+            assert isinstance(listed, list)
+            del listed[current.index(attendee_id)]
+    ws = _commit(root, doc.path, doc.render(index), doc.raw, doc)
+    meeting = ws.meeting(meeting_id)
+    done = "pinned" if on else "unpinned"
+    return (
+        f"{done} {attendee_id} {'to' if on else 'from'} meeting {meeting_id} ({_when(ws, meeting)})"
+    )
+
+
 def add_unavailable(
     folder: Path, attendee_id: str, start: str, end: str, reason: str | None = None
 ) -> str:

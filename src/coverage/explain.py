@@ -17,7 +17,8 @@ from datetime import datetime
 
 from coverage import rules
 from coverage.domain import Attendee, Meeting, Workspace
-from coverage.hard_rules import HARD_RULES, Context, Obstacle
+from coverage.errors import Problem, WorkspaceError
+from coverage.hard_rules import HARD_RULES, Context, Keeper, Obstacle
 from coverage.problem import StaffingProblem
 from coverage.published import are, names_text
 
@@ -184,3 +185,74 @@ def _meeting_text(workspace: Workspace, problem: StaffingProblem, meeting_id: st
     local = workspace.conference.localize
     when = f"{_clock(local(meeting.start))}-{_clock(local(meeting.end))}"
     return f"{meeting.title} [{meeting_id}] {when} (weight {weight})"
+
+
+_BARRIERS = {
+    rules.Barrier.CANCELLED: "the meeting is cancelled",
+    rules.Barrier.CLOSED: "the meeting is closed to civil society (access)",
+    rules.Barrier.NO_DELEGATION: "the meeting is for member states and {name} has no delegation "
+    "seat (access)",
+    rules.Barrier.NOT_ON_DELEGATIONS: "{name}'s delegation is not among the meeting's "
+    "delegations (access)",
+    rules.Barrier.EXPERTISE: "{name}'s expertise is below what the meeting needs (expertise)",
+    rules.Barrier.NOT_AVAILABLE: "{name} is not available then (availability)",
+}
+
+
+def pin_problems(workspace: Workspace, problem: StaffingProblem) -> list[tuple[str, str, str]]:
+    """The pins of `problem` that cannot all hold, as (meeting id, attendee id, why, naming
+    the rule): who may not attend at all, more pins than seats, and pins that together
+    break a rule of one person's day (checked in the order of the meetings' starts, so the
+    later pin is named, with the earlier one it clashes with)."""
+    found: list[tuple[str, str, str]] = []
+    conference = workspace.conference
+    pinned_to: dict[str, int] = defaultdict(int)
+    for _, meeting_id in problem.required:
+        pinned_to[meeting_id] += 1
+    keeper = Keeper(problem)
+    order = sorted(problem.required, key=lambda p: (problem.slots[p[1]].start, p[1], p[0]))
+    for attendee_id, meeting_id in order:
+        person, meeting = workspace.attendee(attendee_id), workspace.meeting(meeting_id)
+        seats = meeting.seats
+        if pinned_to[meeting_id] > seats:
+            found.append(
+                (
+                    meeting_id,
+                    attendee_id,
+                    f"{pinned_to[meeting_id]} people are pinned to it and it has {seats} "
+                    "seat(s) (seats)",
+                )
+            )
+            continue
+        if (attendee_id, meeting_id) not in problem.options:
+            barrier = rules.eligibility(person, meeting, conference)
+            if barrier is not None:
+                why = _BARRIERS[barrier].format(name=person.name)
+            else:
+                obstacles = _obstacles(attendee_id, meeting, workspace, problem, set())
+                why = "; ".join(f"{o.message} ({o.rule})" for o in obstacles) or "a rule"
+            found.append((meeting_id, attendee_id, why))
+            continue
+        if not keeper.allows(attendee_id, meeting_id):
+            taken = {m for a, m in keeper.taken if a == attendee_id}
+            obstacles = _obstacles(attendee_id, meeting, workspace, problem, taken)
+            why = "; ".join(f"{o.message} ({o.rule})" for o in obstacles) or "a rule"
+            found.append((meeting_id, attendee_id, why))
+            continue
+        keeper.add(attendee_id, meeting_id)
+    return found
+
+
+def refuse_broken_pins(workspace: Workspace, problem: StaffingProblem) -> None:
+    """Raise a WorkspaceError naming each pin that cannot hold, and the rule it breaks
+    (`meetings.yaml`, relative: the caller knows the folder)."""
+    found = pin_problems(workspace, problem)
+    if found:
+        raise WorkspaceError(
+            [
+                Problem(
+                    "meetings.yaml", f"cannot pin {who}: {why}", f"meeting '{meeting}'", "pinned"
+                )
+                for meeting, who, why in found
+            ]
+        )

@@ -411,8 +411,45 @@ class _LateNightsTracker:
             self._late_days[attendee].add(slot.day)
 
 
+class Pins(HardRule):
+    """Each pinned person is on their meeting (`pinned:` in meetings.yaml). Pins that
+    break another rule are refused before solving (`explain.pin_problems`), so a rota
+    always has them; the warm start seats them first."""
+
+    name = "pins"
+    can_leave_uncovered = False  # it takes people elsewhere: the other rules say so
+
+    def constrain(self, model: Linear, problem: StaffingProblem, d: Decisions) -> None:
+        for pair in sorted(problem.required):
+            if pair in d.covers:
+                model.at_most([(-1, d.covers[pair])], -1)  # covers = 1
+
+    def obstacle(
+        self, context: Context, attendee: str, meeting: str, taken: Collection[str]
+    ) -> Obstacle | None:
+        return None
+
+    def tracker(self, problem: StaffingProblem) -> Tracker:
+        return _Anything()
+
+
+class _Anything:
+    def allows(self, attendee: str, meeting: str) -> bool:
+        return True
+
+    def add(self, attendee: str, meeting: str) -> None:
+        pass
+
+
 # In the order the solvers add them (which also fixes the order of CP-SAT's search).
-HARD_RULES: tuple[HardRule, ...] = (Seats(), Changeover(), Rest(), DailyDuty(), LateNights())
+HARD_RULES: tuple[HardRule, ...] = (
+    Seats(),
+    Changeover(),
+    Rest(),
+    DailyDuty(),
+    LateNights(),
+    Pins(),
+)
 
 
 def allowed(
@@ -449,6 +486,9 @@ class Keeper:
 
 def keeps_the_rules(problem: StaffingProblem, pairs: Iterable[Pair]) -> bool:
     """Whether a rota (attendee, meeting pairs) of `problem` keeps every hard rule."""
+    pairs = set(pairs)
+    if not problem.required <= pairs:
+        return False
     keeper = Keeper(problem)
     for attendee, meeting in sorted(pairs):
         if not keeper.allows(attendee, meeting):

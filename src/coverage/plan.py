@@ -14,7 +14,7 @@ from typing import Any
 
 from coverage import rules
 from coverage.domain import Attendee, Meeting, Pair, Workspace
-from coverage.explain import Explanation, explain_uncovered
+from coverage.explain import Explanation, explain_uncovered, refuse_broken_pins
 from coverage.problem import (
     FixedAssignment,
     StaffingProblem,
@@ -389,6 +389,7 @@ def plan(
     started = time.monotonic()
     days = sorted(set(days))
     problem = build_problem(workspace, days, history, stances=stances)
+    refuse_broken_pins(workspace, problem)
     model = StaffingModel(problem)
     solution = model.solve(options)
     assignments = _ordered(workspace, solution.assignments)
@@ -462,6 +463,7 @@ def replan(
         stances=stances,
         explain=[(p.attendee, p.meeting) for p in published],
     )
+    refuse_broken_pins(workspace, problem)
     later = {Pair(p.attendee, p.meeting) for p in published if p.start >= now}
     problem.previous = frozenset(later)
     changed = set(changed_meetings)

@@ -120,6 +120,10 @@ class StaffingProblem:
     told: frozenset[str] = frozenset()
     # (attendee, meeting) pairs a meeting's `assigned` commits and the rules allow.
     pinned: frozenset[tuple[str, str]] = frozenset()
+    # (attendee, meeting) pairs a meeting's `pinned` requires (a hard rule): every rota has
+    # them. Pins of meetings not planned here (other days, or started before a replan's
+    # moment) are not in it. `check_pins` refuses a problem whose pins break a rule.
+    required: frozenset[tuple[str, str]] = frozenset()
     # When replanning: what the assignments kept as published (their meetings started)
     # add to each tier, so that every tier is scored on the whole day.
     base: FrozenPart = field(default_factory=lambda: FrozenPart())
@@ -288,6 +292,9 @@ def build_problem(
         duty_caps={a.id: rules.duty_cap_minutes(a, conference) for a in workspace.attendees},
         duty_used=dict(duty_used),
         pinned=frozenset((a, m.id) for m in meetings for a in m.assigned if (a, m.id) in options),
+        required=frozenset(
+            (a, m.id) for m in meetings if m.status != "cancelled" for a in m.pinned
+        ),
         late_windows=late_windows,
         max_late=conference.rules.max_late_nights_in_a_row,
         days=tuple(sorted(planned)),

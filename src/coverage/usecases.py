@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -58,6 +58,18 @@ class Outcome:
     result: Rota
     history: dict[date, int]
     based_on: Version | None = None
+
+
+@contextlib.contextmanager
+def _located(folder: Path) -> Iterator[None]:
+    """A problem the planner found in a workspace file (a pin that cannot hold) named with
+    the workspace's folder."""
+    try:
+        yield
+    except WorkspaceError as error:
+        raise WorkspaceError(
+            [replace(p, file=str(folder / p.file)) for p in error.problems]
+        ) from None
 
 
 def conference_days(
@@ -211,7 +223,7 @@ def plan_days(
 
     ws = loaded.workspace
     store = RotaStore.open(loaded.folder, ws.name, out)
-    with store.lock(wait, on_wait):
+    with store.lock(wait, on_wait), _located(loaded.folder):
         history, used = _history_versions(store, ws, days)
         rota = solve_plan(ws, days, history, options, stances=loaded.stances)
         folder, published = publish(rota, store, "plan", loaded.digest, history=used)
@@ -238,7 +250,7 @@ def replan_day(
     if store.latest_for(day) is None:  # before the lock, which would make the folder
         raise _nothing_to_replan(store, loaded.folder, day)
     store = RotaStore.open(loaded.folder, ws.name, out)
-    with store.lock(wait, on_wait):
+    with store.lock(wait, on_wait), _located(loaded.folder):
         version = store.latest_for(day)
         if version is None:
             raise _nothing_to_replan(store, loaded.folder, day)
@@ -783,6 +795,7 @@ class AdviceInput:
     days: list[date]
     history: list[FixedAssignment]
     published: frozenset[tuple[str, str]] | None
+    folder: Path
 
 
 def advice_input(
@@ -802,7 +815,7 @@ def advice_input(
         if version is not None:
             found = True
             pairs |= {(a.attendee, a.meeting) for a in _assignments(version.rota, d)}
-    return AdviceInput(workspace, days, history, frozenset(pairs) if found else None)
+    return AdviceInput(workspace, days, history, frozenset(pairs) if found else None, folder)
 
 
 def recruit(
@@ -813,19 +826,21 @@ def recruit(
 
     if top < 1:
         raise UsageError("--top must be at least 1")
-    return advice.recruit(
-        given.workspace, given.days, given.history, top, level, time_limit,
-        given.published, on_progress,
-    )  # fmt: skip
+    with _located(given.folder):
+        return advice.recruit(
+            given.workspace, given.days, given.history, top, level, time_limit,
+            given.published, on_progress,
+        )  # fmt: skip
 
 
 def critical(given: AdviceInput, time_limit: float, on_progress: Notify | None) -> Criticality:
     """`rota critical`: what losing each person would cost."""
     from coverage import advice
 
-    return advice.critical(
-        given.workspace, given.days, given.history, time_limit, given.published, on_progress
-    )
+    with _located(given.folder):
+        return advice.critical(
+            given.workspace, given.days, given.history, time_limit, given.published, on_progress
+        )
 
 
 def what_if(
@@ -853,7 +868,8 @@ def what_if(
             "say what changes: --without ATTENDEE, --with-rule NAME=VALUE, "
             "--add-person PROFILE or --seats MEETING=N"
         )
-    return advice.what_if(ws, given.days, given.history, changes, time_limit, given.published)
+    with _located(given.folder):
+        return advice.what_if(ws, given.days, given.history, changes, time_limit, given.published)
 
 
 def _key_value(text: str, option: str) -> tuple[str, str]:

@@ -59,6 +59,8 @@ def _fill(
         known = [p for p in pairs if p in problem.options]
         return sorted(known, key=lambda p: (problem.slots[p[1]].start, p[1], p[0]))
 
+    for attendee, meeting in by_start(problem.required):  # checked to fit together
+        seat(attendee, meeting)
     for attendee, meeting in by_start(problem.pinned):
         seat(attendee, meeting)
     for attendee, meeting in by_start(keep):
