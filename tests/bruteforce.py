@@ -51,7 +51,7 @@ def best_or_none(
 
     def ok(person: str, extra: Duty) -> bool:
         items = [*schedules[person], extra]
-        return not person_violations(conference, person, hours[person], items)
+        return not person_violations(conference, person, hours[person], items, attendees[person])
 
     # Each meeting with the people who may attend it alone (with the history), and the
     # people pinned to it (who must all be in the group chosen).

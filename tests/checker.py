@@ -124,6 +124,20 @@ def ineligibility(conference: Conference, attendee: Attendee, meeting: Meeting) 
     for period in attendee.unavailable:
         if start < utc(period.end) and utc(period.start) < end:
             return "the attendee is unavailable during the meeting"
+    # Personal hours, read on the meeting's conference day; a clock time before day_start
+    # is on the next morning (README, "Personal limits").
+    day = conference_day(conference, meeting.start)
+    zone = ZoneInfo(conference.timezone)
+
+    def on_day(clock: time) -> datetime:
+        overnight = conference.day_end <= conference.day_start
+        date_of = day + timedelta(days=1) if overnight and clock < conference.day_start else day
+        return datetime.combine(date_of, clock, tzinfo=zone).astimezone(UTC)
+
+    if attendee.earliest is not None and start < on_day(attendee.earliest):
+        return f"the meeting starts before the attendee's earliest {attendee.earliest}"
+    if attendee.latest is not None and end > on_day(attendee.latest):
+        return f"the meeting ends after the attendee's latest {attendee.latest}"
     return None
 
 
@@ -152,11 +166,15 @@ def max_duty_hours(conference: Conference, attendee: Attendee | None) -> float:
 
 
 def person_violations(
-    conference: Conference, person: str, duty_hours: float, items: Sequence[Duty]
+    conference: Conference,
+    person: str,
+    duty_hours: float,
+    items: Sequence[Duty],
+    attendee: Attendee | None = None,
 ) -> list[str]:
-    """What breaks the per-person rules (changeover, duty, rest, late nights) in one person's
-    schedule. Only problems involving at least one non-fixed item are reported: fixed history
-    is what it is."""
+    """What breaks the per-person rules (changeover, duty, rest, late nights, and the
+    person's own limits when `attendee` is given) in one person's schedule. Only problems
+    involving at least one non-fixed item are reported: fixed history is what it is."""
     rules = conference.rules
     found: list[str] = []
     items = sorted(items, key=lambda d: (d.start, d.end, d.meeting))
@@ -200,6 +218,15 @@ def person_violations(
         if late_ones:
             late[day] = any(not d.fixed for d in late_ones)
     limit = rules.max_late_nights_in_a_row
+    if attendee is not None and attendee.max_late_nights_in_a_row is not None:
+        limit = attendee.max_late_nights_in_a_row
+    if attendee is not None and attendee.max_meetings_per_day is not None:
+        for day, todays in sorted(by_day.items()):
+            if len(todays) > attendee.max_meetings_per_day and not all(d.fixed for d in todays):
+                found.append(
+                    f"{person}: {len(todays)} meetings on {day} "
+                    f"(max {attendee.max_meetings_per_day} a day)"
+                )
     for first in sorted(late):
         if first - timedelta(days=1) in late:
             continue  # not the start of a run
@@ -317,7 +344,7 @@ def check_rota(workspace: Workspace, rota: Mapping[str, Any]) -> list[str]:
         if all(d.fixed for d in items):
             continue
         hours = max_duty_hours(conference, attendees.get(person))
-        problems += person_violations(conference, person, hours, items)
+        problems += person_violations(conference, person, hours, items, attendees.get(person))
 
     coverage, depth = scores_of(workspace, rota.get("assignments", []))
     reported = {s.get("tier"): s for s in rota.get("scores", [])}

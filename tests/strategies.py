@@ -133,6 +133,15 @@ def attendees(draw: st.DrawFn, conference: Conference, index: int) -> Attendee:
     data["unavailable"] = periods
     if draw(st.integers(0, 3)) == 0:
         data["max_duty_hours"] = draw(st.sampled_from([1.5, 2, 3, 5]))
+    # Personal limits, now and then (README, "Personal limits").
+    if draw(st.integers(0, 5)) == 0:
+        data["earliest"] = draw(st.sampled_from(["09:00", "10:00", "14:00"]))
+    if draw(st.integers(0, 5)) == 0:
+        data["latest"] = draw(st.sampled_from(["18:00", "23:00", "01:00"]))
+    if draw(st.integers(0, 5)) == 0:
+        data["max_late_nights_in_a_row"] = draw(st.sampled_from([0, 1]))
+    if draw(st.integers(0, 4)) == 0:
+        data["max_meetings_per_day"] = draw(st.sampled_from([1, 2]))
     return _validated(Attendee, data, context)
 
 

@@ -160,10 +160,32 @@ def test_rest_within_the_plan_named(tmp_path: Path) -> None:
 
 # A case above for every hard rule that can leave a meeting with nobody, checking that the
 # rule is named for it: a rule added to coverage.hard_rules without one fails here.
+def test_meetings_per_day_named(tmp_path: Path) -> None:
+    found = reason_for(
+        tmp_path,
+        [person("ana", max_meetings_per_day=1)],
+        [meeting("a", "09:00", "10:00", priority=5), meeting("b", "14:00", "15:00")],
+        "b",
+    )
+    assert found["reason"] == "rule_conflict" and "max_meetings_per_day" in found["message"]
+    assert [o["rule"] for o in found["obstacles"]] == ["meetings_per_day"]
+
+
+def test_own_hours_are_availability(tmp_path: Path) -> None:
+    found = reason_for(
+        tmp_path,
+        [person("ana", earliest="10:00", latest="23:00")],
+        [meeting("early", "09:00", "10:30"), meeting("late", "22:30", "23:30")],
+        "late",
+    )
+    assert found["reason"] == "not_available" and "Ana" in found["message"]
+
+
 EXPLAINED_BY = {
     "changeover": test_committed_elsewhere_names_the_meetings,
     "duty": test_duty_hours_named,
     "late_nights": test_late_nights_named,
+    "meetings_per_day": test_meetings_per_day_named,
     "rest": test_rest_within_the_plan_named,
 }
 

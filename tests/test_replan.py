@@ -86,7 +86,9 @@ def best_replan(
                     Duty(meeting.id, p, day, utc(meeting.start), utc(meeting.end)) for p in group
                 ]
                 if all(
-                    not person_violations(conference, p, hours[p], [*schedules[p], d])
+                    not person_violations(
+                        conference, p, hours[p], [*schedules[p], d], ws.attendee(p)
+                    )
                     for p, d in zip(group, duties, strict=True)
                 ):
                     for p, d in zip(group, duties, strict=True):

@@ -245,6 +245,13 @@ class Conference(_Strict):
             return moment.replace(tzinfo=self.tz)
         return moment.astimezone(self.tz)
 
+    def on_day(self, day: date, clock: time) -> datetime:
+        """The moment of conference day `day` at local time `clock`: on the next morning
+        when the day runs overnight and `clock` is before day_start (01:00 of the night of
+        the 5th is on the 6th)."""
+        on = day + timedelta(days=1) if self.overnight and clock < self.day_start else day
+        return self.localize(datetime.combine(on, clock))
+
     def day_opens(self, day: date) -> datetime:
         """The moment conference day `day` begins (its day_start)."""
         return self.localize(datetime.combine(day, self.day_start))
@@ -397,6 +404,15 @@ class Attendee(_Strict):
     available_until: datetime | None = None
     unavailable: tuple[Period, ...] = ()
     max_duty_hours: Number | None = Field(None, gt=0, le=24)
+    # Personal limits, over the conference's rules for this person only: no meeting that
+    # starts before `earliest` or ends after `latest` (local times, read on each conference
+    # day as `late_night_after` is: a time before day_start is on the next morning), at
+    # most `max_late_nights_in_a_row` late nights in a row and `max_meetings_per_day`
+    # meetings a day.
+    earliest: time | None = None
+    latest: time | None = None
+    max_late_nights_in_a_row: Whole | None = Field(None, ge=0, le=60)
+    max_meetings_per_day: Whole | None = Field(None, ge=1, le=50)
     email: Text | None = None
     phone: Text | None = None
 
@@ -673,6 +689,21 @@ def cross_record_problems(
             if issue_id not in known:
                 problems.append(
                     Problem(files["attendees"], _unknown_issue(issue_id, known), where, "leads")
+                )
+
+    for where, attendee in attendee_list:
+        if attendee.earliest is not None and attendee.latest is not None:
+            day = conference.start
+            if conference.on_day(day, attendee.latest) <= conference.on_day(day, attendee.earliest):
+                problems.append(
+                    Problem(
+                        files["attendees"],
+                        f"latest {attendee.latest:%H:%M} is not after earliest "
+                        f"{attendee.earliest:%H:%M} (on a conference day, a time before "
+                        f"day_start {conference.day_start:%H:%M} is on the next morning)",
+                        where,
+                        "latest",
+                    )
                 )
 
     meeting_list = list(meetings)

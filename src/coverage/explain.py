@@ -75,7 +75,7 @@ def explain_uncovered(
     admitted = [a for a in experts if rules.access_barrier(a, meeting) is None]
     if not admitted:
         return Explanation(meeting.id, NO_ACCESS, _access_text(meeting, workspace, experts))
-    free = [a for a in admitted if rules.available(a, meeting.start, meeting.end)]
+    free = [a for a in admitted if rules.free_then(a, meeting, conference)]
     if not free:
         names = [a.name for a in admitted]
         return Explanation(
@@ -195,7 +195,8 @@ _BARRIERS = {
     rules.Barrier.NOT_ON_DELEGATIONS: "{name}'s delegation is not among the meeting's "
     "delegations (access)",
     rules.Barrier.EXPERTISE: "{name}'s expertise is below what the meeting needs (expertise)",
-    rules.Barrier.NOT_AVAILABLE: "{name} is not available then (availability)",
+    rules.Barrier.NOT_AVAILABLE: "{name} is not available then, or it is outside their own "
+    "hours (availability)",
 }
 
 

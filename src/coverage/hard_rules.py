@@ -350,8 +350,8 @@ class LateNights(HardRule):
                 slot = problem.slots[meeting]
                 if slot.day == day and slot.late:
                     model.implies(var, late)
-        limit = problem.max_late
         for attendee, windows in problem.late_windows.items():
+            limit = problem.late_limit(attendee)
             for days, already in windows:
                 nights = [d.late_night[attendee, n] for n in days if (attendee, n) in d.late_night]
                 if nights and len(nights) + already > limit:
@@ -365,15 +365,13 @@ class LateNights(HardRule):
         if context.blocked_by is not None or not slot.late:
             return None
         late_days = {problem.slots[m].day for m in taken if problem.slots[m].late} | {slot.day}
+        limit = problem.late_limit(attendee)
         for days, already in problem.late_windows.get(attendee, []):
-            if (
-                slot.day in days
-                and already + sum(1 for n in days if n in late_days) > problem.max_late
-            ):
+            if slot.day in days and already + sum(1 for n in days if n in late_days) > limit:
                 return Obstacle(
                     attendee,
                     self.name,
-                    f"{context.name} would have more than {problem.max_late} late nights in a "
+                    f"{context.name} would have more than {limit} late nights in a "
                     "row (max_late_nights_in_a_row)",
                 )
         return None
@@ -400,7 +398,7 @@ class _LateNightsTracker:
                 for day in days:
                     windows[day].append((days, already))
         nights = late_days | {slot.day}
-        limit = self._problem.max_late
+        limit = self._problem.late_limit(attendee)
         return all(
             already + len(nights.intersection(days)) <= limit for days, already in windows[slot.day]
         )
@@ -409,6 +407,63 @@ class _LateNightsTracker:
         slot = self._problem.slots[meeting]
         if slot.late:
             self._late_days[attendee].add(slot.day)
+
+
+class MeetingsPerDay(HardRule):
+    """A person with `max_meetings_per_day` sits in at most that many meetings per
+    conference day, counting those of a replanned day that already happened."""
+
+    name = "meetings_per_day"
+
+    def constrain(self, model: Linear, problem: StaffingProblem, d: Decisions) -> None:
+        for attendee, cap in sorted(problem.meeting_caps.items()):
+            per_day: dict[int, list[tuple[int, Any]]] = defaultdict(list)
+            for meeting, var in d.by_attendee.get(attendee, []):
+                per_day[problem.slots[meeting].day].append((1, var))
+            for day, terms in sorted(per_day.items()):
+                left = cap - problem.meetings_used.get((attendee, day), 0)
+                if len(terms) > left:
+                    model.at_most(terms, max(0, left))
+
+    def obstacle(
+        self, context: Context, attendee: str, meeting: str, taken: Collection[str]
+    ) -> Obstacle | None:
+        problem = context.problem
+        cap = problem.meeting_caps.get(attendee)
+        if cap is None or context.blocked_by is not None:
+            return None
+        day = problem.slots[meeting].day
+        same_day = sorted(m for m in taken if problem.slots[m].day == day)
+        already = problem.meetings_used.get((attendee, day), 0)
+        if len(same_day) + already + 1 <= cap:
+            return None
+        return Obstacle(
+            attendee,
+            self.name,
+            f"{context.name} would have more than {cap} meeting(s) that day (max_meetings_per_day)",
+            tuple(same_day),
+            standalone=already + 1 > cap,
+        )
+
+    def tracker(self, problem: StaffingProblem) -> Tracker:
+        return _MeetingsTracker(problem)
+
+
+class _MeetingsTracker:
+    def __init__(self, problem: StaffingProblem) -> None:
+        self._problem = problem
+        self._count: dict[tuple[str, int], int] = defaultdict(int)
+
+    def allows(self, attendee: str, meeting: str) -> bool:
+        cap = self._problem.meeting_caps.get(attendee)
+        if cap is None:
+            return True
+        day = self._problem.slots[meeting].day
+        used = self._problem.meetings_used.get((attendee, day), 0)
+        return self._count[attendee, day] + used < cap
+
+    def add(self, attendee: str, meeting: str) -> None:
+        self._count[attendee, self._problem.slots[meeting].day] += 1
 
 
 class Pins(HardRule):
@@ -448,6 +503,7 @@ HARD_RULES: tuple[HardRule, ...] = (
     Rest(),
     DailyDuty(),
     LateNights(),
+    MeetingsPerDay(),
     Pins(),
 )
 

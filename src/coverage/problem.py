@@ -120,6 +120,12 @@ class StaffingProblem:
     told: frozenset[str] = frozenset()
     # (attendee, meeting) pairs a meeting's `assigned` commits and the rules allow.
     pinned: frozenset[tuple[str, str]] = frozenset()
+    # Personal limits: late nights in a row where a person's own differs from `max_late`,
+    # meetings per day for those who have a cap, and the meetings of a replanned day that
+    # already happened (as `duty_used` counts their minutes).
+    late_limits: dict[str, int] = field(default_factory=dict)
+    meeting_caps: dict[str, int] = field(default_factory=dict)
+    meetings_used: dict[tuple[str, int], int] = field(default_factory=dict)
     # (attendee, meeting) pairs a meeting's `pinned` requires (a hard rule): every rota has
     # them. Pins of meetings not planned here (other days, or started before a replan's
     # moment) are not in it. `check_pins` refuses a problem whose pins break a rule.
@@ -127,6 +133,10 @@ class StaffingProblem:
     # When replanning: what the assignments kept as published (their meetings started)
     # add to each tier, so that every tier is scored on the whole day.
     base: FrozenPart = field(default_factory=lambda: FrozenPart())
+
+    def late_limit(self, attendee: str) -> int:
+        """The most late nights in a row `attendee` may have."""
+        return self.late_limits.get(attendee, self.max_late)
 
     def duty_left(self, attendee: str, day: int) -> int:
         """Minutes the attendee may still sit in on `day` beyond the frozen ones."""
@@ -159,7 +169,7 @@ def relevant_history(
 ) -> list[FixedAssignment]:
     """The published assignments of other days near enough to `days` to constrain them."""
     planned = {d.toordinal() for d in days}
-    reach = rules.history_reach(workspace.conference)
+    reach = rules.history_reach(workspace.conference, workspace.attendees)
     return [
         f
         for f in history
@@ -212,10 +222,12 @@ def build_problem(
     planned = {d.toordinal() for d in days}
     history = [*relevant_history(workspace, days, history), *frozen]
     duty_used: dict[tuple[str, int], int] = defaultdict(int)
+    meetings_used: dict[tuple[str, int], int] = defaultdict(int)
     for fixed in frozen:
         duty_used[fixed.attendee, fixed.day.toordinal()] += rules.minute(fixed.end) - rules.minute(
             fixed.start
         )
+        meetings_used[fixed.attendee, fixed.day.toordinal()] += 1
 
     options: dict[tuple[str, str], Option] = {}
     barriers: dict[tuple[str, str], Barrier] = {}
@@ -279,7 +291,7 @@ def build_problem(
             if f.end > rules.late_night_threshold(conference, f.day)
         }
         late_windows[attendee.id] = rules.late_night_windows(
-            planned, history_late, conference.rules.max_late_nights_in_a_row
+            planned, history_late, rules.late_nights_limit(attendee, conference)
         )
 
     return StaffingProblem(
@@ -297,6 +309,18 @@ def build_problem(
         ),
         late_windows=late_windows,
         max_late=conference.rules.max_late_nights_in_a_row,
+        late_limits={
+            a.id: limit
+            for a in workspace.attendees
+            if (limit := rules.late_nights_limit(a, conference))
+            != conference.rules.max_late_nights_in_a_row
+        },
+        meeting_caps={
+            a.id: a.max_meetings_per_day
+            for a in workspace.attendees
+            if a.max_meetings_per_day is not None
+        },
+        meetings_used=dict(meetings_used),
         days=tuple(sorted(planned)),
         barriers=barriers,
         blocked_by_history=blocked,

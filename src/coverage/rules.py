@@ -65,7 +65,7 @@ def eligibility(attendee: Attendee, meeting: Meeting, conference: Conference) ->
         return barrier
     if not knows_enough(attendee, meeting, conference):
         return Barrier.EXPERTISE
-    if not available(attendee, meeting.start, meeting.end):
+    if not free_then(attendee, meeting, conference):
         return Barrier.NOT_AVAILABLE
     return None
 
@@ -116,7 +116,7 @@ class Admission:
         if need > 0:
             issues = meeting.issues
             pool = [p for p in pool if max(p.expertise.get(i, 0) for i in issues) >= need]
-        return [p for p in pool if available(p, meeting.start, meeting.end)]
+        return [p for p in pool if free_then(p, meeting, self.conference)]
 
 
 def available(attendee: Attendee, start: datetime, end: datetime) -> bool:
@@ -127,6 +127,30 @@ def available(attendee: Attendee, start: datetime, end: datetime) -> bool:
     if attendee.available_until is not None and end > attendee.available_until:
         return False
     return not any(period.overlaps(start, end) for period in attendee.unavailable)
+
+
+def within_hours(attendee: Attendee, meeting: Meeting, conference: Conference) -> bool:
+    """Whether the meeting lies inside the person's own hours of its conference day
+    (`earliest` to `latest`, when they have them)."""
+    if attendee.earliest is None and attendee.latest is None:
+        return True
+    day = conference.day_of(meeting.start)
+    if attendee.earliest is not None and meeting.start < conference.on_day(day, attendee.earliest):
+        return False
+    return attendee.latest is None or meeting.end <= conference.on_day(day, attendee.latest)
+
+
+def free_then(attendee: Attendee, meeting: Meeting, conference: Conference) -> bool:
+    """Whether the person is there for the meeting: available, and within their hours."""
+    return available(attendee, meeting.start, meeting.end) and within_hours(
+        attendee, meeting, conference
+    )
+
+
+def late_nights_limit(attendee: Attendee, conference: Conference) -> int:
+    """The most late nights in a row the person may have: their own, or the conference's."""
+    own = attendee.max_late_nights_in_a_row
+    return conference.rules.max_late_nights_in_a_row if own is None else own
 
 
 def duty_cap_minutes(attendee: Attendee, conference: Conference) -> int:
@@ -158,12 +182,16 @@ def night_minutes(meeting: Meeting, conference: Conference) -> int:
     return max(0, minute(meeting.end) - max(minute(meeting.start), minute(threshold)))
 
 
-def history_reach(conference: Conference) -> int:
+def history_reach(conference: Conference, attendees: Sequence[Attendee] = ()) -> int:
     """How many days away a published day can still constrain a planned one: through the
-    late-night run, or through rest and changeover across midnight."""
+    late-night run (the longest anyone may have), or through rest and changeover across
+    midnight."""
     rules = conference.rules
     gap_days = -(-(rules.min_rest_hours * 60 + rules.changeover_minutes) // (24 * 60))
-    return int(max(rules.max_late_nights_in_a_row, gap_days)) + 1
+    longest = max(
+        [rules.max_late_nights_in_a_row, *(late_nights_limit(a, conference) for a in attendees)]
+    )
+    return int(max(longest, gap_days)) + 1
 
 
 @dataclass(frozen=True)
