@@ -502,6 +502,16 @@ class PublishedRota(_Model):
             found.setdefault(item.day, ([], []))[1].append(item)
         return found
 
+    def day_of(self, attendee_id: str) -> list[tuple[Assignment, RotaMeeting, list[str]]]:
+        """One person's rota, by start: each assignment, its meeting and the others on it
+        (their ids, in the rota's order): what "my day" shows on the page and in a direct
+        message."""
+        found = []
+        for item in self.assignments_of(attendee_id):
+            meeting = self.meeting(item.meeting)
+            found.append((item, meeting, [a for a in meeting.attendees if a != attendee_id]))
+        return found
+
     def assignments_of(self, attendee_id: str, day: date | None = None) -> list[Assignment]:
         """One person's assignments (of one day when given), by start."""
         mine = self._by_person.get(attendee_id, [])

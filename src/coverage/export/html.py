@@ -118,7 +118,7 @@ class _Page:
             '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-            f"{self._header()}\n<main>\n{sections}\n</main>\n"
+            f"{self._header()}\n{self._my_day()}\n<main>\n{sections}\n</main>\n"
             '<dialog id="details" aria-labelledby="details-title">'
             '<form method="dialog"><button class="close" aria-label="Close">Close</button></form>'
             '<div class="details-body"></div></dialog>\n'
@@ -161,6 +161,58 @@ class _Page:
             '<p class="filter-note" hidden></p>\n'
             '<p class="hint">Tap a meeting for its details. Scroll sideways for the whole day.'
             f"{after}</p>\n</header>"
+        )
+
+    # --- my day ---------------------------------------------------------------------------------
+
+    def _my_day(self) -> str:
+        """A person picker, and for each person their meetings as a list in time order
+        (room, issues, who else is there), shown instead of the timeline for the person
+        the address names (`#person=<id>`). Hidden without JavaScript: the timeline shows
+        everything then."""
+        rota = self.rota
+        options = ['<option value="">Everyone: the whole rota</option>']
+        days = []
+        for person in rota.attendees:
+            label = person.name + (f" ({person.delegation})" if person.delegation else "")
+            options.append(f'<option value="{_e(person.id)}">{_e(label)}</option>')
+            items = []
+            for item, meeting, others in rota.day_of(person.id):
+                facts = [rota.when(item, "–")]
+                if meeting.room:
+                    facts.append(meeting.room)
+                issues = ", ".join(self.issues.get(i, i) for i in meeting.issues)
+                if issues:
+                    facts.append(issues)
+                with_whom = ", ".join(rota.name(a) for a in others)
+                status = " (cancelled)" if meeting.status == "cancelled" else ""
+                items.append(
+                    f'<li data-start="{_e(item.start.isoformat())}" '
+                    f'data-end="{_e(item.end.isoformat())}" data-meeting="{_e(meeting.id)}">'
+                    f'<span class="t">{_e(meeting.title)}{_e(status)}</span>'
+                    f'<span class="f">{_e(" · ".join(facts))}</span>'
+                    f'<span class="w">{_e("with " + with_whom if with_whom else "alone")}</span>'
+                    "</li>"
+                )
+            listing = (
+                f'<ol class="mine">{"".join(items)}</ol>'
+                if items
+                else f'<p class="none">Nothing on the rota for {_e(person.name)} on '
+                f"{_e(rota.days_text())}.</p>"
+            )
+            days.append(
+                f'<section class="person-day" data-person="{_e(person.id)}" hidden>'
+                f"<h2>{_e(person.name)}: {_e(rota.days_text())}</h2>{listing}</section>"
+            )
+        return (
+            '<section class="my-day" hidden>\n'
+            '<label for="person-picker">My day: </label>'
+            f'<select id="person-picker">{"".join(options)}</select>\n'
+            + "\n".join(days)
+            + '\n<p class="share">To send each person their own day, send this page\'s '
+            "address with <code>#person=</code> and their id at the end (e.g. "
+            "<code>rota.html#person=ana</code>); <code>rota links</code> prints them all.</p>"
+            "\n</section>"
         )
 
     # --- one day ------------------------------------------------------------------------------

@@ -31,8 +31,11 @@
       pressed[0].scrollIntoView({block: "nearest", inline: "nearest"});
     }
     try {
-      history.replaceState(null, "", issue ? "#issue=" + encodeURIComponent(issue)
-                                           : location.pathname + location.search);
+      if (issue) {
+        history.replaceState(null, "", "#issue=" + encodeURIComponent(issue));
+      } else if (/^#issue=/.test(location.hash)) {
+        history.replaceState(null, "", location.pathname + location.search);
+      }
     } catch (e) { /* a file: page may refuse; the filter still works */ }
   }
   buttons.forEach(function (b) {
@@ -48,13 +51,71 @@
     return known.indexOf(issue) >= 0 ? issue : "";
   }
   show(fromAddress());
-  window.addEventListener("hashchange", function () { show(fromAddress()); });
+  window.addEventListener("hashchange", function () {
+    if (/^#issue=/.test(location.hash) || !location.hash) { show(fromAddress()); }
+  });
   /* On a phone the list of changes starts folded, so the timeline is in sight. */
   if (window.matchMedia && window.matchMedia("(max-width: 600px)").matches) {
     Array.prototype.forEach.call(document.querySelectorAll("details.changes"), function (d) {
       d.open = false;
     });
   }
+
+  /* My day: the picker and #person=<id> show one person's meetings as a list; on the day
+     itself the meetings still to come are on top, the next one marked. */
+  var myDay = document.querySelector(".my-day");
+  var picker = document.getElementById("person-picker");
+  var personDays = Array.prototype.slice.call(document.querySelectorAll(".person-day"));
+  var mainPart = document.querySelector("main");
+  myDay.hidden = false;
+  var people = personDays.map(function (d) { return d.getAttribute("data-person"); });
+  function personFromAddress() {
+    var wanted = /^#person=(.+)$/.exec(location.hash);
+    var who = "";
+    if (wanted) {
+      try { who = decodeURIComponent(wanted[1]); } catch (e) { who = ""; }
+    }
+    return people.indexOf(who) >= 0 ? who : "";
+  }
+  function order(list) {
+    var now = Date.now();
+    var items = Array.prototype.slice.call(list.children);
+    var starts = items.map(function (li) { return Date.parse(li.getAttribute("data-start")); });
+    var ends = items.map(function (li) { return Date.parse(li.getAttribute("data-end")); });
+    var hour = 3600 * 1000;
+    var today = items.length > 0 && now > Math.min.apply(null, starts) - 12 * hour &&
+                now < Math.max.apply(null, ends) + 6 * hour;
+    items.forEach(function (li) { li.classList.remove("next", "past"); });
+    if (!today) { return; }
+    var coming = items.filter(function (li) { return Date.parse(li.getAttribute("data-end")) > now; });
+    var past = items.filter(function (li) { return coming.indexOf(li) < 0; });
+    coming.concat(past).forEach(function (li) { list.appendChild(li); });
+    if (coming.length) { coming[0].classList.add("next"); }
+    past.forEach(function (li) { li.classList.add("past"); });
+  }
+  function showPerson(who) {
+    picker.value = who;
+    personDays.forEach(function (d) {
+      var mine = d.getAttribute("data-person") === who;
+      d.hidden = !mine;
+      var list = d.querySelector("ol");
+      if (mine && list) { order(list); }
+    });
+    mainPart.hidden = who !== "";
+    nav.hidden = who !== "";
+  }
+  picker.addEventListener("change", function () {
+    var who = picker.value;
+    try {
+      history.replaceState(null, "", who ? "#person=" + encodeURIComponent(who)
+                                         : location.pathname + location.search);
+    } catch (e) { /* a file: page may refuse; the view still changes */ }
+    showPerson(who);
+  });
+  showPerson(personFromAddress());
+  window.addEventListener("hashchange", function () {
+    if (/^#person=/.test(location.hash) || !location.hash) { showPerson(personFromAddress()); }
+  });
 
   var dialog = document.getElementById("details");
   var body = dialog.querySelector(".details-body");
