@@ -171,6 +171,15 @@ def test_the_commands_write_nothing_and_speak_json(tmp_path: Path) -> None:
         (["what-if", "--add-person", "privacy=7"], "a level is 1, 2 or 3"),
         (["what-if", "--add-person", "delegation=brazil"], "not a code"),
         (["what-if"], "say what changes"),
+        (["what-if", "--with-rule", "max_duty_hours=abc"], "max_duty_hours: Input should be"),
+        (["what-if", "--with-rule", "late_night_after=25:00"], "late_night_after"),
+        (["what-if", "--add-person", "delegation=XXX,privacy=3"], "delegation"),
+        (["what-if", "--add-person", ""], "say the person"),
+        (["what-if", "--add-person", "privacy=3,privacy=2"], "'privacy' is given twice"),
+        (["what-if", "--seats", "c=0", "--seats", "c=2"], "given twice"),
+        (["what-if", "--seats", "c=\u0663"], "not a whole number"),
+        (["what-if", "--without", "ana", "--without", "ana"], "given twice"),
+        (["what-if", "--without", "\x1b[2J\x1b]0;x\x07zed"], "no attendee"),
         (["recruit", "--top", "0"], "--top"),
         (["critical", "--day", "2019-01-01"], "not a conference day"),
     ],
@@ -182,6 +191,8 @@ def test_bad_input_is_one_located_message(tmp_path: Path, args: list[str], says:
     result = CliRunner().invoke(main, [args[0], str(ws), *day, *args[1:]])
     assert result.exit_code == 2, result.output
     assert says in result.output and "Traceback" not in result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
     assert snapshot(ws) == before
 
 

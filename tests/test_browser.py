@@ -253,3 +253,52 @@ def test_every_row_keeps_the_same_time_axis_on_a_phone(
     assert len(set(lefts)) == 1 and len(set(widths)) == 1
     # On a phone the list of changes starts folded, the timeline in sight.
     assert page.locator("details.changes").get_attribute("open") is None
+
+
+def person_view(page: Any, who: str) -> list[str]:
+    """The meeting ids of one person's day as the page lists them, top to bottom."""
+    view = page.locator(f'.person-day[data-person="{who}"]')
+    assert view.is_visible()
+    items = view.locator("li")
+    assert all(items.nth(i).is_visible() for i in range(items.count()))
+    return [items.nth(i).get_attribute("data-meeting") for i in range(items.count())]
+
+
+def test_my_day_shows_one_persons_meetings_in_time_order(
+    browser: Any, day: Published, alerts: list[str]
+) -> None:
+    data = day.data(2)
+    page = open_page(browser, day.v2 / "rota.html", alerts, PHONE)
+    # Without a person in the address: the timeline, and the picker on top.
+    assert page.locator("main").is_visible() and page.locator("#person-picker").is_visible()
+    assert not page.locator(".person-day").first.is_visible()
+    for who in ("ana", "ben", "cy"):
+        mine = sorted(
+            (a for a in data["assignments"] if a["attendee"] == who),
+            key=lambda a: (a["start"], a["meeting"]),
+        )
+        page.select_option("#person-picker", who)  # by the picker
+        assert page.evaluate("location.hash") == f"#person={who}"
+        assert not page.locator("main").is_visible()
+        assert person_view(page, who) == [a["meeting"] for a in mine]
+        assert page.locator(".person-day:visible").count() == 1
+        fresh = open_page(browser, day.v2 / "rota.html", alerts, PHONE)  # by the link
+        fresh.goto((day.v2 / "rota.html").as_uri() + f"#person={who}")
+        fresh.reload()
+        assert person_view(fresh, who) == [a["meeting"] for a in mine]
+        width = fresh.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"]  # no sideways scrolling of the list
+        fresh.close()
+    # Each item says when, where, and who else; a hostile title stays text.
+    page.select_option("#person-picker", "ana")
+    text = page.locator('.person-day[data-person="ana"]').inner_text()
+    for a in (a for a in data["assignments"] if a["attendee"] == "ana"):
+        title = next(m["title"] for m in data["meetings"] if m["id"] == a["meeting"])
+        assert title in text
+    assert page.locator("script").count() == 2 and alerts == []
+    # Back to everyone.
+    page.select_option("#person-picker", "")
+    assert page.locator("main").is_visible()
+    page.goto((day.v2 / "rota.html").as_uri() + "#person=nobody")
+    page.reload()
+    assert page.locator("main").is_visible()  # an unknown person: the whole rota

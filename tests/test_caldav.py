@@ -217,7 +217,7 @@ def pairs_by_person(version: dict[str, Any]) -> dict[str, set[tuple[str, datetim
     for item in version["assignments"]:
         found[item["attendee"]].add(
             (
-                event_uid("ws", item["meeting"], item["attendee"]),
+                event_uid(version["workspace_id"], item["meeting"], item["attendee"]),
                 datetime.fromisoformat(item["start"]).astimezone(UTC),
                 datetime.fromisoformat(item["end"]).astimezone(UTC),
             )
@@ -295,7 +295,7 @@ def test_publish_replan_publish(tmp_path: Path, radicale: Server) -> None:
             if stored.status == "CANCELLED":
                 assert stored.sequence > old.sequence and stored.etag != old.etag
     assert any(o.status == "CANCELLED" for objects in after.values() for o in objects)
-    assert event_uid("ws", "new", second_new_attendee(second)) in {
+    assert event_uid(second["workspace_id"], "new", second_new_attendee(second)) in {
         o.uid for objects in after.values() for o in objects
     }
 
@@ -531,3 +531,63 @@ def test_only_what_changed_is_sent(
         assert server_state(radicale) == after
     # ... and the cache is whole again afterwards.
     assert publish(radicale, ws, out, "--day", DAY).count("nothing asked") == 2
+
+
+def test_a_hostile_cache_writes_nowhere_else_and_no_failure_is_called_a_success(
+    tmp_path: Path, radicale: Server
+) -> None:
+    ws, out = small(tmp_path), tmp_path / "out"
+    plan(ws, out, "plan")
+    publish(radicale, ws, out, "--day", DAY)
+    state = server_state(radicale)
+    cache = out / "caldav-sync.json"
+    good = json.loads(cache.read_text())
+
+    def lie(href: str) -> None:
+        record = json.loads(json.dumps(good))
+        (target,) = record["targets"].values()
+        entry = next(iter(target["ana"]["objects"].values()))
+        entry["href"], entry["etag"], entry["digest"] = href, "", "0" * 64
+        cache.write_text(json.dumps(record))
+
+    # A path that climbs out of Ana's collection into Ben's: read whole instead.
+    (ana_path,) = {o.href.rsplit("/", 2)[-2] for o in state["rota-ana"]}
+    base = "/" + USER + "/"
+    for href in (
+        f"{base}{ana_path}/../rota-ben/evil.ics",
+        f"{base}{ana_path}/%2e%2e/rota-ben/evil.ics",
+        f"{base}rota-ben/evil.ics",
+    ):
+        lie(href)
+        output = publish(radicale, ws, out, "--day", DAY)
+        assert "0 created, 0 updated" in output.splitlines()[-1]
+        assert server_state(radicale) == state
+    # Another path inside the collection for the same UID: the server refuses the write
+    # (409), and that is an error, never "1 updated".
+    lie(f"{base}{ana_path}/elsewhere.ics")
+    result = invoke(
+        "publish", str(ws), "--caldav", radicale.url, "--user", USER, "--password-file",
+        str(radicale.password_file), "--out", str(out), "--day", DAY,
+    )  # fmt: skip
+    assert result.exit_code == 2 and "refused a request" in result.output, result.output
+    assert "Traceback" not in result.output
+    # A cache nested too deep to read is no cache.
+    cache.write_text("[" * 100_000)
+    assert "0 created, 0 updated" in publish(radicale, ws, out, "--day", DAY).splitlines()[-1]
+    assert server_state(radicale) == state
+
+
+def test_a_moved_workspace_keeps_its_events(tmp_path: Path, radicale: Server) -> None:
+    ws = small(tmp_path)
+    rota("plan", str(ws), "--day", DAY, "--quiet")
+    first = rota(
+        "publish", str(ws), "--caldav", radicale.url, "--user", USER, "--password-file",
+        str(radicale.password_file),
+    )  # fmt: skip
+    moved = tmp_path / "renamed"
+    ws.rename(moved)
+    again = rota(
+        "publish", str(moved), "--caldav", radicale.url, "--user", USER, "--password-file",
+        str(radicale.password_file),
+    )  # fmt: skip
+    assert " 0 created" in again.splitlines()[-1] and "created" in first

@@ -195,3 +195,42 @@ def test_titles_stay_on_one_line_and_right_to_left_ones_are_isolated() -> None:
     arabic = "مشاورة بشأن القرار 196"
     assert title_text(arabic) == f"\u2068{arabic}\u2069"
     assert title_text("Plenary") == "Plenary"
+
+
+def test_one_persons_day_for_a_direct_message(day: Published) -> None:
+    rota = day.data(2)
+    names = short_names(PublishedRota.model_validate(rota).attendees)
+    for who in ("ana", "ben", "cy"):
+        text = digest(day.workspace, "--day", DAY, "--out", day.out, "--person", who)
+        assert "your day" in text.splitlines()[0]
+        mine = sorted(
+            (a for a in rota["assignments"] if a["attendee"] == who), key=lambda a: a["start"]
+        )
+        lines = [line for line in text.splitlines()[2:] if line[:2].isdigit()]
+        assert len(lines) == len(mine)
+        for line, item in zip(lines, mine, strict=True):
+            meeting = next(m for m in rota["meetings"] if m["id"] == item["meeting"])
+            assert line.startswith(f"{clock_span(item)} {meeting['title']}")
+            others = [names[a] for a in meeting["attendees"] if a != who]
+            assert line.endswith(f" with {', '.join(others)}") if others else " with " not in line
+        if not mine:
+            assert "Nothing on the rota for you" in text
+        for detail in CONTACTS:
+            assert detail not in text
+    refused = run("digest", day.workspace, "--day", DAY, "--out", day.out, "--person", "zed")
+    assert refused.exit_code == 2 and "--person zed" in refused.output
+
+
+def test_links_to_each_persons_day(day: Published) -> None:
+    result = run(
+        "links", day.workspace, "--day", DAY, "--out", day.out, "--base-url",
+        "https://example.org/pp18/rota.html#old",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 3
+    assert all("https://example.org/pp18/rota.html#person=" in line for line in lines)
+    assert any(line.startswith("Ana Souza (") for line in lines)
+    for bad in ("javascript:alert(1)", "https://user:pw@example.org/", "https://ex ample.org/"):
+        refused = run("links", day.workspace, "--day", DAY, "--out", day.out, "--base-url", bad)
+        assert refused.exit_code == 2 and "--base-url" in refused.output

@@ -22,6 +22,11 @@ from coverage.published import PublishedRota
 DAY = "2018-11-05"
 
 
+def domain(root: Path) -> str:
+    """The domain of the UIDs: the workspace's identity, as every rota.json records it."""
+    return str(json.loads(next(root.rglob("rota.json")).read_text())["workspace_id"])
+
+
 def rota(*args: str) -> str:
     result = CliRunner().invoke(main, list(args))
     assert result.exit_code == 0, result.output
@@ -108,10 +113,10 @@ def test_each_assignment_is_one_event_at_the_rotas_times(tmp_path: Path, timezon
         assert calendar.prodid.value
         mine = [a for a in data["assignments"] if a["attendee"] == who]
         found = events(folder / f"person-{who}.ics")
-        assert set(found) == {f"{a['meeting']}.{who}@ws.rota" for a in mine}
+        assert set(found) == {f"{a['meeting']}.{who}@{domain(tmp_path)}.rota" for a in mine}
         titles = {m["id"]: m for m in data["meetings"]}
         for assignment in mine:
-            event = found[f"{assignment['meeting']}.{who}@ws.rota"]
+            event = found[f"{assignment['meeting']}.{who}@{domain(tmp_path)}.rota"]
             assert utc(event, "dtstart") == iso_utc(assignment["start"])
             assert utc(event, "dtend") == iso_utc(assignment["end"])
             assert event.dtstamp.value.tzinfo is not None
@@ -125,9 +130,9 @@ def test_each_assignment_is_one_event_at_the_rotas_times(tmp_path: Path, timezon
                 assert "Report to: Ana (lead, Privacy)" in event.description.value
     team = events(folder / "team.ics")
     covered = [m for m in data["meetings"] if m["status"] == "covered"]
-    assert set(team) == {f"{m['id']}@team.ws.rota" for m in covered}
+    assert set(team) == {f"{m['id']}@team.{domain(tmp_path)}.rota" for m in covered}
     for m in covered:
-        event = team[f"{m['id']}@team.ws.rota"]
+        event = team[f"{m['id']}@team.{domain(tmp_path)}.rota"]
         assert utc(event, "dtstart") == iso_utc(m["start"])
         assert utc(event, "dtend") == iso_utc(m["end"])
         names = ", ".join(a.title() for a in m["attendees"])
@@ -181,21 +186,21 @@ def test_a_replan_raises_sequence_and_cancels_what_it_removed(tmp_path: Path) ->
                 assert sequence == int(old[uid].sequence.value) + 1
                 assert utc(event, "dtstart") == utc(old[uid], "dtstart")
                 assert event.dtstamp.value >= old[uid].dtstamp.value  # published to the second
-    cancelled = events(after / f"person-{noon}.ics")[f"noon.{noon}@ws.rota"]
+    cancelled = events(after / f"person-{noon}.ics")[f"noon.{noon}@{domain(tmp_path)}.rota"]
     assert "you are not available then" in cancelled.description.value
-    assert events(after / f"person-{evening}.ics")[f"evening.{evening}@ws.rota"]
+    assert events(after / f"person-{evening}.ics")[f"evening.{evening}@{domain(tmp_path)}.rota"]
     team = events(after / "team.ics")
-    assert int(team["evening@team.ws.rota"].sequence.value) == 1
+    assert int(team[f"evening@team.{domain(tmp_path)}.rota"].sequence.value) == 1
 
 
 def test_uids_stay_the_same_across_versions(tmp_path: Path) -> None:
     _ws, _out, first, second, before, after = replanned(tmp_path)
     for a in first["assignments"]:
-        uid = f"{a['meeting']}.{a['attendee']}@ws.rota"
+        uid = f"{a['meeting']}.{a['attendee']}@{domain(tmp_path)}.rota"
         assert uid in events(before / f"person-{a['attendee']}.ics")
         assert uid in events(after / f"person-{a['attendee']}.ics")
     for a in second["assignments"]:
-        assert f"{a['meeting']}.{a['attendee']}@ws.rota" in events(
+        assert f"{a['meeting']}.{a['attendee']}@{domain(tmp_path)}.rota" in events(
             after / f"person-{a['attendee']}.ics"
         )
 
@@ -207,7 +212,7 @@ def test_sequence_history_over_many_versions(tmp_path: Path) -> None:
     v1 = plan(ws_path, out)
     ws = load_workspace(ws_path)
     pick = v1["assignments"][0]
-    uid = f"{pick['meeting']}.{pick['attendee']}@ws.rota"
+    uid = f"{pick['meeting']}.{pick['attendee']}@{domain(tmp_path)}.rota"
 
     def version(number: int, keep: bool) -> PublishedRota:
         data = copy.deepcopy(v1)
@@ -295,13 +300,15 @@ def test_awkward_titles_survive_a_round_trip(tmp_path: Path) -> None:
     assert {m for m, _ in covered} == set(titles)
     rooms = {m["id"]: m["room"] for m in data["meetings"]}
     for meeting_id, who in covered:
-        event = events(folder / f"person-{who}.ics")[f"{meeting_id}.{who}@ws.rota"]
+        event = events(folder / f"person-{who}.ics")[f"{meeting_id}.{who}@{domain(tmp_path)}.rota"]
         assert event.summary.value == titles[meeting_id]
         assert event.location.value == rooms[meeting_id]
     for meeting_id, title in titles.items():
-        event = events(folder / "team.ics")[f"{meeting_id}@team.ws.rota"]
+        event = events(folder / "team.ics")[f"{meeting_id}@team.{domain(tmp_path)}.rota"]
         assert event.summary.value.startswith(title + " (")
-        issue = events(folder / "issue-privacy.ics")[f"{meeting_id}@issue-privacy.ws.rota"]
+        issue = events(folder / "issue-privacy.ics")[
+            f"{meeting_id}@issue-privacy.{domain(tmp_path)}.rota"
+        ]
         assert issue.summary.value.startswith(title)
 
 
@@ -317,10 +324,10 @@ def test_uncovered_meetings_are_marked_in_the_issue_calendar(tmp_path: Path) -> 
     folder = ical(ws, out)
     issue = events(folder / "issue-privacy.ics")
     assert len(issue) == 2
-    event = issue[f"{uncovered['id']}@issue-privacy.ws.rota"]
+    event = issue[f"{uncovered['id']}@issue-privacy.{domain(tmp_path)}.rota"]
     assert event.summary.value == f"UNCOVERED: {uncovered['title']}"
     assert "everyone who could go is at another meeting" in event.description.value
-    assert f"{uncovered['id']}@team.ws.rota" not in events(folder / "team.ics")
+    assert f"{uncovered['id']}@team.{domain(tmp_path)}.rota" not in events(folder / "team.ics")
     assert not (folder / "issue-ai.ics").exists()  # no event: no file
 
 
@@ -348,8 +355,8 @@ def test_several_days_go_to_the_newest_version_of_the_last_day(tmp_path: Path) -
     rota("plan", str(ws), "--day", "2018-11-06", "--out", str(out), "--quiet")
     folder = ical(ws, out, "--from", DAY, "--to", "2018-11-06")
     assert folder == out / "v001-2018-11-06" / "ical"  # versions are numbered per day
-    assert "d2@team.ws.rota" in events(folder / "team.ics")
-    assert "morning@team.ws.rota" in events(folder / "team.ics")
+    assert f"d2@team.{domain(tmp_path)}.rota" in events(folder / "team.ics")
+    assert f"morning@team.{domain(tmp_path)}.rota" in events(folder / "team.ics")
     assert ical(ws, out) == folder  # default: every published day
 
 

@@ -133,8 +133,15 @@ def parse_profile(text: str, workspace: Workspace, option: str = "--add-person")
     delegation: str | None = None
     expertise: dict[str, int] = {}
     issues = workspace.conference.issue_ids()
-    for part in [p.strip() for p in text.split(",") if p.strip()]:
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not parts:
+        raise UsageError(f"{option} {text!r}: say the person, e.g. delegation=BRA,privacy=3")
+    seen: set[str] = set()
+    for part in parts:
         key, sep, value = (s.strip() for s in part.partition("="))
+        if key in seen:
+            raise UsageError(f"{option} {text!r}: '{key}' is given twice")
+        seen.add(key)
         if not sep or not key:
             raise UsageError(
                 f"{option} {text!r}: '{part}' is not KEY=VALUE (say e.g. delegation=BRA,privacy=3)"
@@ -156,7 +163,24 @@ def parse_profile(text: str, workspace: Workspace, option: str = "--add-person")
                 f"{option} {text!r}: '{key}' is not an issue of the conference ({known}) "
                 "nor `delegation`"
             )
-    return Profile(delegation, tuple(sorted(expertise.items())))
+    profile = Profile(delegation, tuple(sorted(expertise.items())))
+    try:
+        profile.attendee(RECRUIT_ID)
+    except ValueError as error:  # pydantic's: a delegation that is no ISO 3166 code
+        raise UsageError(f"{option} {text!r}: {_first_reason(error)}") from None
+    return profile
+
+
+def _first_reason(error: ValueError) -> str:
+    """The reason pydantic gives for the first problem, without its URLs."""
+    found = getattr(error, "errors", None)
+    if callable(found):
+        problems = found()
+        if problems:
+            where = ".".join(str(part) for part in problems[0].get("loc", ()))
+            reason = str(problems[0].get("msg", "")).removeprefix("Value error, ")
+            return f"{where}: {reason}" if where else reason
+    return str(error).splitlines()[0]
 
 
 def candidate_profiles(workspace: Workspace, level: int) -> list[Profile]:
@@ -407,6 +431,7 @@ def critical(
     for a, m in baseline.assignments:
         seated.setdefault(m, set()).add(a)
     pinned = {a for a, _ in problem.pinned}
+    start = {m.id: (m.start, m.id) for m in workspace.meetings}
     people = sorted(workspace.attendees, key=lambda a: a.id)
     try:
         for n, person in enumerate(people, start=1):
@@ -436,7 +461,7 @@ def critical(
                     found.coverage,
                     baseline.coverage - found.coverage,
                     found.coverage_proven and baseline.coverage_proven,
-                    tuple(sorted(baseline.covered - found.covered)),
+                    tuple(sorted(baseline.covered - found.covered, key=start.__getitem__)),
                     True,
                 )
             )
@@ -493,14 +518,18 @@ def changed_workspace(workspace: Workspace, days: Sequence[date], changes: Chang
         try:
             rules = Rules.model_validate(data)
         except ValueError as error:
-            first = str(error).splitlines()
-            raise UsageError(f"--with-rule: {first[-1].strip() if first else error}") from None
+            raise UsageError(f"--with-rule: {_first_reason(error)}") from None
         conference = changed.conference.model_copy(update={"rules": rules})
         changed = changed.model_copy(update={"conference": conference})
     meetings_by_id = {m.id: m for m in changed.meetings}
+    weighed = {m.id for m in changed.meetings_on(days)}
     for meeting_id, seats in changes.seats.items():
         if meeting_id not in meetings_by_id:
             raise UsageError(f"--seats {meeting_id}={seats}: no meeting has this id")
+        if meeting_id not in weighed:
+            raise UsageError(
+                f"--seats {meeting_id}={seats}: the meeting is not on the days weighed"
+            )
         if not 1 <= seats <= 20:
             raise UsageError(f"--seats {meeting_id}={seats}: seats are 1 to 20")
     if changes.seats:
@@ -530,10 +559,11 @@ def what_if(
     after = optimum(changed, days, history, DEPTH_TIERS, time_limit, start)
     if before.interrupted or after.interrupted:
         raise KeyboardInterrupt
+    by_start = {m.id: (m.start, m.id) for m in changed.meetings}
     return Scenario(
         before,
         after,
-        tuple(sorted(after.covered - before.covered)),
-        tuple(sorted(before.covered - after.covered)),
+        tuple(sorted(after.covered - before.covered, key=by_start.__getitem__)),
+        tuple(sorted(before.covered - after.covered, key=by_start.__getitem__)),
         {a.id: a.name for a in changed.attendees},
     )

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from coverage.errors import SolveInterrupted, UsageError, WorkspaceError
+from coverage.export.common import printable
 
 if TYPE_CHECKING:
     from coverage.published import PublishedRota
@@ -171,10 +172,10 @@ def _fails_cleanly(command: F) -> F:
             return command(*args, **kwargs)
         except WorkspaceError as error:
             for problem in error.problems:
-                _err(f"error: {problem}")
+                _err(f"error: {printable(str(problem))}")
             sys.exit(2)
         except UsageError as error:
-            _err(f"error: {error}")
+            _err(f"error: {printable(str(error))}")  # it may quote what was typed
             sys.exit(2)
         except (KeyboardInterrupt, SolveInterrupted):
             _err("interrupted before a rota was found: nothing written")
@@ -196,7 +197,38 @@ def _fails_cleanly(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group()
+class _OneLineErrors(click.Group):
+    """Click's own errors (a bad option value, a missing argument) as one `error:` line
+    on stderr with exit code 2, like every other input error, instead of click's usage
+    block."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        standalone = kwargs.pop("standalone_mode", True)
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[call-overload]
+        except click.exceptions.NoArgsIsHelpError as error:
+            if not standalone:
+                raise
+            click.echo(error.format_message())  # `rota` alone: the help
+            sys.exit(0)
+        except click.exceptions.ClickException as error:
+            if not standalone:
+                raise
+            ctx = getattr(error, "ctx", None)
+            more = f" (`{ctx.command_path} --help` says more)" if ctx is not None else ""
+            _err(f"error: {printable(error.format_message())}{more}")
+            sys.exit(error.exit_code)
+        except click.exceptions.Abort:
+            if not standalone:
+                raise
+            _err("interrupted: nothing written")
+            sys.exit(130)
+        if standalone:
+            sys.exit(result if isinstance(result, int) else 0)
+        return result
+
+
+@click.group(cls=_OneLineErrors)
 @click.version_option(package_name="rota")
 def main() -> None:
     """Coverage rotas for a civil-society coordination group at a treaty conference."""
@@ -501,6 +533,11 @@ def diff(workspace: Path, first: int, second: int, day: date, out: Path | None) 
 )
 @click.option("--issue", help="Only the meetings on this issue (main or not).")
 @click.option(
+    "--person",
+    metavar="ATTENDEE",
+    help="One person's day, for a direct message (with --by person, or alone).",
+)
+@click.option(
     "--version",
     "number",
     type=click.IntRange(min=1),
@@ -509,15 +546,27 @@ def diff(workspace: Path, first: int, second: int, day: date, out: Path | None) 
 @_out
 @_fails_cleanly
 def digest(
-    workspace: Path, day: date, by: str, issue: str | None, number: int | None, out: Path | None
+    workspace: Path,
+    day: date,
+    by: str,
+    issue: str | None,
+    person: str | None,
+    number: int | None,
+    out: Path | None,
 ) -> None:
     """Print the day's published rota as plain text for the group chat."""
-    from coverage.export.digest import render_digest
-    from coverage.usecases import day_version, known_issue
+    from coverage.export.digest import render_digest, render_person_digest
+    from coverage.usecases import day_version, known_issue, known_person
 
     ws, the_day, version = day_version(workspace, day, number, out)
     known_issue(ws, issue)
-    messages = render_digest(version.rota, the_day, by, issue)
+    if person is not None:
+        if issue is not None:
+            raise UsageError("--person shows one person's whole day: leave out --issue")
+        known_person(ws, version.rota, person)
+        messages = render_person_digest(version.rota, the_day, person)
+    else:
+        messages = render_digest(version.rota, the_day, by, issue)
     for index, message in enumerate(messages, start=1):
         if len(messages) > 1:
             click.echo(f"----- message {index} of {len(messages)} -----")
@@ -1000,3 +1049,22 @@ def what_if(
         click.echo(what_if_json(found, given.days), nl=False)
     else:
         click.echo(what_if_text(found, given.workspace, given.days), nl=False)
+
+
+@main.command()
+@click.argument("workspace", type=click.Path(path_type=Path))
+@click.option("--day", type=DAY, required=True, help="The conference day.")
+@click.option(
+    "--base-url",
+    required=True,
+    help="Where the day's rota.html is published, e.g. https://example.org/rota/15/rota.html.",
+)
+@_out
+@_fails_cleanly
+def links(workspace: Path, day: date, base_url: str, out: Path | None) -> None:
+    """Print each person's own link to the day's page (`#person=<id>`), for pasting into
+    the group chat: the people with meetings that day first."""
+    from coverage.usecases import person_links
+
+    for name, link, count in person_links(workspace, day, base_url, out):
+        click.echo(printable(f"{name} ({count} meeting{'s' if count != 1 else ''}): {link}"))

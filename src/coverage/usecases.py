@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -98,6 +99,43 @@ def one_day(workspace: Workspace, day: date) -> date:
     """A conference day of the workspace, or a UsageError saying which days it has."""
     (the_day,) = conference_days(workspace.conference, day, None, None)
     return the_day
+
+
+def known_person(workspace: Workspace, rota: PublishedRota, attendee: str) -> None:
+    """Refuse an attendee the rota does not know."""
+    if not rota.has_person(attendee):
+        from difflib import get_close_matches
+
+        close = get_close_matches(attendee, [a.id for a in rota.attendees], n=3)
+        hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+        raise UsageError(f"--person {attendee}: no attendee of this rota has this id{hint}")
+
+
+def person_links(
+    folder: Path, day: date, base_url: str, out: Path | None
+) -> list[tuple[str, str, int]]:
+    """(name, link, meetings that day) per person of the day's latest version: the page's
+    address with `#person=<id>`, the people with meetings first, then by name."""
+    from urllib.parse import quote, urlsplit
+
+    try:
+        parts = urlsplit(base_url.strip())
+    except ValueError:
+        raise UsageError(f"--base-url {base_url!r}: not a URL") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"--base-url {base_url!r}: not an http:// or https:// address")
+    if parts.username or parts.password:
+        raise UsageError("--base-url: no user name or password in an address sent to people")
+    if any(ord(c) < 33 or ord(c) == 127 for c in base_url.strip()):
+        raise UsageError("--base-url: an address has no spaces or control characters")
+    page = parts._replace(fragment="").geturl()
+    _, the_day, version = day_version(folder, day, None, out)
+    rota = version.rota
+    found = []
+    for person in rota.attendees:
+        count = len(rota.assignments_of(person.id, the_day))
+        found.append((person.name, f"{page}#person={quote(person.id, safe='')}", count))
+    return sorted(found, key=lambda f: (f[2] == 0, f[0].casefold()))
 
 
 def known_issue(workspace: Workspace, issue: str | None) -> None:
@@ -717,6 +755,7 @@ def _publish_changed(
 
 SYNC_FILE = "caldav-sync.json"
 SYNC_FORMAT = "rota-caldav-sync/1"
+SYNC_FILE_LIMIT = 64 * 1024 * 1024  # bigger is not ours: ignored
 
 
 def put_calendars(
@@ -760,12 +799,14 @@ def _read_sync_file(path: Path) -> dict[str, Known]:
     from coverage.export.caldav_sync import KnownCalendar
 
     try:
+        if path.stat().st_size > SYNC_FILE_LIMIT:
+            return {}
         data = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict) or data.get("format") != SYNC_FORMAT:
             return {}
         adapter = TypeAdapter(dict[str, dict[str, KnownCalendar]])
         return adapter.validate_python(data.get("targets"))
-    except (OSError, ValueError, ValidationError):
+    except (OSError, ValueError, ValidationError, RecursionError):
         return {}  # a cache: without it the next publish compares every calendar
 
 
@@ -856,12 +897,10 @@ def what_if(
 
     ws = given.workspace
     changes = advice.Changes(
-        without=tuple(without),
-        rules=dict(_key_value(text, "--with-rule") for text in rules_given),
+        without=tuple(_once(without, "--without")),
+        rules=_pairs(rules_given, "--with-rule"),
         add_people=tuple(advice.parse_profile(text, ws) for text in profiles),
-        seats={
-            k: _whole(v, f"--seats {k}={v}") for k, v in (_key_value(t, "--seats") for t in seats)
-        },
+        seats={k: _whole(v, f"--seats {k}={v}") for k, v in _pairs(seats, "--seats").items()},
     )
     if not (changes.without or changes.rules or changes.add_people or changes.seats):
         raise UsageError(
@@ -872,6 +911,24 @@ def what_if(
         return advice.what_if(ws, given.days, given.history, changes, time_limit, given.published)
 
 
+def _once(values: Sequence[str], option: str) -> list[str]:
+    for value in values:
+        if values.count(value) > 1:
+            raise UsageError(f"{option} {value}: given twice")
+    return list(values)
+
+
+def _pairs(texts: Sequence[str], option: str) -> dict[str, str]:
+    """NAME=VALUE options, each name once."""
+    found: dict[str, str] = {}
+    for text in texts:
+        key, value = _key_value(text, option)
+        if key in found:
+            raise UsageError(f"{option} {key}: given twice ({found[key]} and {value})")
+        found[key] = value
+    return found
+
+
 def _key_value(text: str, option: str) -> tuple[str, str]:
     key, sep, value = (part.strip() for part in text.partition("="))
     if not sep or not key or not value:
@@ -880,7 +937,6 @@ def _key_value(text: str, option: str) -> tuple[str, str]:
 
 
 def _whole(text: str, where: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise UsageError(f"{where}: not a whole number") from None
+    if not re.fullmatch(r"[0-9]{1,6}", text):
+        raise UsageError(f"{where}: not a whole number")
+    return int(text)

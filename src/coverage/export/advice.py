@@ -25,7 +25,10 @@ def _proof(proven: bool) -> str:
 def _meeting_line(ws: Workspace, meeting_id: str, who: Sequence[str], names: dict[str, str]) -> str:
     meeting = ws.meeting(meeting_id) if meeting_id in {m.id for m in ws.meetings} else None
     local = ws.conference.localize
-    when = f"{local(meeting.start):%H:%M}-{local(meeting.end):%H:%M} " if meeting else ""
+    when = ""
+    if meeting:
+        day = ws.conference.day_of(meeting.start)
+        when = f"{day:%a %d %b} {local(meeting.start):%H:%M}-{local(meeting.end):%H:%M} "
     title = meeting.title if meeting else meeting_id
     people = ", ".join(names.get(a, a) for a in who)
     return "     " + printable(f"{when}{title} ({meeting_id})" + (f": {people}" if people else ""))
@@ -41,7 +44,7 @@ def recruit_text(ranking: Ranking, ws: Workspace, days: Sequence[date], top: int
         f"({_proof(base.coverage_proven)})",
         f"{ranking.candidates} profiles weighed, {ranking.solved} optima solved (profiles "
         f"that open the same meetings share one), {ranking.pruned} profiles left out by their "
-        "bound (none of them can beat the last shown)",
+        "bound" + (" (none of them can beat the last shown)" if ranking.pruned else ""),
     ]
     if ranking.partial:
         lines.append("PARTIAL: stopped before the ranking was settled; the list is what was solved")

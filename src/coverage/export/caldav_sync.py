@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import posixpath
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -225,7 +226,10 @@ def _sync_known(
         known[attendee] = before
         return 0, 0, len(objects), False
     inside = _path(collection_url).rstrip("/") + "/"
-    if any(not obj.href.startswith(inside) for obj in before.objects.values()):
+    if any(
+        _path(obj.href) != obj.href or not obj.href.startswith(inside) or obj.href == inside
+        for obj in before.objects.values()
+    ):
         return None  # not a record this collection can have: read it whole
     created = updated = 0
     written: dict[str, tuple[str, str]] = {}  # uid -> (path, digest)
@@ -235,6 +239,7 @@ def _sync_known(
         status = _put(client, target, text, create=was is None, etag=was.etag if was else None)
         if status == 412:  # changed on the server since: compare it whole
             return None
+        _check(status, target)
         written[uid] = (_path(target), digest(text))
         if was is None:
             created += 1
@@ -416,8 +421,13 @@ def _join(base: str, href: str) -> str:
 
 
 def _path(url: str) -> str:
-    """The path of `url`, quoted one way whatever way the server quoted it."""
-    return quote(unquote(urlsplit(url).path), safe="/@:+,;=!$&'()*~")
+    """The path of `url`, quoted one way whatever way the server quoted it, with `.` and
+    `..` segments resolved (so that a path can be compared with its collection's)."""
+    plain = unquote(urlsplit(url).path)
+    resolved = posixpath.normpath(plain) if plain else "/"
+    if plain.endswith("/") and resolved != "/":
+        resolved += "/"
+    return quote(resolved, safe="/@:+,;=!$&'()*~")
 
 
 def _object_url(collection_url: str, uid: str) -> str:

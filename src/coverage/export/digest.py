@@ -68,6 +68,33 @@ def render_digest(
     return _split([header, *sections])
 
 
+def render_person_digest(rota: PublishedRota, day: date, attendee: str) -> list[str]:
+    """One person's day, for a direct message: their meetings in time order with room,
+    access and who else is there, and when they are away."""
+    names = short_names(rota.attendees)
+    person = rota.person(attendee)
+    title = f"{printable(rota.conference)}: your day, {day_text(day)}"
+    if rota.version is not None:
+        title += f" (version {rota.version}"
+        if rota.replan is not None:
+            title += f", replanned at {rota.clock(rota.replan.now)}"
+        title += ")"
+    lines = [title, f"■ {printable(person.name)}"]
+    theirs = [(a, m, others) for a, m, others in rota.day_of(attendee) if a.day == day]
+    for item, meeting, others in theirs:
+        seen = meeting.model_copy(update={"start": item.start, "end": item.end})
+        line = _line(rota, seen, names, who=False)
+        lines.append(
+            line + (f" with {', '.join(names.get(a, a) for a in others)}" if others else "")
+        )
+    if not theirs:
+        lines.append("Nothing on the rota for you that day.")
+    away = rota.away(attendee, day)
+    if away:
+        lines.append("Away: " + ", ".join(rota.span(a) for a in away))
+    return _split(["\n".join(lines)])
+
+
 def _header(rota: PublishedRota, day: date, issue: str | None) -> str:
     title = f"{printable(rota.conference)}: rota for {day_text(day)}"
     if rota.version is not None:

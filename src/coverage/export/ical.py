@@ -48,7 +48,8 @@ class Calendars:
 
 
 def event_uid(workspace_name: str, meeting: str, attendee: str | None = None) -> str:
-    """The UID of a person's event (with `attendee`) or of a team event: ids only."""
+    """The UID of a person's event (with `attendee`) or of a team event: ids only;
+    `workspace_name` is the workspace's identity (`workspace_id`)."""
     domain = f"{_domain_part(workspace_name)}.rota"
     return f"{meeting}.{attendee}@{domain}" if attendee else f"{meeting}@team.{domain}"
 
@@ -232,8 +233,10 @@ class _Context:
     def entries(
         self, version: PublishedRota, days: Sequence[date]
     ) -> dict[tuple[CalendarKey, str], tuple[date, _Entry]]:
-        """Every event the version shows on `days`, in every calendar."""
-        ws = self.workspace.name
+        """Every event the version shows on `days`, in every calendar. UIDs are named by
+        the workspace's identity (a workspace moved or renamed keeps its events), or by
+        its folder's name for a version published before workspaces had one."""
+        ws = version.workspace_id or self.workspace.name
         wanted = set(days)
         found: dict[tuple[CalendarKey, str], tuple[date, _Entry]] = {}
         for item in version.assignments:
