@@ -142,6 +142,9 @@ def attendees(draw: st.DrawFn, conference: Conference, index: int) -> Attendee:
         data["max_late_nights_in_a_row"] = draw(st.sampled_from([0, 1]))
     if draw(st.integers(0, 4)) == 0:
         data["max_meetings_per_day"] = draw(st.sampled_from([1, 2]))
+    if draw(st.integers(0, 3)) == 0:  # preferences (the preferences tier)
+        data["prefers"] = draw(st.lists(st.sampled_from(issues), max_size=1))
+        data["avoids"] = draw(st.lists(st.sampled_from([*issues, "plenary", "other"]), max_size=1))
     return _validated(Attendee, data, context)
 
 

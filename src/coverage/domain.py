@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache, cached_property
 from importlib import resources
-from typing import Annotated, Any, Literal, NamedTuple, Self
+from typing import Annotated, Any, Literal, NamedTuple, Self, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -413,6 +413,10 @@ class Attendee(_Strict):
     latest: time | None = None
     max_late_nights_in_a_row: Whole | None = Field(None, ge=0, le=60)
     max_meetings_per_day: Whole | None = Field(None, ge=1, le=50)
+    # Preferences (soft: the `preferences` tier, after expertise): issues the person would
+    # rather follow, and issues or meeting kinds they would rather not.
+    prefers: tuple[str, ...] = ()
+    avoids: tuple[str, ...] = ()
     email: Text | None = None
     phone: Text | None = None
 
@@ -424,6 +428,22 @@ class Attendee(_Strict):
         if isinstance(value, str):
             return _check_delegation(value.strip())
         return value
+
+    @field_validator("prefers", "avoids", mode="before")
+    @classmethod
+    def _read_words(cls, value: Any) -> Any:
+        if value is None:
+            return ()
+        if isinstance(value, str):  # a spreadsheet cell: `ai; privacy`
+            return tuple(part for part in re.split(r"[,;\s]+", value) if part)
+        return value
+
+    def preference(self, meeting: Meeting) -> int:
+        """+1 when the meeting is on an issue the person prefers, -1 when it is on an
+        issue or of a kind they avoid (0 when both, or neither)."""
+        likes = any(issue in self.prefers for issue in meeting.issues)
+        dislikes = meeting.kind in self.avoids or any(i in self.avoids for i in meeting.issues)
+        return int(likes) - int(dislikes)
 
     @field_validator("contacts", mode="before")
     @classmethod
@@ -689,6 +709,23 @@ def cross_record_problems(
             if issue_id not in known:
                 problems.append(
                     Problem(files["attendees"], _unknown_issue(issue_id, known), where, "leads")
+                )
+        for issue_id in attendee.prefers:
+            if issue_id not in known:
+                problems.append(
+                    Problem(files["attendees"], _unknown_issue(issue_id, known), where, "prefers")
+                )
+        kinds = set(get_args(MeetingKind))
+        for word in attendee.avoids:
+            if word not in known and word not in kinds:
+                problems.append(
+                    Problem(
+                        files["attendees"],
+                        f"'{word}' is neither an issue id nor a meeting kind (issues: "
+                        f"{', '.join(sorted(known))}; kinds: {', '.join(sorted(kinds))})",
+                        where,
+                        "avoids",
+                    )
                 )
 
     for where, attendee in attendee_list:

@@ -216,6 +216,8 @@ class _Publication:
             organisation=attendee.organisation,
             delegation=attendee.delegation,
             away=tuple(a for day in self.rota.days for a in self._away(attendee, day)),
+            prefers=attendee.prefers,
+            avoids=attendee.avoids,
         )
 
     def _away(self, attendee: Attendee, day: date) -> list[Away]:

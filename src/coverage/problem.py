@@ -63,6 +63,8 @@ class Option:
     # How the attendee's delegation stands on the meeting's issues, relative to the group's
     # position (the least supportive of them; None when states.yaml says nothing).
     stance: str | None = None
+    # +1 an issue the attendee prefers, -1 an issue or kind they avoid (`Attendee.preference`).
+    preference: int = 0
 
     @property
     def stance_bonus(self) -> int:
@@ -87,6 +89,7 @@ class FrozenPart:
     quality: int = 0
     load: Mapping[str, int] = field(default_factory=dict)
     threads: frozenset[tuple[str, int, str]] = frozenset()
+    preference: int = 0
 
 
 @dataclass
@@ -281,6 +284,7 @@ def build_problem(
                 stance=delegation_stance(stances or {}, attendee.delegation, meeting.issues)
                 if meeting.access in SEAT_ACCESS
                 else None,
+                preference=attendee.preference(meeting),
             )
             own.append(duty)
         overlap[attendee.id] = rules.overlap_groups(own, changeover)
@@ -339,7 +343,7 @@ def _frozen_part(
     meetings = {m.id: m for m in workspace.meetings}
     people = {a.id: a for a in workspace.attendees}
     by_meeting: dict[str, int] = defaultdict(int)
-    quality = 0
+    quality = preference = 0
     load: dict[str, int] = defaultdict(int)
     threads: set[tuple[str, int, str]] = set()
     for fixed in frozen:
@@ -368,6 +372,7 @@ def _frozen_part(
             stance=stance,
         )
         quality += rules.meeting_weight(meeting, conference) * option.quality_levels
+        preference += person.preference(meeting)
     coverage = depth = 0
     for meeting_id, count in by_meeting.items():
         meeting = meetings.get(meeting_id)
@@ -375,4 +380,4 @@ def _frozen_part(
         seats = meeting.seats if meeting else count
         coverage += weight
         depth += weight * (min(count, seats) - 1)
-    return FrozenPart(coverage, depth, quality, dict(load), frozenset(threads))
+    return FrozenPart(coverage, depth, quality, dict(load), frozenset(threads), preference)

@@ -135,6 +135,9 @@ class Person(_Model):
     organisation: Line | None = None
     delegation: Line | None = None
     away: tuple[Away, ...] = ()
+    # Their preferences (issue ids; `avoids` also meeting kinds), to say how many were met.
+    prefers: tuple[Id, ...] = ()
+    avoids: tuple[Id, ...] = ()
 
 
 class Assignment(_Model):
@@ -501,6 +504,29 @@ class PublishedRota(_Model):
         for item in self.assignments:
             found.setdefault(item.day, ([], []))[1].append(item)
         return found
+
+    def preferences_met(self, attendee_id: str) -> tuple[int, int] | None:
+        """(meetings on an issue the person prefers, meetings on an issue or of a kind
+        they avoid) among their assignments; None when they stated no preference."""
+        person = self.person(attendee_id)
+        if not person.prefers and not person.avoids:
+            return None
+        met = against = 0
+        for item in self.assignments_of(attendee_id):
+            meeting = self.meeting(item.meeting)
+            met += any(i in person.prefers for i in meeting.issues)
+            against += meeting.kind in person.avoids or any(
+                i in person.avoids for i in meeting.issues
+            )
+        return met, against
+
+    def preferences_text(self, attendee_id: str) -> str:
+        """'2 meetings they prefer, 1 they would rather avoid', or '' without preferences."""
+        found = self.preferences_met(attendee_id)
+        if found is None:
+            return ""
+        met, against = found
+        return f"{plural(met, 'meeting')} on issues they prefer, {against} they would rather avoid"
 
     def day_of(self, attendee_id: str) -> list[tuple[Assignment, RotaMeeting, list[str]]]:
         """One person's rota, by start: each assignment, its meeting and the others on it

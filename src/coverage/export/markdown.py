@@ -97,7 +97,11 @@ def render_markdown(rota: PublishedRota) -> str:
                 away = rota.away(person.id, day)
                 note = " (away " + ", ".join(rota.span(a) for a in away) + ")" if away else ""
                 parts.append(f"free{note}")
-        lines.append(f"- **{cell(person.name)}**: " + (" / ".join(parts) or "free every day"))
+        liked = rota.preferences_text(person.id)
+        liked = f" ({cell(liked)})" if liked else ""
+        lines.append(
+            f"- **{cell(person.name)}**: " + (" / ".join(parts) or "free every day") + liked
+        )
     lines.append("")
     return "\n".join(lines)
 

@@ -67,6 +67,10 @@ def print_rota(rota: PublishedRota, console: Console) -> None:
             "yes" if score.optimal else Text("no", style="yellow"),
         )
     console.print(scores)
+    liked = [(p.name, rota.preferences_text(p.id)) for p in rota.attendees]
+    for name, text in liked:
+        if text:
+            console.print(Text(printable(f"Preferences of {name}: {text}")))
     console.print(Text(rota.proof(), style="" if rota.optimal else "yellow"))
 
 

@@ -223,6 +223,29 @@ def expertise_score(problem: StaffingProblem, chosen: Assignments) -> int:
     return problem.base.quality + sum(_quality(problem, a, m) for a, m in chosen)
 
 
+def _has_preferences(problem: StaffingProblem) -> bool:
+    return problem.base.preference != 0 or any(o.preference for o in problem.options.values())
+
+
+def preferences(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) -> Expression:
+    """Sum over attendances of +1 (an issue the person prefers) or -1 (an issue or kind
+    they avoid)."""
+    terms = [(var, problem.options[p].preference) for p, var in v.covers.items()]
+    return _weighted([(var, c) for var, c in terms if c]) + problem.base.preference
+
+
+def preferences_score(problem: StaffingProblem, chosen: Assignments) -> int:
+    """Sum over attendances of the person's preference for the meeting."""
+    return problem.base.preference + sum(
+        problem.options[p].preference for p in chosen if p in problem.options
+    )
+
+
+def preferences_limit(problem: StaffingProblem) -> int:
+    """Every preferred meeting attended and none avoided."""
+    return problem.base.preference + sum(max(0, o.preference) for o in problem.options.values())
+
+
 def _load(problem: StaffingProblem, meeting: str) -> int:
     slot = problem.slots[meeting]
     return slot.minutes + slot.night_minutes
@@ -347,6 +370,18 @@ TIERS: tuple[Tier, ...] = (
         expertise,
         expertise_score,
         thorough=False,
+    ),
+    # People's own preferences, after the group's needs (coverage, depth, expertise).
+    Tier(
+        "preferences",
+        "max",
+        "preferences met over attendances: +1 on an issue the person prefers, -1 on an issue "
+        "or kind they avoid",
+        preferences,
+        preferences_score,
+        thorough=False,
+        applies=_has_preferences,
+        limit=preferences_limit,
     ),
     # Fairness before continuity: sparing the most loaded person matters more than having
     # one person follow an issue, and proving it in this order is also much faster.
