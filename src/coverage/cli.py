@@ -1068,3 +1068,24 @@ def links(workspace: Path, day: date, base_url: str, out: Path | None) -> None:
 
     for name, link, count in person_links(workspace, day, base_url, out):
         click.echo(printable(f"{name} ({count} meeting{'s' if count != 1 else ''}): {link}"))
+
+
+@main.command("import")
+@click.argument("workspace", type=click.Path(path_type=Path))
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+@click.option(
+    "--cancel-missing",
+    is_flag=True,
+    help="Cancel the meetings imported before from this kind of source that it no longer has.",
+)
+@_fails_cleanly
+def import_(workspace: Path, source: Path, dry_run: bool, cancel_missing: bool) -> None:
+    """Import meetings from a calendar feed (.ics) or a spreadsheet (.csv) into
+    meetings.yaml: new events are added, those imported before are moved, renamed or
+    cancelled in place; meetings added by hand are never touched."""
+    from coverage.export.imports import import_text
+    from coverage.usecases import import_source
+
+    done = import_source(workspace, source, dry_run, cancel_missing)
+    click.echo(import_text(done.plan, done.source, done.written, dry_run), nl=False)

@@ -190,6 +190,51 @@ class PublishTarget(_Strict):
         return value
 
 
+class ImportRule(_Strict):
+    """One of conference.yaml's `import_rules`: when `match` (a regular expression, case
+    ignored) is found in one of the event's `fields`, the meeting `rota import` makes of it
+    gets these issues (every matching rule's), and the first access, delegations, kind,
+    priority and seats a matching rule gives."""
+
+    match: str = Field(min_length=1, max_length=500)
+    fields: tuple[Literal["title", "description", "location"], ...] = (
+        "title",
+        "description",
+        "location",
+    )
+    issues: tuple[str, ...] = ()
+    access: Access | None = None
+    delegations: tuple[str, ...] | None = None
+    kind: MeetingKind | None = None
+    priority: Whole | None = Field(None, ge=1, le=5)
+    seats: Whole | None = Field(None, ge=1, le=50)
+
+    @field_validator("match")
+    @classmethod
+    def _a_pattern(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as error:
+            raise ValueError(f"not a regular expression: {error}") from None
+        return value
+
+    @field_validator("delegations", mode="before")
+    @classmethod
+    def _codes(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return tuple(_check_delegation(str(code).strip()) for code in value)
+        return value
+
+    def matches(self, text: Mapping[str, str]) -> bool:
+        pattern = _compiled(self.match)
+        return any(pattern.search(text.get(name, "")) for name in self.fields)
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
 class Conference(_Strict):
     """The conference: where its days begin and end, its issues and its rules."""
 
@@ -202,6 +247,7 @@ class Conference(_Strict):
     issues: tuple[Issue, ...] = ()
     rules: Rules = Rules()
     publish: PublishTarget | None = None
+    import_rules: tuple[ImportRule, ...] = ()
 
     @field_validator("timezone")
     @classmethod
@@ -222,6 +268,15 @@ class Conference(_Strict):
             )
         if self.day_start == self.day_end:
             raise FieldError("day_end", "day_start and day_end are equal: a day needs a length")
+        known = {issue.id for issue in self.issues}
+        for n, rule in enumerate(self.import_rules):
+            for issue in rule.issues:
+                if issue not in known:
+                    raise FieldError(
+                        f"import_rules.{n}.issues",
+                        f"unknown issue id '{issue}' (the conference defines: "
+                        f"{', '.join(sorted(known)) or 'none'})",
+                    )
         return self
 
     @property
@@ -504,6 +559,9 @@ class Meeting(_Strict):
     assigned: tuple[Id, ...] = ()
     # Attendees who must be there (a hard rule): a plan that cannot seat them is refused.
     pinned: tuple[Id, ...] = ()
+    # Where `rota import` found it: the event's UID (and RECURRENCE-ID), or `csv:<id>`. A
+    # meeting with no source was added by hand, and no import touches it.
+    source: Text | None = None
 
     @field_validator("start", "end", mode="before")
     @classmethod

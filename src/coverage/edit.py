@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import csv
 import io as _io
+import json
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from difflib import SequenceMatcher, get_close_matches
@@ -34,9 +35,12 @@ from ruamel.yaml.scalarstring import (
 
 from coverage.domain import Attendee, Conference, Meeting, Workspace
 from coverage.errors import UsageError, WorkspaceError
+from coverage.importing import ImportPlan, Tagged, Update, local_text
+from coverage.importing import Incoming as ImportedEvent
 from coverage.io import (
     ATTENDEES_CSV,
     ATTENDEES_YAML,
+    MEETINGS_CSV,
     MEETINGS_FILE,
     Others,
     Source,
@@ -94,7 +98,7 @@ def _add_meetings(
     folder: Path, news: Sequence[NewMeeting], base: Workspace | None = None
 ) -> tuple[list[str], _Edited | None]:
     root = _workspace_folder(folder)
-    doc = _YamlFile(root / MEETINGS_FILE, "meetings")
+    doc = _YamlFile(_meetings_yaml(root), "meetings")
     records = doc.sequence(create=True)
     first = len(records)
     taken = doc.ids()
@@ -127,7 +131,7 @@ def _cancel_meeting(
     folder: Path, meeting_id: str, base: Workspace | None = None
 ) -> tuple[str, _Edited | None]:
     root = _workspace_folder(folder)
-    doc = _YamlFile(root / MEETINGS_FILE, "meetings")
+    doc = _YamlFile(_meetings_yaml(root), "meetings")
     index, record = doc.find(meeting_id, "meeting")
     if str(record.get("status", "")).strip() == "cancelled":
         return f"meeting {meeting_id} is already cancelled: nothing changed", None
@@ -152,7 +156,7 @@ def _move_meeting(
     if start is None and end is None:
         raise UsageError("say where the meeting goes: --start and/or --end")
     root = _workspace_folder(folder)
-    doc = _YamlFile(root / MEETINGS_FILE, "meetings")
+    doc = _YamlFile(_meetings_yaml(root), "meetings")
     index, record = doc.find(meeting_id, "meeting")
     before = f"{record.get('start')} - {record.get('end')}"
     if start is not None:
@@ -169,7 +173,7 @@ def pin(folder: Path, meeting_id: str, attendee_id: str, on: bool = True) -> str
     it); returns what changed. Whether the pin can hold with the rules is checked when the
     day is planned or replanned (`explain.pin_problems`)."""
     root = _workspace_folder(folder)
-    doc = _YamlFile(root / MEETINGS_FILE, "meetings")
+    doc = _YamlFile(_meetings_yaml(root), "meetings")
     index, record = doc.find(meeting_id, "meeting")
     listed = record.get("pinned")
     if listed is not None and not isinstance(listed, list):
@@ -454,6 +458,18 @@ def _record_name(kind: str, record_id: str, line: int | None) -> str:
 # --- Files ----------------------------------------------------------------------------------
 
 
+def _meetings_yaml(root: Path) -> Path:
+    """meetings.yaml, which the editing commands change; a workspace that keeps its
+    meetings in a spreadsheet is changed there."""
+    if (root / MEETINGS_CSV).exists():
+        raise WorkspaceError.single(
+            str(root / MEETINGS_CSV),
+            "this workspace keeps its meetings in meetings.csv: change them in the "
+            "spreadsheet (the editing commands and `rota import` write meetings.yaml)",
+        )
+    return root / MEETINGS_FILE
+
+
 def _workspace_folder(folder: Path) -> Path:
     if not folder.is_dir():
         raise WorkspaceError.single(str(folder), "no such workspace folder")
@@ -617,6 +633,60 @@ class _YamlFile:
 
     def render(self, index: int, appended: bool = False) -> str:
         """The file's new text, with only record `index` (or the appended one) changed."""
+        return self.as_written(self._rendered(index, appended))
+
+    def as_written(self, text: str) -> str:
+        """Text with the file's own line ends and byte-order mark."""
+        if self.crlf:
+            text = text.replace("\n", "\r\n")
+        return ("\ufeff" if self.bom else "") + text
+
+    def edit_each(self, edits: Mapping[str, Callable[[CommentedMap], None]]) -> None:
+        """Change several records (by id), each through the round-trip parser alone and
+        spliced back, from the last to the first (so that the lines of the ones before stay
+        where the fast parse found them); `self.full` holds the result."""
+        if self.spans is None:  # not a plain list: the whole file, in round trip
+            for record in self.sequence():
+                if isinstance(record, CommentedMap) and str(record.get("id")) in edits:
+                    edits[str(record.get("id"))](record)
+            out = _io.StringIO()
+            self.yaml.dump(self.data, out)
+            self.full = out.getvalue()
+            self._load(self.full)
+            return
+        ids, _, _ = self.spans
+        for index in sorted((ids.index(i) for i in edits), reverse=True):
+            self._narrow(index, index)
+            (record,) = self.sequence()
+            edits[ids[index]](record)
+            self.full = self._rendered(0, False)
+            self.window = None
+        self.spans = _record_spans(self.full, self.key)
+
+    def append_text(self, records: str) -> None:
+        """Records already written as YAML lines, appended after the last record."""
+        lines = _lines(self.full)
+        if self.spans is None:
+            data = self.data
+            listed = data.get(self.key) if isinstance(data, CommentedMap) else None
+            if data is None or (isinstance(listed, list) and not listed) or listed is None:
+                # No records yet: the list starts here (anything else in the file kept).
+                kept = [line for line in lines if not re.match(rf"{self.key}\s*:", line)]
+                head = "".join(kept)
+                if head and not head.endswith("\n"):
+                    head += "\n"
+                self.full = head + f"{self.key}:\n" + records
+                return
+            raise WorkspaceError.single(
+                self.label, "rota import appends to a plain list of records (`- id: ...`)"
+            )
+        end = self.spans[2]
+        before = "".join(lines[:end])
+        if before and not before.endswith("\n"):
+            before += "\n"
+        self.full = before + records + "".join(lines[end:])
+
+    def _rendered(self, index: int, appended: bool) -> str:
         out = _io.StringIO()
         self.yaml.dump(self.data, out)
         dumped = out.getvalue()
@@ -632,9 +702,7 @@ class _YamlFile:
                 lines[a - 1] += "\n"
             text = "".join([*lines[:a], *edited, *lines[b:]])
             self.written = "".join(edited)
-        if self.crlf:
-            text = text.replace("\n", "\r\n")
-        return ("\ufeff" if self.bom else "") + text
+        return text
 
     def _splice(self, dumped: str, index: int, appended: bool) -> str:
         new_starts = self._starts(self.yaml.load(dumped))
@@ -937,3 +1005,87 @@ def _labels(source: Source) -> dict[str, str]:
         "attendees": source.label(attendees),
         "meetings": source.label(MEETINGS_FILE),
     }
+
+
+# --- rota import ------------------------------------------------------------------------------
+
+
+def import_meetings(folder: Path, plan: ImportPlan, conference: Conference) -> Workspace:
+    """Write what an import found (`importing.plan_import`) to meetings.yaml: the meetings
+    imported before that changed, each in place (the record only), and the new ones after
+    the last record; validated as a whole before the file is replaced."""
+    root = _workspace_folder(folder)
+    doc = _YamlFile(_meetings_yaml(root), "meetings")
+    edits: dict[str, Callable[[CommentedMap], None]] = {}
+    for update in plan.updates:
+
+        def change(record: CommentedMap, u: Update = update) -> None:
+            if u.start is not None and u.end is not None:
+                record["start"] = DoubleQuotedScalarString(local_text(u.start, conference))
+                record["end"] = DoubleQuotedScalarString(local_text(u.end, conference))
+            if u.title is not None:
+                record["title"] = _styled(record.get("title"), u.title)
+            if u.room_changed:
+                if u.room is None:
+                    record.pop("room", None)
+                else:
+                    record["room"] = _styled(record.get("room"), u.room)
+            if u.status is not None:
+                record["status"] = _styled(record.get("status"), u.status)
+
+        edits[update.meeting] = change
+    if edits:
+        doc.edit_each(edits)
+    if plan.added:
+        taken = doc.ids()
+        sequence, offset = _guess_indent(doc.full)
+        parts = []
+        for item, tags in plan.added:
+            start = local_text(item.start, conference)
+            meeting_id = derive_meeting_id(start, item.title, taken)
+            taken.add(meeting_id)
+            parts.append(_record_text(item, tags, meeting_id, start, conference, sequence, offset))
+        doc.append_text("".join(parts))
+    edited = _commit(root, doc.path, doc.as_written(doc.full), doc.raw)
+    assert edited.workspace is not None
+    return edited.workspace
+
+
+def _record_text(
+    item: ImportedEvent,
+    tags: Tagged,
+    meeting_id: str,
+    start: str,
+    conference: Conference,
+    sequence: int,
+    offset: int,
+) -> str:
+    """A new meeting record as YAML lines (strings double-quoted as JSON writes them, which
+    YAML reads back exactly), in the file's indentation."""
+
+    def q(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    fields: list[tuple[str, str]] = [("title", q(item.title))]
+    if tags.kind:
+        fields.append(("kind", q(tags.kind)))
+    fields += [("start", q(start)), ("end", q(local_text(item.end, conference)))]
+    if item.room:
+        fields.append(("room", q(item.room)))
+    if tags.issues:
+        fields.append(("issues", "[" + ", ".join(q(i) for i in tags.issues) + "]"))
+    if tags.access:
+        fields.append(("access", q(tags.access)))
+    if tags.delegations is not None:
+        fields.append(("delegations", "[" + ", ".join(q(d) for d in tags.delegations) + "]"))
+    if tags.priority is not None:
+        fields.append(("priority", str(tags.priority)))
+    if tags.seats is not None:
+        fields.append(("seats", str(tags.seats)))
+    if item.status != "confirmed":
+        fields.append(("status", q(item.status)))
+    fields.append(("source", q(item.source)))
+    first = " " * offset + "- " + " " * max(0, sequence - offset - 2)
+    lines = [f"{first}id: {q(meeting_id)}"]
+    lines += [f"{' ' * sequence}{key}: {value}" for key, value in fields]
+    return "\n".join(lines) + "\n"

@@ -14,7 +14,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
@@ -41,6 +41,7 @@ CONFERENCE_FILE = "conference.yaml"
 ATTENDEES_YAML = "attendees.yaml"
 ATTENDEES_CSV = "attendees.csv"
 MEETINGS_FILE = "meetings.yaml"
+MEETINGS_CSV = "meetings.csv"  # the same meetings, from a spreadsheet
 STATES_FILE = "states.yaml"
 
 
@@ -254,7 +255,14 @@ def _records(data: Any, key: str, file: str) -> list[Any]:
     return records
 
 
-INPUT_FILES = (CONFERENCE_FILE, ATTENDEES_YAML, ATTENDEES_CSV, MEETINGS_FILE, STATES_FILE)
+INPUT_FILES = (
+    CONFERENCE_FILE,
+    ATTENDEES_YAML,
+    ATTENDEES_CSV,
+    MEETINGS_FILE,
+    MEETINGS_CSV,
+    STATES_FILE,
+)
 
 
 class Source:
@@ -430,10 +438,23 @@ def parse_workspace(source: Source) -> Workspace:
     root = source.root
     conference, attendees, label, problems = _conference_and_attendees(source)
     context = {"conference": conference}
-    meeting_data = parse_yaml(source.read(MEETINGS_FILE), label["meetings"])
-    meeting_rows = [
-        (r, getattr(r, "line", None)) for r in _records(meeting_data, "meetings", label["meetings"])
-    ]
+    if source.exists(MEETINGS_CSV):
+        if source.exists(MEETINGS_FILE):
+            raise WorkspaceError.single(
+                source.label(MEETINGS_CSV),
+                f"both {MEETINGS_FILE} and {MEETINGS_CSV} exist: keep one",
+            )
+        label["meetings"] = source.label(MEETINGS_CSV)
+        text = decode_spreadsheet(source.read(MEETINGS_CSV), label["meetings"])
+        meeting_rows: list[tuple[Any, int | None]] = list(
+            _csv_meeting_records(text, label["meetings"])
+        )
+    else:
+        meeting_data = parse_yaml(source.read(MEETINGS_FILE), label["meetings"])
+        meeting_rows = [
+            (r, getattr(r, "line", None))
+            for r in _records(meeting_data, "meetings", label["meetings"])
+        ]
     meetings, found = _validate_records(
         Meeting, "meeting", meeting_rows, label["meetings"], context
     )
@@ -465,7 +486,11 @@ def _conference_and_attendees(
     the labels of the files for messages."""
     label = {
         "conference": source.label(CONFERENCE_FILE),
-        "meetings": source.label(MEETINGS_FILE),
+        "meetings": source.label(
+            MEETINGS_CSV
+            if source.exists(MEETINGS_CSV) and not source.exists(MEETINGS_FILE)
+            else MEETINGS_FILE
+        ),
     }
     conference = parse_conference(source.read(CONFERENCE_FILE), label["conference"])
     context = {"conference": conference}
@@ -491,6 +516,25 @@ def _conference_and_attendees(
         Attendee, "attendee", attendee_rows, label["attendees"], context
     )
     return conference, attendees, label, problems
+
+
+def validate_meeting(
+    raw: Any, line: int | None, label: str, conference: Conference
+) -> tuple[Meeting | None, str, list[Problem]]:
+    """One meeting record (from a file `rota import` reads): the meeting, how messages
+    name it, and what is wrong with it (cross-record checks against the conference too)."""
+    where = _record_name("meeting", raw, line)
+    if not isinstance(raw, dict):
+        return None, where, [Problem(label, "each meeting must be a mapping", where)]
+    item, problems = _validate(Meeting, raw, label, where, {"conference": conference})
+    if item is not None:
+        files = {"conference": "conference.yaml", "attendees": "attendees", "meetings": label}
+        problems += [
+            p
+            for p in cross_record_problems(conference, [], [(where, item)], files)
+            if p.field not in ("assigned", "pinned")  # people are the workspace's
+        ]
+    return item, where, problems
 
 
 def _validate_records(
@@ -586,6 +630,31 @@ def _csv_attendee_records(text: str, label: str) -> Iterator[tuple[dict[str, Any
     `expertise` as `privacy:3; ai:2`, `leads` as `privacy; ai` and `unavailable` as
     `2018-11-05 12:00/2018-11-05 14:00; ...`. Cells are separated by `,` or `;` (or tabs),
     whichever the header uses; rows with no cell filled in are skipped."""
+    return _csv_records(text, label, "attendee", _csv_cell)
+
+
+# The fields of meetings.csv whose cells are lists (`privacy; ai`, or `privacy, ai`).
+MEETING_LISTS = ("issues", "delegations", "assigned", "pinned")
+
+
+def _csv_meeting_records(text: str, label: str) -> Iterator[tuple[dict[str, Any], int]]:
+    """Meeting records from a spreadsheet export (meetings.csv): the same fields as
+    meetings.yaml, lists (`issues`, `delegations`, `assigned`, `pinned`) as `privacy; ai`;
+    the delimiter, encodings and empty rows as for attendees.csv."""
+
+    def cell(key: str, value: str, file: str, where: str) -> Any:
+        if key in MEETING_LISTS:
+            return [part for part in _LIST_SPLIT.split(value) if part]
+        return value
+
+    return _csv_records(text, label, "meeting", cell)
+
+
+def _csv_records(
+    text: str, label: str, kind: str, cell: Callable[[str, str, str, str], Any]
+) -> Iterator[tuple[dict[str, Any], int]]:
+    """The records of a spreadsheet export, each with the line it starts on; `cell` reads
+    one non-empty cell."""
     delimiter = sniff_delimiter(text)
     reader = csv.DictReader(_io.StringIO(text, newline=""), strict=True, delimiter=delimiter)
     rows: list[tuple[dict[Any, Any], int]] = []  # each row with the line it starts on
@@ -621,7 +690,7 @@ def _csv_attendee_records(text: str, label: str) -> Iterator[tuple[dict[str, Any
             label, "malformed CSV: this column appears more than once", "line 1", repeated
         )
     for row, line in rows:
-        where = _record_name("attendee", {"id": (row.get("id") or "").strip()}, line)
+        where = _record_name(kind, {"id": (row.get("id") or "").strip()}, line)
         if None in row:
             raise WorkspaceError.single(
                 label, f"malformed CSV: more cells than the {len(header)} columns", where
@@ -631,7 +700,7 @@ def _csv_attendee_records(text: str, label: str) -> Iterator[tuple[dict[str, Any
             value = (value or "").strip()
             if value == "":
                 continue
-            record[key.strip()] = _csv_cell(key.strip(), value, label, where)
+            record[key.strip()] = cell(key.strip(), value, label, where)
         yield record, line
 
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from coverage.advice import Criticality, Ranking, Scenario
     from coverage.edit import Change, NewMeeting
     from coverage.export.caldav_sync import Known, SyncReport
+    from coverage.importing import ImportPlan
 
 Notify = Callable[[str], None]
 
@@ -940,3 +941,42 @@ def _whole(text: str, where: str) -> int:
     if not re.fullmatch(r"[0-9]{1,6}", text):
         raise UsageError(f"{where}: not a whole number")
     return int(text)
+
+
+# --- rota import ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What `rota import` found, and whether it wrote it."""
+
+    plan: ImportPlan
+    written: bool
+    source: Path
+
+
+def import_source(
+    folder: Path, source: Path, dry_run: bool = False, cancel_missing: bool = False
+) -> Imported:
+    """Read a calendar feed (.ics) or a meetings spreadsheet (.csv), work out what changes
+    in the workspace's meetings, and (unless `dry_run`) write it to meetings.yaml."""
+    from coverage.edit import import_meetings
+    from coverage.importing import Update, plan_import, read_csv, read_ics
+    from coverage.io import load_workspace, read_file_text
+
+    workspace = load_workspace(folder)
+    label = str(source)
+    kind = source.suffix.lower()
+    if kind not in (".ics", ".ical", ".ifb", ".csv", ".txt"):
+        raise UsageError(f"{source}: give an iCalendar file (.ics) or a spreadsheet (.csv)")
+    raw = read_file_text(source, label)
+    reader = read_csv if kind in (".csv", ".txt") else read_ics
+    incoming, skipped, events = reader(raw, label, workspace.conference)
+    plan = plan_import(workspace, incoming, skipped, events)
+    if cancel_missing:
+        live = {m.id for m in workspace.meetings if m.status != "cancelled"}
+        plan.updates += [Update(m, status="cancelled") for m in plan.missing if m in live]
+    if dry_run or not plan.changes:
+        return Imported(plan, False, source)
+    import_meetings(folder, plan, workspace.conference)
+    return Imported(plan, True, source)

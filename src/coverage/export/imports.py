@@ -1,0 +1,53 @@
+"""What `rota import` did, in words for the terminal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from coverage.export.common import printable
+from coverage.importing import ImportPlan
+from coverage.published import plural
+
+SHOWN = 20  # of each list, the first ones
+
+
+def import_text(plan: ImportPlan, source: Path, written: bool, dry_run: bool) -> str:
+    """The summary line, then what was skipped and why, the new meetings no rule tagged,
+    and the meetings imported before that this source no longer has."""
+    counts = [
+        f"{len(plan.added)} added",
+        f"{plan.count('moved')} moved",
+        f"{plan.count('renamed')} renamed",
+        f"{plan.count('room')} changed room",
+        f"{plan.count('cancelled')} cancelled",
+        f"{plan.count('status')} changed status",
+        f"{plan.unchanged} unchanged",
+        f"{len(plan.skipped)} skipped",
+        f"{len(plan.untagged)} without issues",
+    ]
+    lines = [printable(f"{source.name}: {plural(plan.events, 'event')} read; " + ", ".join(counts))]
+    for title, items in (
+        ("skipped", [f"{s.where}: {s.why}" for s in plan.skipped]),
+        (
+            "new meetings no import rule gave an issue (tag them in meetings.yaml)",
+            [f"{i.start:%Y-%m-%d %H:%M} {i.title}" for i in plan.untagged],
+        ),
+        (
+            "imported before, not in this source"
+            + ("" if any(u.status == "cancelled" for u in plan.updates) else
+               " (left as they are; --cancel-missing cancels them)"),
+            plan.missing,
+        ),
+    ):  # fmt: skip
+        if items:
+            lines.append(f"{title}:")
+            lines += ["  " + printable(item) for item in items[:SHOWN]]
+            if len(items) > SHOWN:
+                lines.append(f"  ... and {len(items) - SHOWN} more")
+    if dry_run:
+        lines.append("dry run: nothing written")
+    elif written:
+        lines.append("meetings.yaml updated; replan the days it touched with `rota replan`")
+    else:
+        lines.append("nothing to change: nothing written")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,389 @@
+"""Meetings from where they already are: a calendar feed (`.ics`) or a spreadsheet
+(`.csv`), turned into what `rota import` writes to meetings.yaml.
+
+Each event becomes a meeting that remembers where it came from (`source`: the event's
+UID, and for an occurrence of a recurring event its RECURRENCE-ID in UTC), so that
+importing the same feed again after the organisers changed it moves, renames, re-rooms or
+cancels those meetings in place and adds the new ones; meetings without a `source` (added
+by hand) are never touched. Issues, access and the rest come from the conference's
+`import_rules` (patterns on title, description or location), applied when a meeting is
+first imported (a later import leaves what the coordinator tagged since).
+
+Nothing here writes: `plan_import` says what would change; `coverage.edit.import_meetings`
+writes it."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from coverage.domain import Conference, ImportRule, Meeting, Workspace
+from coverage.errors import WorkspaceError
+from coverage.export.common import printable
+
+TITLE_LIMIT = 200
+ROOM_LIMIT = 120
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One event (or one occurrence of a recurring event) as a meeting to have."""
+
+    source: str
+    title: str
+    start: datetime  # aware
+    end: datetime
+    room: str | None
+    status: str  # confirmed, tentative or cancelled
+    text: dict[str, str]  # title, description, location: what import_rules read
+    where: str  # how a message names the event
+
+
+@dataclass(frozen=True)
+class Skipped:
+    where: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """What import_rules say of a new meeting."""
+
+    issues: tuple[str, ...] = ()
+    access: str | None = None
+    delegations: tuple[str, ...] | None = None
+    kind: str | None = None
+    priority: int | None = None
+    seats: int | None = None
+
+
+@dataclass(frozen=True)
+class Update:
+    """An imported meeting that changed at the source."""
+
+    meeting: str
+    start: datetime | None = None  # new times, when moved
+    end: datetime | None = None
+    title: str | None = None
+    room: str | None = None
+    room_changed: bool = False
+    status: str | None = None
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do."""
+
+    added: list[tuple[Incoming, Tagged]] = field(default_factory=list)
+    updates: list[Update] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # imported before, not in this source
+    events: int = 0
+
+    def count(self, what: str) -> int:
+        if what == "moved":
+            return sum(1 for u in self.updates if u.start is not None)
+        if what == "renamed":
+            return sum(1 for u in self.updates if u.title is not None)
+        if what == "room":
+            return sum(1 for u in self.updates if u.room_changed)
+        if what == "cancelled":
+            return sum(1 for u in self.updates if u.status == "cancelled")
+        if what == "status":
+            return sum(1 for u in self.updates if u.status not in (None, "cancelled"))
+        raise ValueError(what)
+
+    @property
+    def untagged(self) -> list[Incoming]:
+        return [incoming for incoming, tags in self.added if not tags.issues]
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.added or self.updates)
+
+
+# --- Reading a calendar feed -------------------------------------------------------------------
+
+
+def read_ics(
+    raw: bytes, label: str, conference: Conference
+) -> tuple[list[Incoming], list[Skipped], int]:
+    """The events of an iCalendar file that fall on conference days, recurring ones
+    expanded (RRULE, RDATE, EXDATE, RECURRENCE-ID overrides), as Incoming; the events
+    skipped, with why; and how many events the file has. A file icalendar cannot read, or
+    a recurrence that cannot be expanded, is refused with one located message."""
+    import icalendar
+    import recurring_ical_events  # type: ignore[import-untyped]
+
+    try:
+        calendars = icalendar.Calendar.from_ical(raw, multiple=True)
+    except Exception as error:
+        raise WorkspaceError.single(
+            label, f"not a calendar file that can be read: {_why(error)}"
+        ) from None
+    opens = conference.day_opens(conference.start) - timedelta(days=1)
+    closes = conference.day_closes(conference.end) + timedelta(days=1)
+    found: list[Incoming] = []
+    skipped: list[Skipped] = []
+    events = 0
+    for calendar in calendars:
+        calendar = _standard(calendar)
+        series = [c for c in calendar.walk("VEVENT")]
+        events += len(series)
+        recurring = {
+            str(e.get("UID"))
+            for e in series
+            if e.get("RRULE") is not None
+            or e.get("RDATE") is not None
+            or e.get("RECURRENCE-ID") is not None
+        }
+        try:
+            occurrences = recurring_ical_events.of(calendar).between(opens, closes)
+        except Exception as error:
+            raise WorkspaceError.single(label, _bad_series(calendar, error)) from None
+        for occurrence in occurrences:
+            if occurrence.name != "VEVENT":
+                continue
+            item = _incoming(occurrence, recurring, conference, label)
+            if isinstance(item, Skipped):
+                skipped.append(item)
+            else:
+                found.append(item)
+        seen = {i.source for i in found} | {s.where for s in skipped}
+        for event in series:  # single events wholly outside the conference: counted
+            source = _uid(event)
+            if source not in recurring and source not in seen and f"event '{source}'" not in seen:
+                skipped.append(Skipped(f"event '{source}'", "outside the conference dates"))
+    return found, skipped, events
+
+
+def _standard(calendar: Any) -> Any:
+    """A Google-style calendar with X-WR-TIMEZONE and floating times, made standard."""
+    try:
+        import x_wr_timezone  # type: ignore[import-untyped]
+
+        return x_wr_timezone.to_standard(calendar)
+    except Exception:
+        return calendar
+
+
+def _bad_series(calendar: Any, error: Exception) -> str:
+    """Which event's recurrence cannot be expanded, found by trying each alone."""
+    import icalendar
+    import recurring_ical_events
+
+    zones = [c for c in calendar.subcomponents if c.name == "VTIMEZONE"]
+    for event in calendar.walk("VEVENT"):
+        single = icalendar.Calendar()
+        for zone in zones:
+            single.add_component(zone)
+        single.add_component(event)
+        try:
+            recurring_ical_events.of(single).between(
+                datetime(1970, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+            )
+        except Exception as problem:
+            return f"event '{_uid(event)}': its recurrence cannot be expanded ({_why(problem)})"
+    return f"a recurrence cannot be expanded ({_why(error)})"
+
+
+def _why(error: BaseException) -> str:
+    text = printable(str(error))[:160]
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def _uid(event: Any) -> str:
+    uid = event.get("UID")
+    if uid is not None and str(uid).strip():
+        return printable(str(uid))[:200]
+    # No UID: one made of what the event says, so that the same event is the same again.
+    start = event.get("DTSTART")
+    basis = f"{event.get('SUMMARY', '')}|{start.to_ical() if start is not None else ''}"
+    return "no-uid-" + hashlib.sha256(basis.encode()).hexdigest()[:16]
+
+
+def _incoming(
+    event: Any, recurring: set[str], conference: Conference, label: str
+) -> Incoming | Skipped:
+    uid = _uid(event)
+    start_prop, end_prop = event.get("DTSTART"), event.get("DTEND")
+    where = f"event '{uid}'"
+    if start_prop is None:
+        return Skipped(where, "no start (DTSTART)")
+    start_value = start_prop.dt
+    if uid in recurring:
+        rid = event.get("RECURRENCE-ID")
+        moment = rid.dt if rid is not None else start_value
+        where = f"event '{uid}' of {_id_text(moment)}"
+        uid = f"{uid}/{_id_text(moment)}"
+    summary = printable(str(event.get("SUMMARY", "")))[:TITLE_LIMIT] or "(no title)"
+    location = printable(str(event.get("LOCATION", "")))[:ROOM_LIMIT] or None
+    status = str(event.get("STATUS", "CONFIRMED")).upper()
+    state = {"CANCELLED": "cancelled", "TENTATIVE": "tentative"}.get(status, "confirmed")
+    text = {
+        "title": summary,
+        "description": str(event.get("DESCRIPTION", "")),
+        "location": location or "",
+    }
+    if isinstance(start_value, datetime):
+        start = _aware(start_value, conference)
+        if end_prop is not None and isinstance(end_prop.dt, datetime):
+            end = _aware(end_prop.dt, conference)
+        elif event.get("DURATION") is not None and isinstance(event["DURATION"].dt, timedelta):
+            end = start + event["DURATION"].dt
+        else:
+            return Skipped(where, "no end time (DTEND or DURATION)")
+    elif isinstance(start_value, date):  # all day: the conference day's hours
+        last = (
+            end_prop.dt
+            if end_prop is not None and isinstance(end_prop.dt, date)
+            else start_value + timedelta(days=1)
+        )
+        if last > start_value + timedelta(days=1):
+            return Skipped(where, "an all-day event over several days (a range, not a meeting)")
+        start = conference.day_opens(start_value)
+        end = conference.day_closes(start_value)
+    else:
+        return Skipped(where, "a start that is not a date or a time")
+    start, end = start.replace(second=0, microsecond=0), end.replace(second=0, microsecond=0)
+    if end <= start:
+        return Skipped(where, "it ends before it starts")
+    if end - start > timedelta(hours=24):
+        return Skipped(where, "longer than a day")
+    day = conference.day_of(start)
+    if not conference.start <= day <= conference.end:
+        return Skipped(where, "outside the conference dates")
+    return Incoming(uid, summary, start, end, location, state, text, where)
+
+
+def _aware(moment: datetime, conference: Conference) -> datetime:
+    """An event's time, read in the conference's zone when it is floating."""
+    return conference.localize(moment) if moment.tzinfo is None else moment
+
+
+def _id_text(moment: date | datetime) -> str:
+    if isinstance(moment, datetime):
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC)
+        return f"{moment:%Y%m%dT%H%M%S}" + ("Z" if moment.tzinfo is not None else "")
+    return f"{moment:%Y%m%d}"
+
+
+# --- Reading a spreadsheet ---------------------------------------------------------------------
+
+
+def read_csv(
+    raw: bytes, label: str, conference: Conference
+) -> tuple[list[Incoming], list[Skipped], int]:
+    """The rows of a meetings spreadsheet (the columns of meetings.csv, `id` required) as
+    Incoming, each known by its id (`csv:<id>`); rows are validated as meetings are."""
+    from coverage.io import _csv_meeting_records, decode_spreadsheet, validate_meeting
+
+    text = decode_spreadsheet(raw, label)
+    found: list[Incoming] = []
+    problems = []
+    rows = list(_csv_meeting_records(text, label))
+    for row, line in rows:
+        meeting, where, trouble = validate_meeting(row, line, label, conference)
+        problems += trouble
+        if meeting is None:
+            continue
+        found.append(
+            Incoming(
+                f"csv:{meeting.id}",
+                meeting.title,
+                meeting.start,
+                meeting.end,
+                meeting.room,
+                meeting.status,
+                {"title": meeting.title, "description": "", "location": meeting.room or ""},
+                where,
+            )
+        )
+    if problems:
+        raise WorkspaceError(problems)
+    return found, [], len(rows)
+
+
+# --- What changes --------------------------------------------------------------------------------
+
+
+def tags_for(item: Incoming, rules: Sequence[ImportRule]) -> Tagged:
+    """The issues (every matching rule's, in order) and the first access, delegations,
+    kind, priority and seats a matching rule gives."""
+    issues: list[str] = []
+    found: dict[str, Any] = {}
+    for rule in rules:
+        if not rule.matches(item.text):
+            continue
+        issues += [i for i in rule.issues if i not in issues]
+        for name in ("access", "delegations", "kind", "priority", "seats"):
+            value = getattr(rule, name)
+            if value is not None and name not in found:
+                found[name] = value
+    return Tagged(tuple(issues), **found)
+
+
+def plan_import(
+    workspace: Workspace, incoming: Iterable[Incoming], skipped: Sequence[Skipped], events: int
+) -> ImportPlan:
+    """What importing `incoming` into the workspace would do: add what is new, update the
+    meetings imported before whose event changed, count the rest."""
+    plan = ImportPlan(skipped=list(skipped), events=events)
+    by_source = {m.source: m for m in workspace.meetings if m.source}
+    latest: dict[str, Incoming] = {}
+    for item in incoming:
+        if item.source in latest:
+            plan.skipped.append(Skipped(item.where, "the same event twice: the last one is kept"))
+        latest[item.source] = item
+    rules = workspace.conference.import_rules
+    for source, item in latest.items():
+        known = by_source.get(source)
+        if known is None:
+            plan.added.append((item, tags_for(item, rules)))
+            continue
+        update = _update(known, item)
+        if update is None:
+            plan.unchanged += 1
+        else:
+            plan.updates.append(update)
+    plan.missing = sorted(
+        m.id for s, m in by_source.items() if s not in latest and _same_kind(s, latest)
+    )
+    plan.added.sort(key=lambda pair: (pair[0].start, pair[0].source))
+    return plan
+
+
+def _same_kind(source: str, latest: dict[str, Incoming]) -> bool:
+    """Whether a meeting imported before comes from the same kind of source (a feed's
+    events or a spreadsheet's rows): only those can be missing from it."""
+    csv = source.startswith("csv:")
+    return any(s.startswith("csv:") == csv for s in latest) if latest else False
+
+
+def _update(meeting: Meeting, item: Incoming) -> Update | None:
+    moved = meeting.start != item.start or meeting.end != item.end
+    renamed = meeting.title != item.title
+    room = (meeting.room or None) != item.room
+    status = meeting.status != item.status
+    if not (moved or renamed or room or status):
+        return None
+    return Update(
+        meeting.id,
+        start=item.start if moved else None,
+        end=item.end if moved else None,
+        title=item.title if renamed else None,
+        room=item.room,
+        room_changed=room,
+        status=item.status if status else None,
+    )
+
+
+def local_text(moment: datetime, conference: Conference) -> str:
+    """A time as meetings.yaml writes it: 'YYYY-MM-DD HH:MM' in conference time."""
+    local = conference.localize(moment)
+    return f"{local:%Y-%m-%d %H:%M}"
