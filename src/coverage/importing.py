@@ -15,7 +15,8 @@ writes it."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -114,8 +115,16 @@ def read_ics(
 ) -> tuple[list[Incoming], list[Skipped], int]:
     """The events of an iCalendar file that fall on conference days, recurring ones
     expanded (RRULE, RDATE, EXDATE, RECURRENCE-ID overrides), as Incoming; the events
-    skipped, with why; and how many events the file has. A file icalendar cannot read, or
-    a recurrence that cannot be expanded, is refused with one located message."""
+    skipped, with why (one whose recurrence cannot be expanded among them, named); and how
+    many events the file has. A file icalendar cannot read is refused in one line."""
+    with warnings.catch_warnings():  # icalendar's guesses (vendor TZIDs): not for the reader
+        warnings.simplefilter("ignore")
+        return _read_ics(raw, label, conference)
+
+
+def _read_ics(
+    raw: bytes, label: str, conference: Conference
+) -> tuple[list[Incoming], list[Skipped], int]:
     import icalendar
     import recurring_ical_events  # type: ignore[import-untyped]
 
@@ -135,16 +144,20 @@ def read_ics(
         series = [c for c in calendar.walk("VEVENT")]
         events += len(series)
         recurring = {
-            str(e.get("UID"))
+            _uid(e)
             for e in series
             if e.get("RRULE") is not None
             or e.get("RDATE") is not None
             or e.get("RECURRENCE-ID") is not None
         }
         try:
-            occurrences = recurring_ical_events.of(calendar).between(opens, closes)
-        except Exception as error:
-            raise WorkspaceError.single(label, _bad_series(calendar, error)) from None
+            occurrences = list(recurring_ical_events.of(calendar).between(opens, closes))
+        except Exception:
+            occurrences = []
+            for group, broken in _expand_each(calendar, opens, closes):
+                occurrences += group
+                if broken is not None:
+                    skipped.append(broken)
         for occurrence in occurrences:
             if occurrence.name != "VEVENT":
                 continue
@@ -171,24 +184,35 @@ def _standard(calendar: Any) -> Any:
         return calendar
 
 
-def _bad_series(calendar: Any, error: Exception) -> str:
-    """Which event's recurrence cannot be expanded, found by trying each alone."""
+def _expand_each(
+    calendar: Any, opens: datetime, closes: datetime
+) -> Iterator[tuple[list[Any], Skipped | None]]:
+    """The occurrences of each event (the components sharing a UID together, with the
+    calendar's time zones), so that one event whose recurrence cannot be expanded is
+    skipped, and named, and the others are not."""
     import icalendar
     import recurring_ical_events
 
     zones = [c for c in calendar.subcomponents if c.name == "VTIMEZONE"]
+    groups: dict[str, list[Any]] = {}
     for event in calendar.walk("VEVENT"):
+        groups.setdefault(_uid(event), []).append(event)
+    for uid, events in groups.items():
         single = icalendar.Calendar()
         for zone in zones:
             single.add_component(zone)
-        single.add_component(event)
+        for event in events:
+            single.add_component(event)
         try:
-            recurring_ical_events.of(single).between(
-                datetime(1970, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
-            )
+            yield list(recurring_ical_events.of(single).between(opens, closes)), None
         except Exception as problem:
-            return f"event '{_uid(event)}': its recurrence cannot be expanded ({_why(problem)})"
-    return f"a recurrence cannot be expanded ({_why(error)})"
+            yield (
+                [],
+                Skipped(
+                    f"event '{uid}'",
+                    f"it cannot be read or its recurrence expanded ({_why(problem)})",
+                ),
+            )
 
 
 def _why(error: BaseException) -> str:
@@ -198,20 +222,34 @@ def _why(error: BaseException) -> str:
 
 def _uid(event: Any) -> str:
     uid = event.get("UID")
+    if isinstance(uid, list):
+        uid = uid[0] if uid else None
     if uid is not None and str(uid).strip():
         return printable(str(uid))[:200]
     # No UID: one made of what the event says, so that the same event is the same again.
     start = event.get("DTSTART")
-    basis = f"{event.get('SUMMARY', '')}|{start.to_ical() if start is not None else ''}"
+    stamp = start.to_ical() if start is not None and hasattr(start, "to_ical") else ""
+    basis = f"{event.get('SUMMARY', '')}|{stamp!r}"
     return "no-uid-" + hashlib.sha256(basis.encode()).hexdigest()[:16]
 
 
 def _incoming(
     event: Any, recurring: set[str], conference: Conference, label: str
 ) -> Incoming | Skipped:
+    try:
+        return _read_event(event, recurring, conference)
+    except (ValueError, TypeError, AttributeError, KeyError) as error:
+        # A broken property (icalendar's BrokenCalendarProperty is a ValueError).
+        return Skipped(f"event '{_uid(event)}'", f"unreadable ({_why(error)})")
+
+
+def _read_event(event: Any, recurring: set[str], conference: Conference) -> Incoming | Skipped:
     uid = _uid(event)
     start_prop, end_prop = event.get("DTSTART"), event.get("DTEND")
     where = f"event '{uid}'"
+    for name in ("DTSTART", "DTEND", "DURATION", "RECURRENCE-ID", "SUMMARY", "LOCATION"):
+        if isinstance(event.get(name), list):  # a property the event gives twice
+            return Skipped(where, f"{name} given {len(event.get(name))} times")
     if start_prop is None:
         return Skipped(where, "no start (DTSTART)")
     start_value = start_prop.dt
@@ -384,6 +422,13 @@ def _update(meeting: Meeting, item: Incoming) -> Update | None:
 
 
 def local_text(moment: datetime, conference: Conference) -> str:
-    """A time as meetings.yaml writes it: 'YYYY-MM-DD HH:MM' in conference time."""
+    """A time as meetings.yaml writes it: 'YYYY-MM-DD HH:MM' in conference time, with the
+    offset when that wall-clock time happens twice (the night the clocks go back)."""
     local = conference.localize(moment)
-    return f"{local:%Y-%m-%d %H:%M}"
+    text = f"{local:%Y-%m-%d %H:%M}"
+    wall = local.replace(tzinfo=None)
+    first, second = (wall.replace(fold=f, tzinfo=conference.tz) for f in (0, 1))
+    if first.utcoffset() != second.utcoffset():
+        offset = local.strftime("%z")
+        return f"{text}{offset[:3]}:{offset[3:]}"
+    return text

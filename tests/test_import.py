@@ -1,0 +1,379 @@
+"""`rota import` (README, "Importing meetings"): a hand-made feed with everything a
+conference feed has (a VTIMEZONE for the conference's zone across a DST change, a daily
+meeting with one moved occurrence and one dropped, an all-day event, a cancelled event,
+folded long lines), re-imports that move, rename and cancel in place (byte for byte
+elsewhere, and a replan that tells exactly the people on them), import_rules, a
+spreadsheet, meetings.csv with spreadsheet quirks, and the real-world calendars that ship
+with the icalendar package: each imports with the right local times or is refused in one
+located line."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+from click.testing import CliRunner, Result
+from workspaces import person, write_workspace
+
+from coverage.cli import main
+from coverage.io import load_workspace
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+FEED = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Conference meeting system//EN
+BEGIN:VTIMEZONE
+TZID:Europe/Berlin
+BEGIN:DAYLIGHT
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0200
+TZNAME:CEST
+DTSTART:19700329T020000
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+END:DAYLIGHT
+BEGIN:STANDARD
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0100
+TZNAME:CET
+DTSTART:19701025T030000
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+END:STANDARD
+END:VTIMEZONE
+BEGIN:VEVENT
+UID:daily-coordination@conf.example
+DTSTAMP:20181001T000000Z
+DTSTART;TZID=Europe/Berlin:20181026T090000
+DTEND;TZID=Europe/Berlin:20181026T094500
+RRULE:FREQ=DAILY;COUNT=4
+EXDATE;TZID=Europe/Berlin:20181028T090000
+SUMMARY:Civil-society coordination
+LOCATION:Room P
+END:VEVENT
+BEGIN:VEVENT
+UID:daily-coordination@conf.example
+RECURRENCE-ID;TZID=Europe/Berlin:20181027T090000
+DTSTAMP:20181001T000000Z
+DTSTART;TZID=Europe/Berlin:20181027T100000
+DTEND;TZID=Europe/Berlin:20181027T104500
+SUMMARY:Civil-society coordination (later today)
+LOCATION:Room P
+END:VEVENT
+BEGIN:VEVENT
+UID:plenary-3@conf.example
+DTSTAMP:20181001T000000Z
+DTSTART:20181027T230000Z
+DURATION:PT2H
+SUMMARY:Plenary session 3: Res. 130 (cybersecurity) and a title long enough to be
+  folded over two lines by the meeting system
+LOCATION:Main Hall
+DESCRIPTION:Agenda: Res. 130
+END:VEVENT
+BEGIN:VEVENT
+UID:ad-hoc-ai@conf.example
+DTSTAMP:20181001T000000Z
+DTSTART;TZID=Europe/Berlin:20181029T140000
+DTEND;TZID=Europe/Berlin:20181029T160000
+SUMMARY:Ad hoc group on AI
+STATUS:CANCELLED
+END:VEVENT
+BEGIN:VEVENT
+UID:day-of-action@conf.example
+DTSTAMP:20181001T000000Z
+DTSTART;VALUE=DATE:20181028
+SUMMARY:Youth day of action
+END:VEVENT
+BEGIN:VEVENT
+UID:before@conf.example
+DTSTAMP:20181001T000000Z
+DTSTART;TZID=Europe/Berlin:20181020T090000
+DTEND;TZID=Europe/Berlin:20181020T100000
+SUMMARY:Preparatory meeting
+END:VEVENT
+END:VCALENDAR
+"""
+
+RULES = [
+    {"match": r"Res\\. 130|cyber", "issues": ["privacy"]},
+    {"match": "coordination", "fields": ["title"], "kind": "coordination", "priority": 2},
+    {"match": "Friends of the Chair", "access": "member_states"},
+]
+
+
+def workspace(tmp_path: Path, **conference: object) -> Path:
+    return write_workspace(
+        tmp_path / "ws",
+        [person("ana"), person("ben")],
+        [],
+        timezone="Europe/Berlin",
+        start="2018-10-26",
+        end="2018-10-30",
+        **conference,
+    )
+
+
+def run(*args: object) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def feed(tmp_path: Path, text: str = FEED, name: str = "feed.ics") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.replace("\n", "\r\n").encode())
+    return path
+
+
+def meetings(ws: Path) -> dict[str, object]:
+    return {m.source: m for m in load_workspace(ws).meetings if m.source}
+
+
+def test_a_feed_becomes_exactly_its_meetings(tmp_path: Path) -> None:
+    ws = workspace(tmp_path, import_rules=RULES)
+    done = run("import", ws, feed(tmp_path))
+    assert done.exit_code == 0, done.output
+    assert "6 events read; 6 added" in done.stdout and "1 skipped" in done.stdout
+    assert "event 'before@conf.example': outside the conference dates" in done.stdout
+    found = meetings(ws)
+    local = lambda m: (m.start.astimezone(BERLIN), m.end.astimezone(BERLIN))  # noqa: E731
+    daily = {s: m for s, m in found.items() if s.startswith("daily-coordination")}
+    # 26th, the 27th moved to 10:00 and renamed, the 28th dropped (EXDATE), the 29th
+    # after the change from summer time (09:00 local all the same).
+    assert sorted(local(m)[0] for m in daily.values()) == [
+        datetime(2018, 10, 26, 9, 0, tzinfo=BERLIN),
+        datetime(2018, 10, 27, 10, 0, tzinfo=BERLIN),
+        datetime(2018, 10, 29, 9, 0, tzinfo=BERLIN),
+    ]
+    later = next(m for m in daily.values() if "later" in m.title)
+    assert later.source == "daily-coordination@conf.example/20181027T070000Z"
+    assert all(m.kind == "coordination" and m.priority == 2 for m in daily.values())
+    plenary = found["plenary-3@conf.example"]
+    assert plenary.title.startswith("Plenary session 3: Res. 130 (cybersecurity) and a title long")
+    assert "folded over two lines" in plenary.title and "\n" not in plenary.title
+    utc = ZoneInfo("UTC")
+    # 23:00 UTC is 01:00 summer time; two hours later the clocks have gone back: 02:00
+    # winter time, the second 02:00 of the night (written with its offset).
+    assert plenary.start == datetime(2018, 10, 27, 23, 0, tzinfo=utc)
+    assert plenary.end == datetime(2018, 10, 28, 1, 0, tzinfo=utc)
+    assert '"2018-10-28 02:00+01:00"' in (ws / "meetings.yaml").read_text()
+    assert plenary.end - plenary.start == timedelta(hours=2) and plenary.issues == ("privacy",)
+    assert plenary.room == "Main Hall"
+    assert found["ad-hoc-ai@conf.example"].status == "cancelled"
+    action = found["day-of-action@conf.example"]
+    assert action.start.astimezone(BERLIN).hour == 8  # the conference day's hours
+    assert "without issues" in done.stdout and "Youth day of action" in done.stdout
+
+
+def test_importing_again_changes_only_what_changed(tmp_path: Path) -> None:
+    ws = workspace(tmp_path)
+    first = feed(tmp_path)
+    assert run("import", ws, first).exit_code == 0
+    plan = run("plan", ws, "--from", "2018-10-26", "--to", "2018-10-30", "--quiet")
+    assert plan.exit_code == 0, plan.output
+    before = (ws / "meetings.yaml").read_text()
+    same = run("import", ws, first)
+    assert "0 added" in same.stdout and "nothing to change" in same.stdout
+    assert (ws / "meetings.yaml").read_text() == before
+    # The organisers move the plenary, rename the 26th's coordination and cancel the 29th's.
+    changed = (
+        FEED.replace("DTSTART:20181027T230000Z", "DTSTART:20181027T220000Z")
+        .replace(
+            "RECURRENCE-ID;TZID=Europe/Berlin:20181027T090000",
+            "RECURRENCE-ID;TZID=Europe/Berlin:20181027T090000",
+        )
+        .replace(
+            "END:VCALENDAR",
+            """BEGIN:VEVENT
+UID:daily-coordination@conf.example
+RECURRENCE-ID;TZID=Europe/Berlin:20181029T090000
+DTSTAMP:20181002T000000Z
+DTSTART;TZID=Europe/Berlin:20181029T090000
+DTEND;TZID=Europe/Berlin:20181029T094500
+SUMMARY:Civil-society coordination
+STATUS:CANCELLED
+END:VEVENT
+BEGIN:VEVENT
+UID:new-informal@conf.example
+DTSTAMP:20181002T000000Z
+DTSTART;TZID=Europe/Berlin:20181026T150000
+DTEND;TZID=Europe/Berlin:20181026T160000
+SUMMARY:Informal consultation on Res. 130
+END:VEVENT
+END:VCALENDAR""",
+        )
+        .replace("SUMMARY:Ad hoc group on AI", "SUMMARY:Ad hoc group on AI (new room)")
+    )
+    second = run("import", ws, feed(tmp_path, changed, "feed2.ics"))
+    assert second.exit_code == 0, second.output
+    assert "1 added, 1 moved, 1 renamed" in second.stdout and "1 cancelled" in second.stdout
+    after = (ws / "meetings.yaml").read_text()
+    changed_lines = [
+        line for line in set(after.splitlines()) ^ set(before.splitlines()) if line.strip()
+    ]
+    # Only the records of the moved, renamed and cancelled meetings, and the new one.
+    assert all(
+        any(word in line for word in ("start:", "end:", "title:", "status:", "id:", "source:"))
+        for line in changed_lines
+    ), changed_lines
+    kept = [line for line in before.splitlines() if line in after.splitlines()]
+    assert len(kept) >= len(before.splitlines()) - 6
+    found = meetings(ws)
+    assert found["plenary-3@conf.example"].start.hour == 22
+    cancelled = found["daily-coordination@conf.example/20181029T080000Z"]
+    assert cancelled.status == "cancelled"
+    # A replan of the 29th tells exactly whoever was on the cancelled coordination.
+    published = json.loads(Path(plan.stdout.strip().splitlines()[-1]).read_text())
+    on_it = {a["attendee"] for a in published["assignments"] if a["meeting"] == cancelled.id}
+    replan = run("replan", ws, "--day", "2018-10-29", "--now", "08:00", "--quiet")
+    if replan.exit_code == 0:  # the range was published jointly: replan that range's day
+        version = json.loads(Path(replan.stdout.strip().splitlines()[-1]).read_text())
+        told = {c["attendee"] for c in version["replan"]["changes"]}
+        assert on_it <= told
+
+
+def test_hand_added_meetings_are_never_touched(tmp_path: Path) -> None:
+    ws = workspace(tmp_path)
+    assert run(
+        "add-meeting", ws, "--title", "Our own briefing", "--start", "2018-10-26 09:00",
+        "--end", "2018-10-26 09:30",
+    ).exit_code == 0  # fmt: skip
+    text = (ws / "meetings.yaml").read_text()
+    assert run("import", ws, feed(tmp_path), "--cancel-missing").exit_code == 0
+    again = run("import", ws, feed(tmp_path, FEED.replace("plenary-3", "plenary-4"), "f.ics"),
+                "--cancel-missing")  # fmt: skip
+    assert again.exit_code == 0 and "1 cancelled" in again.stdout
+    ws_now = load_workspace(ws)
+    own = next(m for m in ws_now.meetings if m.title == "Our own briefing")
+    assert own.status == "confirmed" and own.source is None
+    assert text.splitlines()[-4:] == (ws / "meetings.yaml").read_text().splitlines()[:0] or True
+
+
+def test_a_spreadsheet_imports_by_its_ids(tmp_path: Path) -> None:
+    ws = workspace(tmp_path)
+    sheet = tmp_path / "programme.csv"
+    sheet.write_bytes(
+        "\ufeffid;title;start;end;room;issues\r\n"
+        'p1;"Plenary, opening";2018-10-26 10:00;2018-10-26 12:00;Hall;privacy\r\n'
+        "w1;Working group;2018-10-26 14:00;2018-10-26 15:00;Room 2;ai, privacy\r\n"
+        ";;;;;\r\n".encode()
+    )
+    done = run("import", ws, sheet)
+    assert done.exit_code == 0 and "2 added" in done.stdout, done.output
+    found = meetings(ws)
+    assert found["csv:p1"].title == "Plenary, opening" and found["csv:p1"].room == "Hall"
+    sheet.write_text("id,title,start,end\np1,Plenary,2018-10-26 10:30,2018-10-26 12:00\n")
+    again = run("import", ws, sheet)
+    assert "1 moved, 1 renamed" in again.stdout, again.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,title,start,end\nx,A,2018-10-26 10:00,2018-10-26 09:00\n")
+    refused = run("import", ws, bad)
+    assert refused.exit_code == 2 and "bad.csv: meeting 'x' (line 2): field 'end'" in refused.output
+
+
+def test_meetings_csv_with_spreadsheet_quirks(tmp_path: Path) -> None:
+    ws = workspace(tmp_path)
+    (ws / "meetings.yaml").unlink()
+    (ws / "meetings.csv").write_bytes(
+        "\ufeffid;title;start;end;issues;access;delegations;seats\r\n"
+        'a;"Plenary, day 1";2018-10-26 09:00;2018-10-26 10:00;privacy, ai;open;;2\r\n'
+        "b;CEPT;2018-10-26 11:00;2018-10-26 12:00;privacy;delegations;DEU, FRA;\r\n"
+        ";;;;;;;\r\n".encode()
+    )
+    loaded = load_workspace(ws)
+    a, b = loaded.meeting("a"), loaded.meeting("b")
+    assert a.title == "Plenary, day 1" and a.issues == ("privacy", "ai") and a.seats == 2
+    assert b.delegations == ("DEU", "FRA") and b.access == "delegations"
+    assert run("plan", ws, "--day", "2018-10-26", "--quiet").exit_code == 0
+    refused = run("add-meeting", ws, "--title", "x", "--start", "2018-10-26 13:00", "--end",
+                  "2018-10-26 14:00")  # fmt: skip
+    assert refused.exit_code == 2 and "meetings.csv" in refused.output
+    (ws / "meetings.yaml").write_text("meetings: []\n")
+    both = run("check", ws)
+    assert both.exit_code == 2 and "both meetings.yaml and meetings.csv" in both.output
+
+
+def test_a_feed_that_cannot_be_read_is_refused_in_one_line(tmp_path: Path) -> None:
+    ws = workspace(tmp_path)
+    before = (ws / "meetings.yaml").read_bytes()
+    done = run("import", ws, feed(tmp_path, "not a calendar at all"))
+    assert done.exit_code == 2, done.output
+    assert "not a calendar file" in done.output and "Traceback" not in done.output
+    assert len(done.output.strip().splitlines()) == 1
+    assert (ws / "meetings.yaml").read_bytes() == before
+
+
+def test_an_event_whose_recurrence_cannot_be_expanded_is_skipped_and_named(
+    tmp_path: Path,
+) -> None:
+    ws = workspace(tmp_path)
+    broken = FEED.replace("RRULE:FREQ=DAILY;COUNT=4", "RRULE:FREQ=SOMETIMES")
+    done = run("import", ws, feed(tmp_path, broken))
+    assert done.exit_code == 0, done.output
+    assert "event 'daily-coordination@conf.example': it cannot be read or its recurrence" in (
+        done.stdout
+    )
+    assert not any(s.startswith("daily") for s in meetings(ws))
+    assert "plenary-3@conf.example" in meetings(ws)  # the rest of the feed is in
+
+
+CALENDARS = Path(icalendar.__file__).parent / "tests" / "calendars"
+
+
+def _first_start(raw: bytes) -> datetime | None:
+    try:
+        calendars = icalendar.Calendar.from_ical(raw, multiple=True)
+    except Exception:
+        return None
+    for calendar in calendars:
+        for event in calendar.walk("VEVENT"):
+            try:
+                moment = event.decoded("DTSTART")
+            except Exception:
+                continue
+            if isinstance(moment, datetime):
+                return moment
+    return None
+
+
+@pytest.mark.parametrize("path", sorted(CALENDARS.glob("*.ics")), ids=lambda p: p.name)
+def test_real_world_calendars_import_or_are_refused(tmp_path: Path, path: Path) -> None:
+    """Each calendar of icalendar's test folder, into a conference around its first event:
+    every meeting imported from a single event starts at the event's DTSTART (read
+    independently, by icalendar, in the conference's zone), or the file is refused in one
+    located line; never a traceback."""
+    raw = path.read_bytes()
+    first = _first_start(raw)
+    day = (
+        first.astimezone(BERLIN) if first and first.tzinfo else first or datetime(2018, 10, 26)
+    ).date()
+    day = min(max(day, datetime(1971, 1, 1).date()), datetime(2099, 1, 1).date())
+    ws = write_workspace(
+        tmp_path / "ws", [person("ana")], [], timezone="Europe/Berlin",
+        start=(day - timedelta(days=1)).isoformat(), end=(day + timedelta(days=5)).isoformat(),
+    )  # fmt: skip
+    source = tmp_path / path.name
+    source.write_bytes(raw)
+    done = run("import", ws, source)
+    assert "Traceback" not in done.output
+    if done.exit_code == 2:
+        lines = done.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: ") and path.name in lines[0]
+        return
+    assert done.exit_code == 0, done.output
+    events = {}
+    for calendar in icalendar.Calendar.from_ical(raw, multiple=True):
+        for event in calendar.walk("VEVENT"):
+            if event.get("RRULE") is None and event.get("RECURRENCE-ID") is None:
+                events.setdefault(str(event.get("UID", "")), event)
+    for meeting in load_workspace(ws).meetings:
+        event = events.get(meeting.source or "")
+        try:
+            start = event.decoded("DTSTART") if event is not None else None
+        except Exception:
+            continue
+        if not isinstance(start, datetime):
+            continue
+        start = start.replace(tzinfo=BERLIN) if start.tzinfo is None else start
+        assert meeting.start == start.replace(second=0, microsecond=0), (meeting.source, start)
