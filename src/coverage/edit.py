@@ -540,6 +540,7 @@ class _YamlFile:
         self.spans = _record_spans(self.full, key)
         self.window: tuple[int, int] | None = None  # lines of the file being edited
         self.written: str | None = None  # the window's new lines, once rendered
+        self._stale = False  # spans to find again (several records were edited)
         self.data: Any = None
         self.starts: list[int] | None = None
         if self.spans is None:
@@ -557,19 +558,25 @@ class _YamlFile:
             raise WorkspaceError.single(self.label, f"cannot edit this YAML: {error}") from None
         self.starts = self._starts(self.data)
 
-    def _narrow(self, first: int, last: int) -> None:
+    def _narrow(self, first: int, last: int, lines: list[str] | None = None) -> None:
         """Edit records `first` to `last` (indices) only: the round-trip document is the
-        key and those records' lines."""
+        key and those records' lines (of `lines`, the file's, when given)."""
         assert self.spans is not None
         _, starts, end = self.spans
         a = starts[first]
         b = starts[last + 1] if last + 1 < len(starts) else end
-        lines = _lines(self.full)
+        lines = _lines(self.full) if lines is None else lines
         self.window = (a, b)
         self._load(f"{self.key}:\n" + "".join(lines[a:b]))
 
+    def _fresh_spans(self) -> None:
+        if self._stale:
+            self.spans = _record_spans(self.full, self.key)
+            self._stale = False
+
     def ids(self) -> set[str]:
         """The ids of every record of the file."""
+        self._fresh_spans()
         if self.spans is not None:
             return set(self.spans[0])
         records = self.data.get(self.key) if isinstance(self.data, CommentedMap) else None
@@ -655,16 +662,25 @@ class _YamlFile:
             self._load(self.full)
             return
         ids, _, _ = self.spans
-        for index in sorted((ids.index(i) for i in edits), reverse=True):
-            self._narrow(index, index)
+        position = {record_id: n for n, record_id in enumerate(ids)}
+        lines = _lines(self.full)
+        for index in sorted((position[i] for i in edits), reverse=True):
+            self._narrow(index, index, lines)
             (record,) = self.sequence()
             edits[ids[index]](record)
-            self.full = self._rendered(0, False)
+            a, b = self.window or (0, 0)
+            edited = _lines(self._window_text(0))[1:]  # without the key's line
+            if a and not lines[a - 1].endswith("\n"):
+                lines[a - 1] += "\n"
+            lines[a:b] = edited
             self.window = None
-        self.spans = _record_spans(self.full, self.key)
+        self.full = "".join(lines)
+        self.spans = None  # found again only when needed (an append)
+        self._stale = True
 
     def append_text(self, records: str) -> None:
         """Records already written as YAML lines, appended after the last record."""
+        self._fresh_spans()
         lines = _lines(self.full)
         if self.spans is None:
             data = self.data
@@ -686,14 +702,19 @@ class _YamlFile:
             before += "\n"
         self.full = before + records + "".join(lines[end:])
 
-    def _rendered(self, index: int, appended: bool) -> str:
+    def _window_text(self, index: int, appended: bool = False) -> str:
+        """The round-trip document being edited, dumped, with the unchanged lines of
+        record `index` (or of those before an appended one) kept as they were."""
         out = _io.StringIO()
         self.yaml.dump(self.data, out)
         dumped = out.getvalue()
         try:
-            text = self._splice(dumped, index, appended)
+            return self._splice(dumped, index, appended)
         except (_Unspliceable, RuamelYAMLError):
-            text = dumped  # still a faithful round trip, only less local
+            return dumped  # still a faithful round trip, only less local
+
+    def _rendered(self, index: int, appended: bool) -> str:
+        text = self._window_text(index, appended)
         if self.window is not None:
             a, b = self.window
             lines = _lines(self.full)

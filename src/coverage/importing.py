@@ -150,11 +150,14 @@ def _read_ics(
             or e.get("RDATE") is not None
             or e.get("RECURRENCE-ID") is not None
         }
+        # Single events as they are (expanding 3,000 of them costs more than reading
+        # them); the recurring ones, with their overrides, expanded.
+        occurrences = [e for e in series if _uid(e) not in recurring]
+        repeated = _only(calendar, [e for e in series if _uid(e) in recurring])
         try:
-            occurrences = list(recurring_ical_events.of(calendar).between(opens, closes))
-        except Exception:
-            occurrences = []
-            for group, broken in _expand_each(calendar, opens, closes):
+            occurrences += list(recurring_ical_events.of(repeated).between(opens, closes))
+        except Exception:  # one broken series: each on its own, then
+            for group, broken in _expand_each(repeated, opens, closes):
                 occurrences += group
                 if broken is not None:
                     skipped.append(broken)
@@ -182,6 +185,18 @@ def _standard(calendar: Any) -> Any:
         return x_wr_timezone.to_standard(calendar)
     except Exception:
         return calendar
+
+
+def _only(calendar: Any, events: list[Any]) -> Any:
+    """A calendar of `events` alone, with the time zones of `calendar`."""
+    import icalendar
+
+    single = icalendar.Calendar()
+    for zone in (c for c in calendar.subcomponents if c.name == "VTIMEZONE"):
+        single.add_component(zone)
+    for event in events:
+        single.add_component(event)
+    return single
 
 
 def _expand_each(
