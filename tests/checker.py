@@ -134,7 +134,12 @@ def ineligibility(conference: Conference, attendee: Attendee, meeting: Meeting) 
         date_of = day + timedelta(days=1) if overnight and clock < conference.day_start else day
         return datetime.combine(date_of, clock, tzinfo=zone).astimezone(UTC)
 
-    if attendee.earliest is not None and start < on_day(attendee.earliest):
+    earliest = (
+        datetime.combine(day, attendee.earliest, tzinfo=zone).astimezone(UTC)
+        if attendee.earliest is not None
+        else None
+    )  # on the day's own date
+    if earliest is not None and start < earliest:
         return f"the meeting starts before the attendee's earliest {attendee.earliest}"
     if attendee.latest is not None and end > on_day(attendee.latest):
         return f"the meeting ends after the attendee's latest {attendee.latest}"

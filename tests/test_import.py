@@ -379,3 +379,63 @@ def test_real_world_calendars_import_or_are_refused(tmp_path: Path, path: Path) 
             continue
         start = start.replace(tzinfo=BERLIN) if start.tzinfo is None else start
         assert meeting.start == start.replace(second=0, microsecond=0), (meeting.source, start)
+
+
+def test_importing_the_same_feed_twice_changes_nothing(tmp_path: Path) -> None:
+    """Times the clocks show twice, in the conference's zone and in another one, and a
+    room too long for a line, read back exactly: a second import finds nothing to do."""
+    events = (
+        """BEGIN:VEVENT
+UID:twice-here@x
+DTSTAMP:20181001T000000Z
+DTSTART;TZID=Europe/Berlin:20181028T023000
+DTEND;TZID=Europe/Berlin:20181028T033000
+SUMMARY:In the hour that happens twice
+END:VEVENT
+BEGIN:VEVENT
+UID:long-room@x
+DTSTAMP:20181001T000000Z
+DTSTART:20181026T120000Z
+DTEND:20181026T130000Z
+SUMMARY:A room with a long name
+LOCATION:"""
+        + "Building 7 " * 30
+        + """
+END:VEVENT
+END:VCALENDAR"""
+    )
+    text = FEED.replace("END:VCALENDAR", events)
+    ws = workspace(tmp_path)
+    first = run("import", ws, feed(tmp_path, text))
+    assert first.exit_code == 0, first.output
+    before = (ws / "meetings.yaml").read_bytes()
+    again = run("import", ws, feed(tmp_path, text, "again.ics"))
+    assert "0 added, 0 moved, 0 renamed, 0 changed room" in again.stdout, again.output
+    assert "nothing to change" in again.stdout
+    assert (ws / "meetings.yaml").read_bytes() == before
+
+
+def test_cancel_missing_keeps_to_its_own_feed(tmp_path: Path) -> None:
+    ws = workspace(tmp_path)
+    assert run("import", ws, feed(tmp_path)).exit_code == 0
+    side = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//side events//EN
+BEGIN:VEVENT
+UID:youth-forum@side.example
+DTSTAMP:20181001T000000Z
+DTSTART:20181026T150000Z
+DTEND:20181026T160000Z
+SUMMARY:Youth forum
+END:VEVENT
+END:VCALENDAR"""
+    other = run("import", ws, feed(tmp_path, side, "side.ics"), "--cancel-missing")
+    assert other.exit_code == 0 and "1 added" in other.stdout and "0 cancelled" in other.stdout
+    # The main feed again, one event without its end this time: skipped, not gone.
+    broken = FEED.replace(
+        "DTSTART;TZID=Europe/Berlin:20181029T140000\nDTEND;TZID=Europe/Berlin:20181029T160000",
+        "DTSTART;TZID=Europe/Berlin:20181029T140000",
+    )
+    again = run("import", ws, feed(tmp_path, broken, "again.ics"), "--cancel-missing")
+    assert "no end time" in again.stdout and "0 cancelled" in again.stdout, again.output
+    assert meetings(ws)["youth-forum@side.example"].status == "confirmed"

@@ -37,6 +37,8 @@ def late(day: int) -> dict:
 @pytest.mark.parametrize(
     ("limits", "meetings", "days", "expected"),
     [
+        # earliest before day_start is on the day itself: no restriction then
+        ({"earliest": "07:00"}, [meeting("a", "08:00", "09:00")], DAYS[:1], {"a"}),
         # earliest: a meeting starting at it is in, one starting before it out
         ({"earliest": "10:00"}, [meeting("a", "09:00", "10:00")], DAYS[:1], set()),
         ({"earliest": "10:00"}, [meeting("a", "10:00", "11:00")], DAYS[:1], {"a"}),
@@ -104,6 +106,9 @@ def test_the_checker_finds_each_broken_limit(
 def test_limits_are_validated_with_their_place(tmp_path: Path) -> None:
     for limits, field in (
         ({"earliest": "25:00"}, "earliest"),
+        ({"earliest": 600}, "earliest"),  # what some YAML readers make of 10:00
+        ({"earliest": "10:00+04:00"}, "earliest"),  # an offset: read in conference time
+        ({"latest": "23:00:30"}, "latest"),  # to the minute
         ({"latest": "09:00", "earliest": "10:00"}, "latest"),
         ({"max_meetings_per_day": 0}, "max_meetings_per_day"),
         ({"max_late_nights_in_a_row": -1}, "max_late_nights_in_a_row"),
@@ -112,3 +117,15 @@ def test_limits_are_validated_with_their_place(tmp_path: Path) -> None:
         result = CliRunner().invoke(main, ["check", str(ws)])
         assert result.exit_code == 2, result.output
         assert "attendees.yaml" in result.output and f"field '{field}'" in result.output
+
+
+def test_clock_times_in_conference_yaml_are_to_the_minute(tmp_path: Path) -> None:
+    cases = (("day_start", 28800), ("day_end", "03:00+04:00"), ("day_start", "8"))
+    for n, (field, value) in enumerate(cases):
+        ws = write_workspace(tmp_path / str(n), [person("ana")], [], **{field: value})
+        result = CliRunner().invoke(main, ["check", str(ws)])
+        assert result.exit_code == 2 and f"field '{field}'" in result.output, result.output
+    rules = {"late_night_after": "00:00+04:00"}
+    ws = write_workspace(tmp_path / "late", [person("ana")], [], rules=rules)
+    result = CliRunner().invoke(main, ["check", str(ws)])
+    assert result.exit_code == 2 and "late_night_after" in result.output, result.output

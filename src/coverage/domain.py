@@ -90,6 +90,25 @@ def _not_a_bool(value: Any) -> Any:
     return value
 
 
+def _read_clock(value: Any) -> Any:
+    """A time of day to the minute, as "HH:MM" (no offset: it is read in the conference's
+    zone; no seconds; not a number, which YAML would make of 10:00 unquoted in some
+    dialects)."""
+    if isinstance(value, time):
+        if value.tzinfo is not None or value.second or value.microsecond:
+            raise ValueError("a time of day as HH:MM, in conference time (no offset, no seconds)")
+        return value
+    if isinstance(value, str):
+        match = re.fullmatch(r"\s*([01]?\d|2[0-3]):([0-5]\d)\s*", value)
+        if match:
+            return time(int(match.group(1)), int(match.group(2)))
+    raise ValueError(
+        f'{value!r} is not a time of day: give HH:MM, e.g. "10:00" (in conference time, no '
+        "offset, no seconds)"
+    )
+
+
+Clock = Annotated[time, BeforeValidator(_read_clock)]
 Text = Annotated[str, AfterValidator(one_line)]
 Line = Annotated[str, AfterValidator(printable_line)]  # one line, of any length
 Name = Annotated[str, AfterValidator(one_line), Field(min_length=1)]
@@ -158,7 +177,7 @@ class Rules(_Strict):
     changeover_minutes: Whole = Field(15, ge=0, le=24 * 60)
     max_duty_hours: Number = Field(10, gt=0, le=24)
     min_rest_hours: Number = Field(7, ge=0, le=48)
-    late_night_after: time = time(0, 0)
+    late_night_after: Clock = time(0, 0)
     max_late_nights_in_a_row: Whole = Field(2, ge=0, le=60)
     default_min_expertise: Level = 1
 
@@ -242,8 +261,8 @@ class Conference(_Strict):
     timezone: str
     start: date
     end: date
-    day_start: time = time(8, 0)
-    day_end: time = time(3, 0)
+    day_start: Clock = time(8, 0)
+    day_end: Clock = time(3, 0)
     issues: tuple[Issue, ...] = ()
     rules: Rules = Rules()
     publish: PublishTarget | None = None
@@ -460,12 +479,12 @@ class Attendee(_Strict):
     unavailable: tuple[Period, ...] = ()
     max_duty_hours: Number | None = Field(None, gt=0, le=24)
     # Personal limits, over the conference's rules for this person only: no meeting that
-    # starts before `earliest` or ends after `latest` (local times, read on each conference
-    # day as `late_night_after` is: a time before day_start is on the next morning), at
-    # most `max_late_nights_in_a_row` late nights in a row and `max_meetings_per_day`
-    # meetings a day.
-    earliest: time | None = None
-    latest: time | None = None
+    # starts before `earliest` (local time, on the conference day's own date) or ends after
+    # `latest` (read as `late_night_after` is: a time before day_start is on the next
+    # morning), at most `max_late_nights_in_a_row` late nights in a row and
+    # `max_meetings_per_day` meetings a day.
+    earliest: Clock | None = None
+    latest: Clock | None = None
     max_late_nights_in_a_row: Whole | None = Field(None, ge=0, le=60)
     max_meetings_per_day: Whole | None = Field(None, ge=1, le=50)
     # Preferences (soft: the `preferences` tier, after expertise): issues the person would
@@ -789,7 +808,8 @@ def cross_record_problems(
     for where, attendee in attendee_list:
         if attendee.earliest is not None and attendee.latest is not None:
             day = conference.start
-            if conference.on_day(day, attendee.latest) <= conference.on_day(day, attendee.earliest):
+            opening = conference.localize(datetime.combine(day, attendee.earliest))
+            if conference.on_day(day, attendee.latest) <= opening:
                 problems.append(
                     Problem(
                         files["attendees"],

@@ -47,6 +47,7 @@ class Incoming:
 class Skipped:
     where: str
     why: str
+    uid: str | None = None  # the event's UID: still in the source, so not gone from it
 
 
 @dataclass(frozen=True)
@@ -252,10 +253,13 @@ def _incoming(
     event: Any, recurring: set[str], conference: Conference, label: str
 ) -> Incoming | Skipped:
     try:
-        return _read_event(event, recurring, conference)
+        found = _read_event(event, recurring, conference)
     except (ValueError, TypeError, AttributeError, KeyError) as error:
         # A broken property (icalendar's BrokenCalendarProperty is a ValueError).
-        return Skipped(f"event '{_uid(event)}'", f"unreadable ({_why(error)})")
+        found = Skipped(f"event '{_uid(event)}'", f"unreadable ({_why(error)})")
+    if isinstance(found, Skipped):
+        return Skipped(found.where, found.why, _uid(event))
+    return found
 
 
 def _read_event(event: Any, recurring: set[str], conference: Conference) -> Incoming | Skipped:
@@ -273,8 +277,8 @@ def _read_event(event: Any, recurring: set[str], conference: Conference) -> Inco
         moment = rid.dt if rid is not None else start_value
         where = f"event '{uid}' of {_id_text(moment)}"
         uid = f"{uid}/{_id_text(moment)}"
-    summary = printable(str(event.get("SUMMARY", "")))[:TITLE_LIMIT] or "(no title)"
-    location = printable(str(event.get("LOCATION", "")))[:ROOM_LIMIT] or None
+    summary = printable(str(event.get("SUMMARY", "")))[:TITLE_LIMIT].strip() or "(no title)"
+    location = printable(str(event.get("LOCATION", "")))[:ROOM_LIMIT].strip() or None
     status = str(event.get("STATUS", "CONFIRMED")).upper()
     state = {"CANCELLED": "cancelled", "TENTATIVE": "tentative"}.get(status, "confirmed")
     text = {
@@ -302,7 +306,9 @@ def _read_event(event: Any, recurring: set[str], conference: Conference) -> Inco
         end = conference.day_closes(start_value)
     else:
         return Skipped(where, "a start that is not a date or a time")
-    start, end = start.replace(second=0, microsecond=0), end.replace(second=0, microsecond=0)
+    # To the minute, as an instant (UTC): a time the clocks show twice compares exactly.
+    start = start.astimezone(UTC).replace(second=0, microsecond=0)
+    end = end.astimezone(UTC).replace(second=0, microsecond=0)
     if end <= start:
         return Skipped(where, "it ends before it starts")
     if end - start > timedelta(hours=24):
@@ -404,22 +410,39 @@ def plan_import(
             plan.unchanged += 1
         else:
             plan.updates.append(update)
+    # Gone from this source: meetings imported before from the same calendar system (the
+    # part of their UID after "@", or a spreadsheet's rows) that the source no longer has
+    # at all (an event skipped this time is still in it).
+    origins = {_origin(s) for s in latest}
+    still = {s.uid for s in plan.skipped if s.uid}
     plan.missing = sorted(
-        m.id for s, m in by_source.items() if s not in latest and _same_kind(s, latest)
+        m.id
+        for source, m in by_source.items()
+        if source not in latest
+        and _origin(source) in origins
+        and source.split("/", 1)[0] not in still
     )
     plan.added.sort(key=lambda pair: (pair[0].start, pair[0].source))
     return plan
 
 
-def _same_kind(source: str, latest: dict[str, Incoming]) -> bool:
-    """Whether a meeting imported before comes from the same kind of source (a feed's
-    events or a spreadsheet's rows): only those can be missing from it."""
-    csv = source.startswith("csv:")
-    return any(s.startswith("csv:") == csv for s in latest) if latest else False
+def _origin(source: str) -> str:
+    """Which system an imported meeting came from: `csv` for a spreadsheet's rows, else
+    the domain of its event's UID (`itu.int` of `12345@itu.int`), or '' without one."""
+    if source.startswith("csv:"):
+        return "csv"
+    uid = source.split("/", 1)[0]
+    return uid.rsplit("@", 1)[1].lower() if "@" in uid else ""
 
 
 def _update(meeting: Meeting, item: Incoming) -> Update | None:
-    moved = meeting.start != item.start or meeting.end != item.end
+    def instant(moment: datetime) -> datetime:
+        return moment.astimezone(UTC)
+
+    moved = (instant(meeting.start), instant(meeting.end)) != (
+        instant(item.start),
+        instant(item.end),
+    )
     renamed = meeting.title != item.title
     room = (meeting.room or None) != item.room
     status = meeting.status != item.status

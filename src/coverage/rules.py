@@ -135,8 +135,10 @@ def within_hours(attendee: Attendee, meeting: Meeting, conference: Conference) -
     if attendee.earliest is None and attendee.latest is None:
         return True
     day = conference.day_of(meeting.start)
-    if attendee.earliest is not None and meeting.start < conference.on_day(day, attendee.earliest):
-        return False
+    if attendee.earliest is not None:
+        first = conference.localize(datetime.combine(day, attendee.earliest))
+        if meeting.start < first:
+            return False
     return attendee.latest is None or meeting.end <= conference.on_day(day, attendee.latest)
 
 
