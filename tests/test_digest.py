@@ -234,3 +234,13 @@ def test_links_to_each_persons_day(day: Published) -> None:
     for bad in ("javascript:alert(1)", "https://user:pw@example.org/", "https://ex ample.org/"):
         refused = run("links", day.workspace, "--day", DAY, "--out", day.out, "--base-url", bad)
         assert refused.exit_code == 2 and "--base-url" in refused.output
+
+
+def test_links_and_person_refuse_what_they_cannot_mean(day: Published) -> None:
+    for bad in ("https://example.org/\u202erota.html", "https://example.org:99999/",
+                "https://example.org/%zz", 'https://example.org/"<x>'):  # fmt: skip
+        refused = run("links", day.workspace, "--day", DAY, "--out", day.out, "--base-url", bad)
+        assert refused.exit_code == 2 and "--base-url" in refused.output, bad
+    both = run("digest", day.workspace, "--day", DAY, "--out", day.out, "--person", "ana",
+               "--by", "issue")  # fmt: skip
+    assert both.exit_code == 2 and "--person" in both.output

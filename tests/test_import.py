@@ -439,3 +439,76 @@ END:VCALENDAR"""
     again = run("import", ws, feed(tmp_path, broken, "again.ics"), "--cancel-missing")
     assert "no end time" in again.stdout and "0 cancelled" in again.stdout, again.output
     assert meetings(ws)["youth-forum@side.example"].status == "confirmed"
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"", "not a calendar file"),
+        (FEED.encode()[: len(FEED) // 2], "cut short"),
+        (b"BEGIN:VEVENT\nUID:x\nEND:VEVENT\n", "not a calendar file"),
+        (FEED.replace("Room P", "Salle P\u00e9").encode("latin-1"), "not UTF-8"),
+        (b"root:x:0:0:root:/root:/bin/bash\n", "not a calendar file"),
+    ],
+)
+def test_sources_that_are_not_calendars_are_refused(
+    tmp_path: Path, content: bytes, says: str
+) -> None:
+    ws = workspace(tmp_path)
+    source = tmp_path / "source.ics"
+    source.write_bytes(content)
+    done = run("import", ws, source)
+    assert done.exit_code == 2 and says in done.output, done.output
+    assert "root:x" not in done.output and len(done.output.strip().splitlines()) == 1
+
+
+def test_unknown_zones_and_runaway_rules_are_skipped_and_named(tmp_path: Path) -> None:
+    ws = workspace(tmp_path)
+    odd = FEED.replace(
+        "END:VCALENDAR",
+        """BEGIN:VEVENT
+UID:mars@x
+DTSTAMP:20181001T000000Z
+DTSTART;TZID=Mars/Olympus:20181026T100000
+DTEND;TZID=Mars/Olympus:20181026T110000
+SUMMARY:On Mars time
+END:VEVENT
+BEGIN:VEVENT
+UID:every-minute@x
+DTSTAMP:20181001T000000Z
+DTSTART:20181026T100000Z
+DTEND:20181026T100100Z
+RRULE:FREQ=MINUTELY
+SUMMARY:Every minute
+END:VEVENT
+END:VCALENDAR""",
+    )
+    done = run("import", ws, feed(tmp_path, odd))
+    assert done.exit_code == 0, done.output
+    assert "event 'mars@x': DTSTART in time zone 'Mars/Olympus'" in done.stdout
+    assert "event 'every-minute@x': " in done.stdout and "occurrences" in done.stdout
+    found = meetings(ws)
+    assert "mars@x" not in found and not any(s.startswith("every-minute") for s in found)
+    # The summary's times are conference times, in time order.
+    listed = [line.strip() for line in done.stdout.splitlines() if line.startswith("  2018")]
+    assert listed == sorted(listed) and "2018-10-26 09:00 Civil-society coordination" in listed
+
+
+def test_import_rules_are_checked_with_the_conference(tmp_path: Path) -> None:
+    for rule, field in (
+        ({"match": "x", "access": "delegations"}, "delegations"),
+        ({"match": "x", "delegations": ["DEU"]}, "access"),
+        ({"match": "(", "issues": ["privacy"]}, "match"),
+        ({"match": "x", "issues": ["nope"]}, "import_rules.0.issues"),
+    ):
+        ws = workspace(tmp_path / field.replace(".", "-"), import_rules=[rule])
+        done = run("check", ws)
+        assert done.exit_code == 2 and field in done.output, done.output
+
+
+def test_a_spreadsheet_workspace_is_refused_before_a_dry_run(tmp_path: Path) -> None:
+    ws = workspace(tmp_path)
+    (ws / "meetings.yaml").unlink()
+    (ws / "meetings.csv").write_text("id,title,start,end\n")
+    done = run("import", ws, feed(tmp_path), "--dry-run")
+    assert done.exit_code == 2 and "meetings.csv" in done.output

@@ -198,3 +198,12 @@ def test_pin_unpin_and_replan_keeps_the_pin(tmp_path: Path) -> None:
     unknown = runner.invoke(main, ["pin", str(ws), "a", "zed"])
     assert unknown.exit_code == 2 and "unknown attendee id 'zed'" in unknown.output
     assert (ws / "meetings.yaml").read_bytes() == before
+
+
+def test_a_refused_first_plan_leaves_no_folder_of_versions(tmp_path: Path) -> None:
+    ws = write_workspace(
+        tmp_path / "ws", [person("ana")],
+        [meeting("a", "09:00", "10:00", access="member_states", pinned=["ana"])],
+    )  # fmt: skip
+    result = CliRunner().invoke(main, ["plan", str(ws), "--day", DAY, "--quiet"])
+    assert result.exit_code == 2 and not (ws / "schedules").exists()

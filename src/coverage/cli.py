@@ -527,9 +527,8 @@ def diff(workspace: Path, first: int, second: int, day: date, out: Path | None) 
 @click.option(
     "--by",
     type=click.Choice(["issue", "person"]),
-    default="issue",
-    show_default=True,
-    help="Group the meetings by issue, or by who covers them.",
+    default=None,
+    help="Group the meetings by issue (the default), or by who covers them.",
 )
 @click.option("--issue", help="Only the meetings on this issue (main or not).")
 @click.option(
@@ -548,7 +547,7 @@ def diff(workspace: Path, first: int, second: int, day: date, out: Path | None) 
 def digest(
     workspace: Path,
     day: date,
-    by: str,
+    by: str | None,
     issue: str | None,
     person: str | None,
     number: int | None,
@@ -561,12 +560,14 @@ def digest(
     ws, the_day, version = day_version(workspace, day, number, out)
     known_issue(ws, issue)
     if person is not None:
-        if issue is not None:
-            raise UsageError("--person shows one person's whole day: leave out --issue")
+        if issue is not None or by == "issue":
+            raise UsageError(
+                "--person shows one person's whole day: leave out --issue and --by issue"
+            )
         known_person(ws, version.rota, person)
         messages = render_person_digest(version.rota, the_day, person)
     else:
-        messages = render_digest(version.rota, the_day, by, issue)
+        messages = render_digest(version.rota, the_day, by or "issue", issue)
     for index, message in enumerate(messages, start=1):
         if len(messages) > 1:
             click.echo(f"----- message {index} of {len(messages)} -----")
@@ -1088,4 +1089,5 @@ def import_(workspace: Path, source: Path, dry_run: bool, cancel_missing: bool) 
     from coverage.usecases import import_source
 
     done = import_source(workspace, source, dry_run, cancel_missing)
-    click.echo(import_text(done.plan, done.source, done.written, dry_run), nl=False)
+    text = import_text(done.plan, done.source, done.written, dry_run, done.conference)
+    click.echo(text, nl=False)

@@ -244,6 +244,14 @@ class ImportRule(_Strict):
             return tuple(_check_delegation(str(code).strip()) for code in value)
         return value
 
+    @model_validator(mode="after")
+    def _delegations_go_with_their_access(self) -> ImportRule:
+        if self.access == "delegations" and not self.delegations:
+            raise FieldError("delegations", "access: delegations needs the list of delegations")
+        if self.delegations and self.access != "delegations":
+            raise FieldError("access", "delegations are given: say access: delegations too")
+        return self
+
     def matches(self, text: Mapping[str, str]) -> bool:
         pattern = _compiled(self.match)
         return any(pattern.search(text.get(name, "")) for name in self.fields)

@@ -98,7 +98,7 @@ def _add_meetings(
     folder: Path, news: Sequence[NewMeeting], base: Workspace | None = None
 ) -> tuple[list[str], _Edited | None]:
     root = _workspace_folder(folder)
-    doc = _YamlFile(_meetings_yaml(root), "meetings")
+    doc = _YamlFile(meetings_yaml(root), "meetings")
     records = doc.sequence(create=True)
     first = len(records)
     taken = doc.ids()
@@ -131,7 +131,7 @@ def _cancel_meeting(
     folder: Path, meeting_id: str, base: Workspace | None = None
 ) -> tuple[str, _Edited | None]:
     root = _workspace_folder(folder)
-    doc = _YamlFile(_meetings_yaml(root), "meetings")
+    doc = _YamlFile(meetings_yaml(root), "meetings")
     index, record = doc.find(meeting_id, "meeting")
     if str(record.get("status", "")).strip() == "cancelled":
         return f"meeting {meeting_id} is already cancelled: nothing changed", None
@@ -156,7 +156,7 @@ def _move_meeting(
     if start is None and end is None:
         raise UsageError("say where the meeting goes: --start and/or --end")
     root = _workspace_folder(folder)
-    doc = _YamlFile(_meetings_yaml(root), "meetings")
+    doc = _YamlFile(meetings_yaml(root), "meetings")
     index, record = doc.find(meeting_id, "meeting")
     before = f"{record.get('start')} - {record.get('end')}"
     if start is not None:
@@ -173,7 +173,7 @@ def pin(folder: Path, meeting_id: str, attendee_id: str, on: bool = True) -> str
     it); returns what changed. Whether the pin can hold with the rules is checked when the
     day is planned or replanned (`explain.pin_problems`)."""
     root = _workspace_folder(folder)
-    doc = _YamlFile(_meetings_yaml(root), "meetings")
+    doc = _YamlFile(meetings_yaml(root), "meetings")
     index, record = doc.find(meeting_id, "meeting")
     listed = record.get("pinned")
     if listed is not None and not isinstance(listed, list):
@@ -458,7 +458,7 @@ def _record_name(kind: str, record_id: str, line: int | None) -> str:
 # --- Files ----------------------------------------------------------------------------------
 
 
-def _meetings_yaml(root: Path) -> Path:
+def meetings_yaml(root: Path) -> Path:
     """meetings.yaml, which the editing commands change; a workspace that keeps its
     meetings in a spreadsheet is changed there."""
     if (root / MEETINGS_CSV).exists():
@@ -1036,7 +1036,7 @@ def import_meetings(folder: Path, plan: ImportPlan, conference: Conference) -> W
     imported before that changed, each in place (the record only), and the new ones after
     the last record; validated as a whole before the file is replaced."""
     root = _workspace_folder(folder)
-    doc = _YamlFile(_meetings_yaml(root), "meetings")
+    doc = _YamlFile(meetings_yaml(root), "meetings")
     edits: dict[str, Callable[[CommentedMap], None]] = {}
     for update in plan.updates:
 

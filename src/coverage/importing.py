@@ -27,6 +27,7 @@ from coverage.export.common import printable
 
 TITLE_LIMIT = 200
 ROOM_LIMIT = 120
+MAX_OCCURRENCES = 500  # of one recurring event within the conference
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,17 @@ def _read_ics(
     import recurring_ical_events  # type: ignore[import-untyped]
 
     try:
-        calendars = icalendar.Calendar.from_ical(raw, multiple=True)
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise WorkspaceError.single(
+            label, f"not UTF-8 text (byte {error.start}): export the calendar as UTF-8"
+        ) from None
+    if "BEGIN:VCALENDAR" not in text.upper() or "END:VCALENDAR" not in text.upper():
+        raise WorkspaceError.single(
+            label, "not a calendar file: no BEGIN:VCALENDAR ... END:VCALENDAR (cut short?)"
+        )
+    try:
+        calendars = icalendar.Calendar.from_ical(text, multiple=True)
     except Exception as error:
         raise WorkspaceError.single(
             label, f"not a calendar file that can be read: {_why(error)}"
@@ -162,8 +173,22 @@ def _read_ics(
                 occurrences += group
                 if broken is not None:
                     skipped.append(broken)
+        per_uid: dict[str, int] = {}
         for occurrence in occurrences:
-            if occurrence.name != "VEVENT":
+            uid = _uid(occurrence)
+            per_uid[uid] = per_uid.get(uid, 0) + 1
+        too_many = {uid for uid, n in per_uid.items() if n > MAX_OCCURRENCES}
+        for uid in sorted(too_many):
+            skipped.append(
+                Skipped(
+                    f"event '{uid}'",
+                    f"{per_uid[uid]} occurrences within the conference (more than "
+                    f"{MAX_OCCURRENCES}: a rule no meeting has)",
+                    uid,
+                )
+            )
+        for occurrence in occurrences:
+            if occurrence.name != "VEVENT" or _uid(occurrence) in too_many:
                 continue
             item = _incoming(occurrence, recurring, conference, label)
             if isinstance(item, Skipped):
@@ -232,7 +257,8 @@ def _expand_each(
 
 
 def _why(error: BaseException) -> str:
-    text = printable(str(error))[:160]
+    # Not the file's own text, which some errors quote (a source may be any file).
+    text = printable(str(error)).split(": '", 1)[0].split(': "', 1)[0][:120]
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
@@ -271,6 +297,15 @@ def _read_event(event: Any, recurring: set[str], conference: Conference) -> Inco
             return Skipped(where, f"{name} given {len(event.get(name))} times")
     if start_prop is None:
         return Skipped(where, "no start (DTSTART)")
+    for name, prop in (("DTSTART", start_prop), ("DTEND", end_prop)):
+        zone = prop.params.get("TZID") if prop is not None else None
+        value = prop.dt if prop is not None else None
+        if zone and isinstance(value, datetime) and value.tzinfo is None:
+            return Skipped(
+                where,
+                f"{name} in time zone {printable(str(zone))[:60]!r}, which "
+                "the file does not define (no VTIMEZONE) and is no IANA name",
+            )
     start_value = start_prop.dt
     if uid in recurring:
         rid = event.get("RECURRENCE-ID")

@@ -21,7 +21,7 @@ from coverage.plan import plan as solve_plan
 from coverage.plan import replan as solve_replan
 from coverage.problem import FixedAssignment, relevant_history
 from coverage.published import PublishedRota
-from coverage.store import RotaStore, Version
+from coverage.store import RotaStore, Version, default_store
 
 if TYPE_CHECKING:
     from coverage.advice import Criticality, Ranking, Scenario
@@ -66,11 +66,15 @@ class Outcome:
 def _located(folder: Path) -> Iterator[None]:
     """A problem the planner found in a workspace file (a pin that cannot hold) named with
     the workspace's folder."""
+    meetings = "meetings.csv" if (folder / "meetings.csv").exists() else "meetings.yaml"
     try:
         yield
     except WorkspaceError as error:
         raise WorkspaceError(
-            [replace(p, file=str(folder / p.file)) for p in error.problems]
+            [
+                replace(p, file=str(folder / (meetings if p.file == "meetings.yaml" else p.file)))
+                for p in error.problems
+            ]
         ) from None
 
 
@@ -127,8 +131,17 @@ def person_links(
         raise UsageError(f"--base-url {base_url!r}: not an http:// or https:// address")
     if parts.username or parts.password:
         raise UsageError("--base-url: no user name or password in an address sent to people")
-    if any(ord(c) < 33 or ord(c) == 127 for c in base_url.strip()):
-        raise UsageError("--base-url: an address has no spaces or control characters")
+    if not re.fullmatch(
+        r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})+", base_url.strip()
+    ):
+        raise UsageError(
+            "--base-url: an address of plain characters only (no spaces, quotes, <, >, "
+            "control or other characters; %XX for anything else)"
+        )
+    try:
+        parts.port  # noqa: B018  (raises on a port that is not a number in range)
+    except ValueError:
+        raise UsageError("--base-url: not a valid port") from None
     page = parts._replace(fragment="").geturl()
     _, the_day, version = day_version(folder, day, None, out)
     rota = version.rota
@@ -258,14 +271,23 @@ def plan_days(
 ) -> Outcome:
     """Plan `days` jointly against the published history of the other days and publish
     a new version. Holds the store's lock from reading the history to publishing."""
+    import shutil
+
     from coverage.publish import publish
 
     ws = loaded.workspace
+    fresh = not (default_store(loaded.folder) if out is None else out).exists()
     store = RotaStore.open(loaded.folder, ws.name, out)
-    with store.lock(wait, on_wait), _located(loaded.folder):
-        history, used = _history_versions(store, ws, days)
-        rota = solve_plan(ws, days, history, options, stances=loaded.stances)
-        folder, published = publish(rota, store, "plan", loaded.digest, history=used)
+    try:
+        with store.lock(wait, on_wait), _located(loaded.folder):
+            history, used = _history_versions(store, ws, days)
+            rota = solve_plan(ws, days, history, options, stances=loaded.stances)
+            folder, published = publish(rota, store, "plan", loaded.digest, history=used)
+    except WorkspaceError:
+        if fresh and not any(store.folder.glob("v*")):
+            # Refused before anything was published: no folder of versions left behind.
+            shutil.rmtree(store.folder, ignore_errors=True)
+        raise
     return Outcome(folder, published, rota, used)
 
 
@@ -953,6 +975,7 @@ class Imported:
     plan: ImportPlan
     written: bool
     source: Path
+    conference: Conference
 
 
 def import_source(
@@ -960,11 +983,12 @@ def import_source(
 ) -> Imported:
     """Read a calendar feed (.ics) or a meetings spreadsheet (.csv), work out what changes
     in the workspace's meetings, and (unless `dry_run`) write it to meetings.yaml."""
-    from coverage.edit import import_meetings
+    from coverage.edit import import_meetings, meetings_yaml
     from coverage.importing import Update, plan_import, read_csv, read_ics
     from coverage.io import load_workspace, read_file_text
 
     workspace = load_workspace(folder)
+    meetings_yaml(folder)  # a workspace that keeps its meetings in a spreadsheet: refused
     label = str(source)
     kind = source.suffix.lower()
     if kind not in (".ics", ".ical", ".ifb", ".csv", ".txt"):
@@ -977,6 +1001,6 @@ def import_source(
         live = {m.id for m in workspace.meetings if m.status != "cancelled"}
         plan.updates += [Update(m, status="cancelled") for m in plan.missing if m in live]
     if dry_run or not plan.changes:
-        return Imported(plan, False, source)
+        return Imported(plan, False, source, workspace.conference)
     import_meetings(folder, plan, workspace.conference)
-    return Imported(plan, True, source)
+    return Imported(plan, True, source, workspace.conference)

@@ -198,7 +198,13 @@ class _Page:
                 f'<ol class="mine">{"".join(items)}</ol>'
                 if items
                 else f'<p class="none">Nothing on the rota for {_e(person.name)} on '
-                f"{_e(rota.days_text())}.</p>"
+                f"{_e(rota.days_text())}"
+                + (
+                    " (away)"
+                    if all(rota.presence(person.id, d) == "away" for d in rota.days)
+                    else ""
+                )
+                + ".</p>"
             )
             days.append(
                 f'<section class="person-day" data-person="{_e(person.id)}" hidden>'

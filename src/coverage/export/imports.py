@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from coverage.domain import Conference
 from coverage.export.common import printable
 from coverage.importing import ImportPlan
 from coverage.published import plural
@@ -11,7 +12,9 @@ from coverage.published import plural
 SHOWN = 20  # of each list, the first ones
 
 
-def import_text(plan: ImportPlan, source: Path, written: bool, dry_run: bool) -> str:
+def import_text(
+    plan: ImportPlan, source: Path, written: bool, dry_run: bool, conference: Conference
+) -> str:
     """The summary line, then what was skipped and why, the new meetings no rule tagged,
     and the meetings imported before that this source no longer has."""
     counts = [
@@ -30,7 +33,10 @@ def import_text(plan: ImportPlan, source: Path, written: bool, dry_run: bool) ->
         ("skipped", [f"{s.where}: {s.why}" for s in plan.skipped]),
         (
             "new meetings no import rule gave an issue (tag them in meetings.yaml)",
-            [f"{i.start:%Y-%m-%d %H:%M} {i.title}" for i in plan.untagged],
+            [
+                f"{conference.localize(i.start):%Y-%m-%d %H:%M} {i.title}"
+                for i in sorted(plan.untagged, key=lambda i: (i.start, i.source))
+            ],
         ),
         (
             "imported before, not in this source"
