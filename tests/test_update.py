@@ -300,3 +300,35 @@ def test_a_meeting_moved_to_another_day_says_so_and_both_days_share_one_now(
         data = json.loads((folder / "schedules" / folder_name / "rota.json").read_text())
         nows.add(data["replan"]["now"])
     assert len(nows) == 1 and who
+
+
+def test_a_pin_from_the_chat_to_the_calendars(tmp_path: Path) -> None:
+    """`--pin MEETING --who ATTENDEE`: pinned, the day replanned with them on it, and who
+    must be told is told; a pin the rules refuse writes nothing."""
+    folder = workspace(tmp_path)
+    first = json.loads((folder / "schedules" / "v001-2018-11-05" / "rota.json").read_text())
+    on_noon = {a["attendee"] for a in first["assignments"] if a["meeting"] == "noon"}
+    other = ({"ana", "ben"} - on_noon).pop()
+    done = run("update", folder, "--pin", "noon", "--who", other, "--now", "08:00")
+    assert done.exit_code == 0, done.output
+    assert f"pinned {other} to meeting noon" in done.stdout
+    version = json.loads(Path(done.stdout.strip().splitlines()[-1]).read_text())
+    assert other in {a["attendee"] for a in version["assignments"] if a["meeting"] == "noon"}
+    assert check_rota(load_workspace(folder), version) == []
+    again = run("update", folder, "--pin", "noon", "--who", other, "--now", "08:00")
+    assert again.exit_code == 0 and "nothing changed" in again.stdout
+    assert run("update", folder, "--pin", "noon").exit_code == 2  # --who missing
+    unpinned = run("update", folder, "--unpin", "noon", "--who", other, "--now", "08:00")
+    assert unpinned.exit_code == 0 and f"unpinned {other} from meeting noon" in unpinned.stdout
+    # Ben has no delegation seat: a member-states meeting cannot hold him. Refused, with the
+    # rule named, before anything is written.
+    text = (
+        (folder / "meetings.yaml")
+        .read_text()
+        .replace("id: evening", "id: evening\n  access: member_states", 1)
+    )
+    (folder / "meetings.yaml").write_text(text)
+    before = files(folder), versions(folder)
+    refused = run("update", folder, "--pin", "evening", "--who", "ben", "--now", "08:00")
+    assert refused.exit_code == 2 and "(access)" in refused.output, refused.output
+    assert (files(folder), versions(folder)) == before

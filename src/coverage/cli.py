@@ -709,6 +709,9 @@ def publish(
 @click.option(
     "--unavailable", "absent", metavar="ATTENDEE", help="Mark someone away (with --from, --to)."
 )
+@click.option("--pin", "pin_to", metavar="MEETING", help="Pin someone to a meeting (with --who).")
+@click.option("--unpin", "unpin_from", metavar="MEETING", help="Take a pin off (with --who).")
+@click.option("--who", metavar="ATTENDEE", help="Who is pinned or unpinned (--pin, --unpin).")
 @click.option("--title", help="The new meeting's title (--add).")
 @click.option("--start", help=f"Start ({TIME_HELP}; --add, --move).")
 @click.option("--end", help=f"End ({TIME_HELP}; --add, --move).")
@@ -743,6 +746,9 @@ def update(
     move: str | None,
     cancel: str | None,
     absent: str | None,
+    pin_to: str | None,
+    unpin_from: str | None,
+    who: str | None,
     title: str | None,
     start: str | None,
     end: str | None,
@@ -779,17 +785,20 @@ def update(
     from coverage.usecases import caldav_target
     from coverage.usecases import update as run_update
 
-    actions = [name for name, given in (("--add", add), ("--move", move), ("--cancel", cancel),
-               ("--unavailable", absent)) if given]  # fmt: skip
+    chosen = (("--add", add), ("--move", move), ("--cancel", cancel), ("--unavailable", absent),
+              ("--pin", pin_to), ("--unpin", unpin_from))  # fmt: skip
+    actions = [name for name, given in chosen if given]
     if len(actions) != 1:
         given = f" (given: {', '.join(actions)})" if actions else ""
         raise UsageError(
-            f"say what changed with one of --add, --move, --cancel, --unavailable{given}"
+            "say what changed with one of --add, --move, --cancel, --unavailable, --pin, "
+            f"--unpin{given}"
         )
     fields = {
         "--title": title, "--issues": issues, "--room": room, "--access": access,
         "--delegations": delegations, "--priority": priority, "--seats": seats, "--kind": kind,
         "--start": start, "--end": end, "--from": away_from, "--to": away_to, "--reason": reason,
+        "--who": who,
     }  # fmt: skip
     allowed = {
         "--add": {"--title", "--issues", "--room", "--access", "--delegations", "--priority",
@@ -797,6 +806,8 @@ def update(
         "--move": {"--start", "--end"},
         "--cancel": set(),
         "--unavailable": {"--from", "--to", "--reason"},
+        "--pin": {"--who"},
+        "--unpin": {"--who"},
     }[actions[0]]  # fmt: skip
     stray = [name for name, value in fields.items() if value is not None and name not in allowed]
     if stray:
@@ -819,11 +830,14 @@ def update(
         change = edit.MoveChange(move, start, end)
     elif cancel:
         change = edit.CancelChange(cancel)
-    else:
-        assert absent is not None
+    elif absent:
         if not (away_from and away_to):
             raise UsageError("--unavailable needs --from and --to")
         change = edit.AbsentChange(absent, away_from, away_to, reason)
+    elif pin_to or unpin_from:
+        if not who:
+            raise UsageError(f"{actions[0]} needs --who ATTENDEE")
+        change = edit.PinChange(pin_to or unpin_from or "", who, on=bool(pin_to))
     caldav = caldav_target(workspace, url, user, password_file)
     started = clock.perf_counter()
     options = PlanOptions(time_limit, workers, seed)

@@ -172,6 +172,12 @@ def pin(folder: Path, meeting_id: str, attendee_id: str, on: bool = True) -> str
     """Add `attendee_id` to a meeting's `pinned` list (or, with `on` False, take them off
     it); returns what changed. Whether the pin can hold with the rules is checked when the
     day is planned or replanned (`explain.pin_problems`)."""
+    return _pin(folder, meeting_id, attendee_id, on)[0]
+
+
+def _pin(
+    folder: Path, meeting_id: str, attendee_id: str, on: bool, base: Workspace | None = None
+) -> tuple[str, _Edited | None]:
     root = _workspace_folder(folder)
     doc = _YamlFile(meetings_yaml(root), "meetings")
     index, record = doc.find(meeting_id, "meeting")
@@ -186,25 +192,23 @@ def pin(folder: Path, meeting_id: str, attendee_id: str, on: bool = True) -> str
     current = [str(item).strip() for item in listed or []]
     if on:
         if attendee_id in current:
-            return f"{attendee_id} is already pinned to meeting {meeting_id}: nothing changed"
+            return f"{attendee_id} is already pinned to meeting {meeting_id}: nothing changed", None
         if isinstance(listed, list):
             listed.append(attendee_id)
         else:
             record["pinned"] = _flow((attendee_id,))
     else:
         if attendee_id not in current:
-            return f"{attendee_id} is not pinned to meeting {meeting_id}: nothing changed"
+            return f"{attendee_id} is not pinned to meeting {meeting_id}: nothing changed", None
         if len(current) == 1:
             del record["pinned"]
         else:
             assert isinstance(listed, list)
             del listed[current.index(attendee_id)]
-    ws = _commit(root, doc.path, doc.render(index), doc.raw, doc)
+    ws = _commit(root, doc.path, doc.render(index), doc.raw, doc, base)
     meeting = ws.meeting(meeting_id)
-    done = "pinned" if on else "unpinned"
-    return (
-        f"{done} {attendee_id} {'to' if on else 'from'} meeting {meeting_id} ({_when(ws, meeting)})"
-    )
+    done = "pinned {} to" if on else "unpinned {} from"
+    return f"{done.format(attendee_id)} meeting {meeting_id} ({_when(ws, meeting)})", ws
 
 
 def add_unavailable(
@@ -297,7 +301,14 @@ class AbsentChange:
     reason: str | None = None
 
 
-Change = AddChange | MoveChange | CancelChange | AbsentChange
+@dataclass(frozen=True)
+class PinChange:
+    meeting: str
+    attendee: str
+    on: bool = True  # False: unpin
+
+
+Change = AddChange | MoveChange | CancelChange | AbsentChange | PinChange
 
 
 def apply(
@@ -334,6 +345,12 @@ def apply(
         line, edited = _cancel_meeting(folder, change.meeting, before)
         anchor = conference.day_of(old.start)
         if edited is not None:  # None: it was cancelled already, nothing to replan
+            days.add(anchor)
+    elif isinstance(change, PinChange):
+        old = _known_meeting(before, change.meeting, folder)
+        line, edited = _pin(folder, change.meeting, change.attendee, change.on, before)
+        anchor = conference.day_of(old.start)
+        if edited is not None:  # None: already pinned (or not pinned): nothing to replan
             days.add(anchor)
     else:
         line, edited = _add_unavailable(

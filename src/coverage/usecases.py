@@ -695,6 +695,7 @@ def update(
     before = load_workspace(folder)
     if now_text is not None:
         parse_now(now_text, before.conference, before.conference.days()[0])  # refused early
+    _refuse_a_pin_that_cannot_hold(folder, before, change, out)
     line, days, anchor, after = apply_change(folder, change, before)
     if now_text is not None:
         # One moment for every day replanned: `14:00` is read on the day of the change.
@@ -753,6 +754,34 @@ def update(
         )
     seconds["publish"] = clock.perf_counter() - tick
     return result
+
+
+def _refuse_a_pin_that_cannot_hold(
+    folder: Path, ws: Workspace, change: Change, out: Path | None
+) -> None:
+    """A pin the rules refuse (against the day's other pins and the published days around
+    it) is refused before anything is written, naming the rule, as `rota plan` would."""
+    from coverage.edit import PinChange
+    from coverage.explain import refuse_broken_pins
+    from coverage.problem import build_problem
+
+    if not isinstance(change, PinChange) or not change.on:
+        return
+    known = {m.id: m for m in ws.meetings}
+    meeting = known.get(change.meeting)
+    if meeting is None or change.attendee not in {a.id for a in ws.attendees}:
+        return  # the edit names what is unknown
+    if change.attendee in meeting.pinned:
+        return
+    pinned = meeting.model_copy(update={"pinned": (*meeting.pinned, change.attendee)})
+    trial = ws.model_copy(
+        update={"meetings": tuple(pinned if m.id == meeting.id else m for m in ws.meetings)}
+    )
+    day = ws.conference.day_of(meeting.start)
+    store = RotaStore.open(folder, ws.name, out, create=False)
+    history, _ = _history_versions(store, ws, [day])
+    with _located(folder):
+        refuse_broken_pins(trial, build_problem(trial, [day], history))
 
 
 def _publish_changed(
