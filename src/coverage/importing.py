@@ -195,11 +195,6 @@ def _read_ics(
                 skipped.append(item)
             else:
                 found.append(item)
-        seen = {i.source for i in found} | {s.where for s in skipped}
-        for event in series:  # single events wholly outside the conference: counted
-            source = _uid(event)
-            if source not in recurring and source not in seen and f"event '{source}'" not in seen:
-                skipped.append(Skipped(f"event '{source}'", "outside the conference dates"))
     return found, skipped, events
 
 
