@@ -46,6 +46,7 @@ from coverage.io import (
     Source,
     check_edited_attendees,
     check_edited_meetings,
+    file_labels,
     known_valid,
     load_yaml,
     others_of,
@@ -1010,7 +1011,7 @@ def _checked_part(
         ]
         if base is not None:
             named = [(f"attendee '{p.id}'", p) for p in base.attendees]
-            others = Others(base.conference, named, _labels(after))
+            others = Others(base.conference, named, file_labels(after))
         else:
             others = others_of(after)
         meetings = check_edited_meetings(after, others, doc.written.encode("utf-8"), a, other_ids)
@@ -1034,15 +1035,6 @@ def _checked_part(
     if base is not None:
         workspace = base.model_copy(update={"attendees": people, "coalitions": coalitions})
     return _Edited(conference, {}, {p.id: p for p in people}, workspace)
-
-
-def _labels(source: Source) -> dict[str, str]:
-    attendees = ATTENDEES_CSV if source.exists(ATTENDEES_CSV) else ATTENDEES_YAML
-    return {
-        "conference": source.label("conference.yaml"),
-        "attendees": source.label(attendees),
-        "meetings": source.label(MEETINGS_FILE),
-    }
 
 
 # --- rota import ------------------------------------------------------------------------------

@@ -444,7 +444,6 @@ def parse_workspace(source: Source) -> Workspace:
                 source.label(MEETINGS_CSV),
                 f"both {MEETINGS_FILE} and {MEETINGS_CSV} exist: keep one",
             )
-        label["meetings"] = source.label(MEETINGS_CSV)
         text = decode_spreadsheet(source.read(MEETINGS_CSV), label["meetings"])
         meeting_rows: list[tuple[Any, int | None]] = list(
             _csv_meeting_records(text, label["meetings"])
@@ -479,19 +478,28 @@ def parse_workspace(source: Source) -> Workspace:
     )
 
 
-def _conference_and_attendees(
-    source: Source,
-) -> tuple[Conference, list[tuple[str, Attendee]], dict[str, str], list[Problem]]:
-    """conference.yaml (raising on a problem) and the attendees' records validated, with
-    the labels of the files for messages."""
-    label = {
+def file_labels(source: Source) -> dict[str, str]:
+    """How messages name the workspace's conference, attendees and meetings files: the
+    spreadsheet where the workspace keeps that list in one (and not in YAML too)."""
+    return {
         "conference": source.label(CONFERENCE_FILE),
+        "attendees": source.label(
+            ATTENDEES_CSV if source.exists(ATTENDEES_CSV) else ATTENDEES_YAML
+        ),
         "meetings": source.label(
             MEETINGS_CSV
             if source.exists(MEETINGS_CSV) and not source.exists(MEETINGS_FILE)
             else MEETINGS_FILE
         ),
     }
+
+
+def _conference_and_attendees(
+    source: Source,
+) -> tuple[Conference, list[tuple[str, Attendee]], dict[str, str], list[Problem]]:
+    """conference.yaml (raising on a problem) and the attendees' records validated, with
+    the labels of the files for messages."""
+    label = file_labels(source)
     conference = parse_conference(source.read(CONFERENCE_FILE), label["conference"])
     context = {"conference": conference}
 
@@ -502,11 +510,9 @@ def _conference_and_attendees(
         )
     attendee_rows: list[tuple[Any, int | None]]
     if source.exists(ATTENDEES_CSV):
-        label["attendees"] = source.label(ATTENDEES_CSV)
         text = decode_spreadsheet(source.read(ATTENDEES_CSV), label["attendees"])
         attendee_rows = list(_csv_attendee_records(text, label["attendees"]))
     else:
-        label["attendees"] = source.label(ATTENDEES_YAML)
         data = parse_yaml(source.read(ATTENDEES_YAML), label["attendees"])
         attendee_rows = [
             (r, getattr(r, "line", None)) for r in _records(data, "attendees", label["attendees"])
