@@ -73,20 +73,9 @@ def render_person_digest(rota: PublishedRota, day: date, attendee: str) -> list[
     access and who else is there, and when they are away."""
     names = short_names(rota.attendees)
     person = rota.person(attendee)
-    title = f"{printable(rota.conference)}: your day, {day_text(day)}"
-    if rota.version is not None:
-        title += f" (version {rota.version}"
-        if rota.replan is not None:
-            title += f", replanned at {rota.clock(rota.replan.now)}"
-        title += ")"
-    lines = [title, f"■ {printable(person.name)}"]
-    theirs = [(a, m, others) for a, m, others in rota.day_of(attendee) if a.day == day]
-    for item, meeting, others in theirs:
-        seen = meeting.model_copy(update={"start": item.start, "end": item.end})
-        line = _line(rota, seen, names, who=False)
-        lines.append(
-            line + (f" with {', '.join(names.get(a, a) for a in others)}" if others else "")
-        )
+    title = f"{printable(rota.conference)}: your day, {day_text(day)}{_version_note(rota)}"
+    theirs = _person_lines(rota, attendee, day, names)
+    lines = [title, f"■ {printable(person.name)}", *theirs]
     if not theirs:
         lines.append("Nothing on the rota for you that day.")
     away = rota.away(attendee, day)
@@ -95,13 +84,37 @@ def render_person_digest(rota: PublishedRota, day: date, attendee: str) -> list[
     return _split(["\n".join(lines)])
 
 
+def _version_note(rota: PublishedRota) -> str:
+    """' (version 2, replanned at 14:00)', or '' before publication."""
+    if rota.version is None:
+        return ""
+    replanned = f", replanned at {rota.clock(rota.replan.now)}" if rota.replan else ""
+    return f" (version {rota.version}{replanned})"
+
+
+def _person_lines(
+    rota: PublishedRota,
+    attendee: str,
+    day: date,
+    names: dict[str, str],
+    shown: set[str] | None = None,
+) -> list[str]:
+    """A line for each of the person's meetings that day (of `shown`, when given), with
+    whom they share it."""
+    lines = []
+    for item in rota.assignments_of(attendee, day):
+        if shown is not None and item.meeting not in shown:
+            continue
+        meeting = rota.meeting(item.meeting)
+        others = [names.get(a, a) for a in meeting.attendees if a != attendee]
+        seen = meeting.model_copy(update={"start": item.start, "end": item.end})
+        line = _line(rota, seen, names, who=False)
+        lines.append(line + (f" with {', '.join(others)}" if others else ""))
+    return lines
+
+
 def _header(rota: PublishedRota, day: date, issue: str | None) -> str:
-    title = f"{printable(rota.conference)}: rota for {day_text(day)}"
-    if rota.version is not None:
-        title += f" (version {rota.version}"
-        if rota.replan is not None:
-            title += f", replanned at {rota.clock(rota.replan.now)}"
-        title += ")"
+    title = f"{printable(rota.conference)}: rota for {day_text(day)}{_version_note(rota)}"
     if issue is not None:
         title += f", {printable(rota.issue_names().get(issue, issue))} only"
     counts = rota.counts(day, issue)
@@ -176,17 +189,9 @@ def _by_person(
     shown = {m.id for m in meetings}
     sections = []
     for person in rota.attendees:
-        theirs = [a for a in rota.assignments_of(person.id, day) if a.meeting in shown]
-        if not theirs:
-            continue
-        lines = [f"■ {names[person.id]}"]
-        for item in theirs:
-            meeting = rota.meeting(item.meeting)
-            others = [names.get(a, a) for a in meeting.attendees if a != person.id]
-            seen = meeting.model_copy(update={"start": item.start, "end": item.end})
-            line = _line(rota, seen, names, who=False)
-            lines.append(line + (f" with {', '.join(others)}" if others else ""))
-        sections.append("\n".join(lines))
+        theirs = _person_lines(rota, person.id, day, names, shown)
+        if theirs:
+            sections.append("\n".join([f"■ {names[person.id]}", *theirs]))
     uncovered = [m for m in meetings if m.status == "uncovered"]
     if uncovered:
         lines = [f"{UNCOVERED} Uncovered ({len(uncovered)})"]
