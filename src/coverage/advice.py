@@ -70,11 +70,22 @@ def optimum(
     tiers: tuple[str, ...],
     time_limit: float,
     hint: frozenset[Pair] | None = None,
+    problem: StaffingProblem | None = None,
 ) -> Optimum:
-    """The lexicographic optimum of `tiers` for `days`, as `rota plan` would solve them."""
+    """The lexicographic optimum of `tiers` for `days`, as `rota plan` would solve them
+    (on `problem`, when the caller has built it already)."""
+    if problem is None:
+        problem = _pinned_problem(workspace, days, history)
+    return _solve(problem, tiers, time_limit, hint)
+
+
+def _pinned_problem(
+    workspace: Workspace, days: Sequence[date], history: Sequence[FixedAssignment]
+) -> StaffingProblem:
+    """The staffing problem of `days`, refused (naming the rule) when its pins cannot hold."""
     problem = build_problem(workspace, days, history)
     refuse_broken_pins(workspace, problem)
-    return _solve(problem, tiers, time_limit, hint)
+    return problem
 
 
 def _solve(
@@ -218,29 +229,16 @@ def eligible_meetings(
     )
 
 
-def alone_bound(workspace: Workspace, days: Sequence[date], meetings: frozenset[str]) -> int:
-    """The most one person could cover alone among `meetings`: the heaviest set of them
-    no two of which overlap in time (weighted interval scheduling)."""
-    weights = _weights(workspace, days)
-    jobs = sorted(
-        (m.end, m.start, weights[m.id]) for m in workspace.meetings_on(days) if m.id in meetings
-    )
+def alone_bound(problem: StaffingProblem, meetings: frozenset[str]) -> int:
+    """The most one person could cover alone among `meetings` (of the problem's): the
+    heaviest set of them no two of which overlap in time (weighted interval scheduling)."""
+    jobs = sorted((s.end, s.start, s.weight) for m, s in problem.slots.items() if m in meetings)
     ends = [end for end, _, _ in jobs]
     best = [0] * (len(jobs) + 1)
     for i, (_, start, weight) in enumerate(jobs):
         before = bisect.bisect_right(ends, start, 0, i)
         best[i + 1] = max(best[i], best[before] + weight)
     return best[-1]
-
-
-def _weights(workspace: Workspace, days: Sequence[date]) -> dict[str, int]:
-    from coverage.rules import meeting_weight
-
-    return {
-        m.id: meeting_weight(m, workspace.conference)
-        for m in workspace.meetings_on(days)
-        if m.status != "cancelled"
-    }
 
 
 # --- Recruit ---------------------------------------------------------------------------------
@@ -295,15 +293,14 @@ def recruit(
     """Rank the candidate profiles by the coverage one such person adds; exact for the top
     `top` when every solve is proven (see the module's note on the bound). `time_limit`
     is per solve. Ctrl-C returns what was ranked by then, marked partial."""
-    baseline = optimum(workspace, days, history, COVERAGE_TIERS, time_limit, hint)
+    problem = _pinned_problem(workspace, days, history)
+    baseline = optimum(workspace, days, history, COVERAGE_TIERS, time_limit, hint, problem)
     if baseline.interrupted:  # no ranking without the coverage to compare with
         raise KeyboardInterrupt
     ranking = Ranking(baseline)
     person_id = new_id(workspace)
     profiles = candidate_profiles(workspace, level)
     ranking.candidates = len(profiles)
-    weights = _weights(workspace, days)
-    problem = build_problem(workspace, days, history)
     coverable = {m for _, m in problem.options}
     # For the coverage tier a person is the meetings they may enter: profiles that open
     # the same meetings have the same optimum, solved once.
@@ -315,7 +312,8 @@ def recruit(
     for opens, members in classes.items():
         # With them, only meetings the best rota without them leaves uncovered can add.
         uncovered = (coverable | opens) - baseline.covered
-        bound = min(alone_bound(workspace, days, opens), sum(weights[m] for m in uncovered))
+        weight = sum(problem.slots[m].weight for m in uncovered)
+        bound = min(alone_bound(problem, opens), weight)
         ordered.append((bound, sorted(members, key=_profile_key), opens))
     ordered.sort(key=lambda c: (-c[0], _profile_key(c[1][0])))
     try:
@@ -422,11 +420,11 @@ def critical(
 ) -> Criticality:
     """For each person, the coverage lost if they drop out (a best rota of the days
     without them, as a replan from the start of the day would find), worst first."""
-    baseline = optimum(workspace, days, history, COVERAGE_TIERS, time_limit, hint)
+    problem = _pinned_problem(workspace, days, history)
+    baseline = optimum(workspace, days, history, COVERAGE_TIERS, time_limit, hint, problem)
     if baseline.interrupted:
         raise KeyboardInterrupt
     result = Criticality(baseline)
-    problem = build_problem(workspace, days, history)
     seated: dict[str, set[str]] = {}
     for a, m in baseline.assignments:
         seated.setdefault(m, set()).add(a)
