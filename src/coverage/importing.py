@@ -190,7 +190,7 @@ def _read_ics(
         for occurrence in occurrences:
             if occurrence.name != "VEVENT" or _uid(occurrence) in too_many:
                 continue
-            item = _incoming(occurrence, recurring, conference, label)
+            item = _incoming(occurrence, recurring, conference)
             if isinstance(item, Skipped):
                 skipped.append(item)
             else:
@@ -226,21 +226,17 @@ def _expand_each(
     """The occurrences of each event (the components sharing a UID together, with the
     calendar's time zones), so that one event whose recurrence cannot be expanded is
     skipped, and named, and the others are not."""
-    import icalendar
     import recurring_ical_events
 
-    zones = [c for c in calendar.subcomponents if c.name == "VTIMEZONE"]
     groups: dict[str, list[Any]] = {}
     for event in calendar.walk("VEVENT"):
         groups.setdefault(_uid(event), []).append(event)
     for uid, events in groups.items():
-        single = icalendar.Calendar()
-        for zone in zones:
-            single.add_component(zone)
-        for event in events:
-            single.add_component(event)
         try:
-            yield list(recurring_ical_events.of(single).between(opens, closes)), None
+            yield (
+                list(recurring_ical_events.of(_only(calendar, events)).between(opens, closes)),
+                None,
+            )
         except Exception as problem:
             yield (
                 [],
@@ -270,9 +266,7 @@ def _uid(event: Any) -> str:
     return "no-uid-" + hashlib.sha256(basis.encode()).hexdigest()[:16]
 
 
-def _incoming(
-    event: Any, recurring: set[str], conference: Conference, label: str
-) -> Incoming | Skipped:
+def _incoming(event: Any, recurring: set[str], conference: Conference) -> Incoming | Skipped:
     try:
         found = _read_event(event, recurring, conference)
     except (ValueError, TypeError, AttributeError, KeyError) as error:
