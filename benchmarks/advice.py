@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -17,13 +16,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import EXAMPLE, busiest_day, machine, rota_command  # noqa: E402
+from run import EXAMPLE, busiest_day, machine, timed_rota  # noqa: E402
 
 
 def timed(args: list[str]) -> tuple[float, dict[str, object]]:
-    start = time.perf_counter()
-    done = subprocess.run([*rota_command(), *args, "--json"], check=True, capture_output=True)
-    return time.perf_counter() - start, json.loads(done.stdout)
+    seconds, done = timed_rota([*args, "--json"])
+    return seconds, json.loads(done.stdout)
 
 
 def main() -> None:

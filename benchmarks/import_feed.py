@@ -12,7 +12,6 @@ from __future__ import annotations
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,7 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import machine, rota_command  # noqa: E402
+from run import machine, timed  # noqa: E402
 
 EVENTS = 3000
 
@@ -57,12 +56,6 @@ def feed(seed: int, changed: int = 0) -> str:
         ]  # fmt: skip
     lines.append("END:VCALENDAR")
     return "\r\n".join(lines) + "\r\n"
-
-
-def timed(args: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run([*rota_command(), *args], check=True, capture_output=True)
-    return time.perf_counter() - start
 
 
 def main() -> None:

@@ -44,6 +44,18 @@ def rota_command() -> list[str]:
     return [str(found)] if found.exists() else [sys.executable, "-m", "coverage.cli"]
 
 
+def timed_rota(args: list[str]) -> tuple[float, subprocess.CompletedProcess[str]]:
+    """One `rota` command as a whole process: its wall seconds and what it printed."""
+    start = time.perf_counter()
+    done = subprocess.run([*rota_command(), *args], check=True, capture_output=True, text=True)
+    return time.perf_counter() - start, done
+
+
+def timed(args: list[str]) -> float:
+    """The wall seconds of one `rota` command as a whole process."""
+    return timed_rota(args)[0]
+
+
 def timed_plan(args: list[str], runs: int) -> tuple[list[float], dict]:
     """Run `rota plan` `runs` times as a whole process, printing its table as a user sees
     it (to a pipe); wall times and the last rota."""

@@ -22,23 +22,15 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import EXAMPLE, busiest_day, machine, rota_command  # noqa: E402
+from run import EXAMPLE, busiest_day, machine, rota_command, timed, timed_rota  # noqa: E402
 from synthetic import conference  # noqa: E402
 
 USER, PASSWORD = "coord", "benchmark"
 
 
-def timed(args: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run([*rota_command(), *args], check=True, capture_output=True)
-    return time.perf_counter() - start
-
-
 def steps(args: list[str]) -> tuple[float, str]:
     """Whole-process seconds, and the steps `rota update` reports (`took ...`)."""
-    start = time.perf_counter()
-    done = subprocess.run([*rota_command(), *args], check=True, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
+    seconds, done = timed_rota(args)
     line = next((x for x in done.stderr.splitlines() if x.startswith("took ")), "")
     return seconds, line.removeprefix("took ")
 

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from coverage.advice import Criticality, Optimum, Ranking, Scenario
-from coverage.domain import Workspace
+from coverage.domain import Meeting, Workspace
 from coverage.export.common import printable
 
 
@@ -23,7 +23,10 @@ def _proof(proven: bool) -> str:
 
 
 def _meeting_line(ws: Workspace, meeting_id: str, who: Sequence[str], names: dict[str, str]) -> str:
-    meeting = ws.meeting(meeting_id) if meeting_id in {m.id for m in ws.meetings} else None
+    try:
+        meeting: Meeting | None = ws.meeting(meeting_id)
+    except KeyError:
+        meeting = None
     local = ws.conference.localize
     when = ""
     if meeting:
