@@ -17,6 +17,7 @@ from workspaces import meeting, person, workspace
 from coverage.domain import Workspace
 from coverage.plan import FixedAssignment, PlanOptions, plan, replan
 from coverage.problem import build_problem
+from coverage.solver import model as solver_model
 from coverage.solver.model import SolveParams, StaffingModel
 from coverage.solver.objective import TIERS
 
@@ -136,3 +137,38 @@ def test_each_tier_s_objective_is_its_score_on_the_rota(ws: Workspace) -> None:
         assert solver.solve(model.model) == cp_model.OPTIMAL
         assert round(solver.objective_value) == score, tier.name
         model.model.add(expression >= score if tier.sense == "max" else expression <= score)
+
+
+def test_a_joint_step_cut_short_reports_the_second_tier_s_bound(tmp_path: Path) -> None:
+    # Fairness and continuity are solved as one objective, `fairness x scale + continuity`.
+    # When the search stops with fairness proven (its value is the first part of the
+    # step's bound) but continuity not, continuity's bound is the rest of the step's bound:
+    # every rota with that fairness has at least that many threads. It used to be reported
+    # as 0 (a gap of thousands of per cent on a day where the solver knew better).
+    ws = workspace(
+        tmp_path,
+        [person("ana"), person("ben")],
+        [
+            meeting("p1", "09:00", "10:00"),
+            meeting("a1", "10:30", "11:30", issues=["ai"]),
+            meeting("p2", "12:00", "13:00"),
+            meeting("a2", "13:30", "14:30", issues=["ai"]),
+        ],
+    )
+    problem = build_problem(ws, [DAY])
+    model = StaffingModel(problem)
+    step = [t for t in TIERS if t.name in ("fairness", "continuity")]
+    # The rota of test_continuity_keeps_one_person_on_an_issue, but split 4 threads.
+    chosen = frozenset({("ana", "p1"), ("ana", "a1"), ("ben", "p2"), ("ben", "a2")})
+    scale = 100
+
+    def results(bound: int) -> dict[str, tuple[int | None, bool]]:
+        run = solver_model._Run(0, "FEASIBLE", 120 * scale + 4, bound, 1.0, chosen, scale)
+        return {r.name: (r.bound, r.optimal) for r in model._results(step, run, chosen)}
+
+    # Fairness proven at 120, continuity known to be at least 3.
+    assert results(120 * scale + 3) == {"fairness": (120, True), "continuity": (3, False)}
+    # The bound reaches the value: continuity is proven too.
+    assert results(120 * scale + 4) == {"fairness": (120, True), "continuity": (4, True)}
+    # Fairness not proven: continuity has no bound beyond its own range.
+    assert results(110 * scale + 50) == {"fairness": (110, False), "continuity": (0, False)}

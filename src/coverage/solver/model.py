@@ -203,10 +203,14 @@ class StaffingModel:
     ) -> list[TierResult]:
         """Each tier of a step with its value on the final rota and its bound. For two tiers
         solved together as `first x scale + second`, the first tier's bound is the step's
-        bound divided by the scale; the second has a bound of its own only when proven."""
+        bound divided by the scale; once the first tier is proven at its value `v`, the
+        second's bound is the step's bound less `v x scale` (every rota keeping the first
+        at `v` is worth at least, or at most, that in the second), else it has none beyond
+        its own range."""
         optimal = run.status == "OPTIMAL"
         values = [tier.score(self.problem, chosen) for tier in step]
         bounds: list[int | None]
+        first_proven = optimal
         if len(step) == 1:
             bounds = [run.bound]
         elif run.bound is None:
@@ -217,11 +221,18 @@ class StaffingModel:
                 first_bound = -((-(run.bound - run.scale + 1)) // run.scale)
             else:
                 first_bound = run.bound // run.scale
-            second_bound = (
-                run.bound - values[0] * run.scale
-                if optimal
-                else (0 if second.sense == "min" else run.scale - 1)
-            )
+            first_proven = optimal or first_bound == values[0]
+            low, high = 0, run.scale - 1  # the second tier's range in the joint objective
+            if first_proven:
+                rest = run.bound - values[0] * run.scale
+                second_bound = max(low, rest) if second.sense == "min" else min(high, rest)
+            else:
+                second_bound = low if second.sense == "min" else high
+            if second.limit is not None:
+                limit = second.limit(self.problem)
+                second_bound = (
+                    max(second_bound, limit) if second.sense == "min" else min(second_bound, limit)
+                )
             bounds = [first_bound, second_bound]
         return [
             TierResult(
@@ -230,8 +241,9 @@ class StaffingModel:
                 meaning=tier.meaning,
                 value=value,
                 bound=bound,
-                # A value that reaches its bound is proven, whatever stopped the search.
-                optimal=optimal or (bound == value and (tier is step[0] or optimal)),
+                # A value that reaches its bound is proven, whatever stopped the search
+                # (the second tier's bound holds only with the first at its value).
+                optimal=optimal or bound == value,
                 status="OPTIMAL" if optimal or bound == value else run.status,
                 seconds=round(run.seconds, 3),
             )
