@@ -172,3 +172,56 @@ def test_a_joint_step_cut_short_reports_the_second_tier_s_bound(tmp_path: Path) 
     assert results(120 * scale + 4) == {"fairness": (120, True), "continuity": (4, True)}
     # Fairness not proven: continuity has no bound beyond its own range.
     assert results(110 * scale + 50) == {"fairness": (110, False), "continuity": (0, False)}
+
+
+@settings(max_examples=40)
+@given(tiny_workspaces())
+def test_no_rota_goes_beyond_a_tier_s_limit(ws: Workspace) -> None:
+    """A tier whose rota reaches its limit is proven without a search, so the limit must
+    bound every rota that keeps the rules: each tier optimised alone (no earlier tier held,
+    no limit given to the solver) stays within it."""
+    problem = build_problem(ws, ws.conference.days())
+    for tier in TIERS:
+        if tier.limit is None or not tier.applies(problem):
+            continue
+        model = StaffingModel(problem)
+        expression = tier.build(model.model, problem, model.variables)
+        limit = tier.limit(problem)
+        if isinstance(expression, int):
+            assert (expression <= limit) if tier.sense == "max" else (expression >= limit)
+            continue
+        if tier.narrow is not None:  # (depth's: a meeting attended counts as covered)
+            tier.narrow(model.model, problem, model.variables)
+        if tier.sense == "max":
+            model.model.maximize(expression)
+        else:
+            model.model.minimize(expression)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        status = solver.solve(model.model)
+        if status == cp_model.INFEASIBLE:
+            return  # pins no rota can keep
+        assert status == cp_model.OPTIMAL
+        best = round(solver.objective_value)
+        assert (best <= limit) if tier.sense == "max" else (best >= limit), tier.name
+
+
+def test_expertise_at_its_limit_is_proven_without_a_search(tmp_path: Path) -> None:
+    # Two meetings at different times, each with its own expert: each meeting's best
+    # candidate in its one seat is the best expertise any rota can have.
+    ws = workspace(
+        tmp_path,
+        [
+            person("ana", expertise={"privacy": 3}),
+            person("ben", expertise={"ai": 3}, leads=["ai"]),
+        ],
+        [meeting("p", "09:00", "10:00"), meeting("a", "11:00", "12:00", issues=["ai"])],
+    )
+    rota = plan(ws, [DAY], [], OPTIONS)
+    expertise = rota.score("expertise")
+    assert expertise is not None and expertise.optimal
+    assert next(t for t in rota.tiers if t.name == "expertise").seconds == 0.0
+    assert {(a["attendee"], a["meeting"]) for a in rota.to_dict()["assignments"]} == {
+        ("ana", "p"),
+        ("ben", "a"),
+    }

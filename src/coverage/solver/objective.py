@@ -223,6 +223,18 @@ def expertise_score(problem: StaffingProblem, chosen: Assignments) -> int:
     return problem.base.quality + sum(_quality(problem, a, m) for a, m in chosen)
 
 
+def expertise_limit(problem: StaffingProblem) -> int:
+    """Every meeting with its best candidates in every seat (each seat taken by one of the
+    `seats` best, whatever else they could be doing)."""
+    candidates: dict[str, list[int]] = defaultdict(list)
+    for a, m in problem.options:
+        candidates[m].append(_quality(problem, a, m))
+    return problem.base.quality + sum(
+        sum(sorted(found, reverse=True)[: problem.slots[m].seats])
+        for m, found in candidates.items()
+    )
+
+
 def _has_preferences(problem: StaffingProblem) -> bool:
     return problem.base.preference != 0 or any(o.preference for o in problem.options.values())
 
@@ -370,6 +382,7 @@ TIERS: tuple[Tier, ...] = (
         expertise,
         expertise_score,
         thorough=False,
+        limit=expertise_limit,
     ),
     # People's own preferences, after the group's needs (coverage, depth, expertise).
     Tier(
