@@ -272,6 +272,22 @@ def test_add_writes_a_bilateral_assigned_to_the_broker(tmp_path: Path) -> None:
     assert run("check", folder).exit_code == 0
 
 
+def test_add_on_a_spreadsheet_workspace_is_refused_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    # Meetings kept in meetings.csv cannot be edited by rota: --add says so, and writes
+    # neither the bilaterals nor the outreach folder (it used to write the exports first).
+    folder = setup(tmp_path)
+    (folder / "meetings.yaml").unlink()
+    (folder / "meetings.csv").write_text("id,title,start,end\n")
+    publish(tmp_path / "out", [("09:00", "12:00")])
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    result = run("outreach", folder, "--day", DAY, "--add", "--out", tmp_path / "out")
+    assert result.exit_code == 2, result.output
+    assert "meetings.csv" in result.output
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
 def test_exports_load_back(tmp_path: Path) -> None:
     folder = setup(tmp_path)
     result = run("outreach", folder, "--issue", "privacy", "--out", tmp_path / "out")

@@ -904,7 +904,6 @@ def outreach(
     """Rank bilateral meetings the group could broker between member states (states.yaml)."""
     from rich.console import Console
 
-    from coverage import edit
     from coverage.export.coalitions import print_outreach
     from coverage.usecases import known_issue, one_day, outreach_report
 
@@ -915,11 +914,10 @@ def outreach(
     loaded = _load(workspace)
     known_issue(loaded.workspace, issue)
     the_day = one_day(loaded.workspace, day) if day is not None else None
-    result = outreach_report(loaded, issue, top, the_day, minutes, now_text, out)
+    result = outreach_report(loaded, issue, top, the_day, minutes, now_text, out, add)
     print_outreach(result.data, Console(highlight=False))
-    if add:
-        for line in edit.add_meetings(workspace, result.bilaterals):
-            click.echo(line)
+    for line in result.added:
+        click.echo(line)
     click.echo(str(result.folder))
 
 

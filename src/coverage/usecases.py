@@ -508,11 +508,13 @@ def _inside(path: Path, folder: Path) -> bool:
 
 @dataclass(frozen=True)
 class OutreachResult:
-    """What `rota outreach` found and wrote, and the bilaterals `--add` would write."""
+    """What `rota outreach` found and wrote, the bilaterals `--add` would write, and what
+    it added (one line per meeting; none without `add`)."""
 
     data: dict[str, object]
     folder: Path
     bilaterals: list[NewMeeting]
+    added: list[str]
 
 
 def outreach_now(text: str | None, conference: Conference, day: date) -> datetime | None:
@@ -532,15 +534,20 @@ def outreach_report(
     minutes: int,
     now_text: str | None,
     out: Path | None,
+    add: bool = False,
 ) -> OutreachResult:
     """Coalition graphs, ranked bilateral suggestions and, with `day`, a free slot for each
     in its broker's published rota (never before `now_text`); written to a new numbered
-    folder `outreach/vNNN-<issue or all>/` of the store."""
+    folder `outreach/vNNN-<issue or all>/` of the store. With `add`, the bilaterals with a
+    slot are added to meetings.yaml, and a workspace whose meetings cannot be edited is
+    refused before anything is written."""
     from coverage import edit
     from coverage import outreach as coalitions_model
     from coverage.export.coalitions import write_outreach
     from coverage.store import assignments_of, clean_staging, next_number_in, stage_folder
 
+    if add:
+        edit.meetings_yaml(loaded.folder)  # refuses a workspace kept in meetings.csv
     ws = loaded.workspace
     coalitions = ws.coalitions
     if coalitions is None:
@@ -582,7 +589,8 @@ def outreach_report(
         for item in report.suggestions
         if item.slot is not None and item.broker is not None
     ]
-    return OutreachResult(data, folder, bilaterals)
+    added = edit.add_meetings(loaded.folder, bilaterals) if add else []
+    return OutreachResult(data, folder, bilaterals, added)
 
 
 # --- The last-minute loop: edit, replan, publish ----------------------------------------------
