@@ -16,18 +16,18 @@ from typing import TYPE_CHECKING
 from coverage import rules
 from coverage.domain import Conference, Workspace, parse_moment
 from coverage.errors import UsageError, WorkspaceError
-from coverage.plan import PlanOptions, Rota
-from coverage.plan import plan as solve_plan
-from coverage.plan import replan as solve_replan
 from coverage.problem import FixedAssignment, relevant_history
 from coverage.published import PublishedRota
 from coverage.store import RotaStore, Version, default_store
 
 if TYPE_CHECKING:
+    # The planner (and OR-Tools with it, a third of a second) is imported by the use
+    # cases that solve, not by every command (an import or an edit solves nothing).
     from coverage.advice import Criticality, Ranking, Scenario
     from coverage.edit import Change, NewMeeting
     from coverage.export.caldav_sync import Known, SyncReport
     from coverage.importing import ImportPlan
+    from coverage.plan import PlanOptions, Rota
 
 Notify = Callable[[str], None]
 
@@ -281,6 +281,8 @@ def plan_days(
     try:
         with store.lock(wait, on_wait), _located(loaded.folder):
             history, used = _history_versions(store, ws, days)
+            from coverage.plan import plan as solve_plan
+
             rota = solve_plan(ws, days, history, options, stances=loaded.stances)
             folder, published = publish(rota, store, "plan", loaded.digest, history=used)
     except WorkspaceError:
@@ -318,6 +320,8 @@ def replan_day(
         before = version.rota
         published = _assignments(before, day)
         history, used = _history_versions(store, ws, [day])
+        from coverage.plan import replan as solve_replan
+
         rota = solve_replan(
             ws,
             day,
