@@ -207,3 +207,20 @@ def test_a_refused_first_plan_leaves_no_folder_of_versions(tmp_path: Path) -> No
     )  # fmt: skip
     result = CliRunner().invoke(main, ["plan", str(ws), "--day", DAY, "--quiet"])
     assert result.exit_code == 2 and not (ws / "schedules").exists()
+
+
+def test_rota_pin_refuses_a_pin_the_rules_refuse_at_once(tmp_path: Path) -> None:
+    # Ana is pinned to a; a second pin an hour later, at 10:05 with 15 minutes of
+    # changeover, cannot hold: `rota pin` says so, naming the rule, and writes nothing
+    # (it used to write the pin and leave the refusal to the next plan).
+    ws = write_workspace(
+        tmp_path / "ws",
+        [person("ana")],
+        [meeting("a", "09:00", "10:00", pinned=["ana"]), meeting("b", "10:05", "11:00")],
+    )
+    before = (ws / "meetings.yaml").read_bytes()
+    result = CliRunner().invoke(main, ["pin", str(ws), "b", "ana"])
+    assert result.exit_code == 2, result.output
+    assert "cannot pin ana" in result.output and "(changeover)" in result.output
+    assert (ws / "meetings.yaml").read_bytes() == before
+    assert not (ws / "schedules").exists()

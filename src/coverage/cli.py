@@ -403,13 +403,15 @@ def move_meeting(workspace: Path, meeting_id: str, start: str | None, end: str |
 @click.argument("workspace", type=click.Path(path_type=Path))
 @click.argument("meeting_id", metavar="MEETING")
 @click.argument("attendee")
+@_out
 @_fails_cleanly
-def pin(workspace: Path, meeting_id: str, attendee: str) -> None:
-    """Pin ATTENDEE to MEETING: every plan and replan must put them there (a pin that
-    breaks a rule is refused when the day is planned, naming the rule)."""
-    from coverage.edit import pin as pin_attendee
+def pin(workspace: Path, meeting_id: str, attendee: str, out: Path | None) -> None:
+    """Pin ATTENDEE to MEETING: every plan and replan must put them there. A pin that
+    breaks a rule (with the day's other pins and the published days around it) is refused
+    at once, naming the rule, and nothing is written."""
+    from coverage.usecases import pin_attendee
 
-    click.echo(pin_attendee(workspace, meeting_id, attendee))
+    click.echo(pin_attendee(workspace, meeting_id, attendee, out=out))
 
 
 @main.command("unpin")
@@ -419,7 +421,7 @@ def pin(workspace: Path, meeting_id: str, attendee: str) -> None:
 @_fails_cleanly
 def unpin(workspace: Path, meeting_id: str, attendee: str) -> None:
     """Take ATTENDEE's pin off MEETING."""
-    from coverage.edit import pin as pin_attendee
+    from coverage.usecases import pin_attendee
 
     click.echo(pin_attendee(workspace, meeting_id, attendee, on=False))
 

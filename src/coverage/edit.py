@@ -171,8 +171,9 @@ def _move_meeting(
 
 def pin(folder: Path, meeting_id: str, attendee_id: str, on: bool = True) -> str:
     """Add `attendee_id` to a meeting's `pinned` list (or, with `on` False, take them off
-    it); returns what changed. Whether the pin can hold with the rules is checked when the
-    day is planned or replanned (`explain.pin_problems`)."""
+    it); returns what changed. Whether the pin can hold with the rules is the use case's
+    to check before (`usecases.pin_attendee`), and every plan checks it again
+    (`explain.pin_problems`)."""
     return _pin(folder, meeting_id, attendee_id, on)[0]
 
 

@@ -768,6 +768,25 @@ def update(
     return result
 
 
+def pin_attendee(
+    folder: Path, meeting: str, attendee: str, on: bool = True, out: Path | None = None
+) -> str:
+    """`rota pin` (or, with `on` False, `rota unpin`): the pin written to meetings.yaml,
+    after checking it against every rule with the day's other pins and the published days
+    around it (`out`: the store, default the workspace's), as `rota update --pin` does; a
+    pin that cannot hold is refused naming the rule, and nothing is written. Returns what
+    changed."""
+    from coverage.edit import PinChange
+    from coverage.edit import apply as apply_change
+    from coverage.io import load_workspace
+
+    before = load_workspace(folder)
+    change = PinChange(meeting, attendee, on)
+    _refuse_a_pin_that_cannot_hold(folder, before, change, out)
+    line, _, _, _ = apply_change(folder, change, before)
+    return line
+
+
 def _refuse_a_pin_that_cannot_hold(
     folder: Path, ws: Workspace, change: Change, out: Path | None
 ) -> None:
