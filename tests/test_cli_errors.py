@@ -307,7 +307,7 @@ CASES = [
         ),
         "attendees.yaml",
         "attendee 'ana'",
-        "unavailable.end",
+        "unavailable.0.end",
     ),
     # The same in the spreadsheet.
     Case(
@@ -321,7 +321,7 @@ CASES = [
         ),
         "attendees.csv",
         "attendee 'ana'",
-        "unavailable.end",
+        "unavailable.0.end",
     ),
     # The conference ends before it starts.
     Case(

@@ -476,8 +476,8 @@ def test_unavailable_starts_a_list(ws: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "field"),
     [
-        (["--from", "2018-11-05 12:00", "--to", "2018-11-05 11:00"], "unavailable.end"),
-        (["--from", "noon", "--to", "2018-11-05 14:00"], "unavailable.start"),
+        (["--from", "2018-11-05 12:00", "--to", "2018-11-05 11:00"], "unavailable.0.end"),
+        (["--from", "noon", "--to", "2018-11-05 14:00"], "unavailable.0.start"),
     ],
 )
 def test_unavailable_refuses_bad_periods(ws: Path, args: list[str], field: str) -> None:

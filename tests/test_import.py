@@ -512,3 +512,18 @@ def test_a_spreadsheet_workspace_is_refused_before_a_dry_run(tmp_path: Path) -> 
     (ws / "meetings.csv").write_text("id,title,start,end\n")
     done = run("import", ws, feed(tmp_path), "--dry-run")
     assert done.exit_code == 2 and "meetings.csv" in done.output
+
+
+def test_a_bad_import_rule_is_named_by_its_index(tmp_path: Path) -> None:
+    # Two rules, the second broken: the message says which (it used to say only
+    # `import_rules.match`, leaving the coordinator to find it among many).
+    ws = workspace(tmp_path)
+    conference = ws / "conference.yaml"
+    conference.write_text(
+        conference.read_text()
+        + "import_rules:\n  - {match: 'Res\\. 1', issues: [privacy]}\n"
+        + "  - {match: '(', issues: [privacy]}\n"
+    )
+    result = run("check", ws)
+    assert result.exit_code == 2
+    assert "field 'import_rules.1.match': not a regular expression" in result.output

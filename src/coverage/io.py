@@ -188,8 +188,9 @@ def _record_name(kind: str, record: Any, line: int | None) -> str:
 
 
 def _field_name(loc: tuple[int | str, ...]) -> str | None:
-    parts = [str(part) for part in loc if not isinstance(part, int)]
-    return ".".join(parts) or None
+    """The field as messages name it: `import_rules.1.match`, the index saying which item
+    of a list (from 0, as the cross-record checks name them)."""
+    return ".".join(str(part) for part in loc) or None
 
 
 def _problems_from(error: ValidationError, file: str, record: str | None) -> list[Problem]:
