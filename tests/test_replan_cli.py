@@ -136,6 +136,24 @@ def test_replan_without_a_published_rota_fails_cleanly(tmp_path: Path) -> None:
     assert not (tmp_path / "o").exists()
 
 
+def test_a_moment_after_the_day_ended_is_refused(tmp_path: Path) -> None:
+    # `--now` a year late (a slip of the keyboard): every meeting has ended, nothing can
+    # change, and no version is written (one used to be, the same rota again).
+    ws, out = small(tmp_path), tmp_path / "out"
+    rota("plan", str(ws), "--day", "2018-11-05", "--out", str(out), "--quiet")
+    before = sorted(p.name for p in out.iterdir())
+    result = CliRunner().invoke(
+        main,
+        ["replan", str(ws), "--day", "2018-11-05", "--now", "2019-11-05 11:00", "--out", str(out)],
+    )
+    assert result.exit_code == 2
+    assert "every meeting of 2018-11-05 has ended" in result.output
+    assert "the last at 2018-11-05 19:00" in result.output
+    assert sorted(p.name for p in out.iterdir()) == before
+    # Until the last meeting ends, a replan is a replan.
+    rota("replan", str(ws), "--day", "2018-11-05", "--now", "18:30", "--out", str(out))
+
+
 def test_someone_removed_after_a_meeting_began_stays_on_it(tmp_path: Path) -> None:
     ws, out = small(tmp_path), tmp_path / "out"
     first = json.loads(

@@ -309,6 +309,15 @@ def replan_day(
 
     ws = loaded.workspace
     now, given = parse_now(now_text, ws.conference, day)
+    ends = [m.end for m in ws.meetings_on([day])]
+    if given and ends and now >= max(ends):
+        # Nothing can change any more: a `--now` past the day is a typing slip (a wrong
+        # date or year), not a replan worth a new version.
+        last = ws.conference.localize(max(ends))
+        raise UsageError(
+            f"--now {now_text}: every meeting of {day} has ended by then (the last at "
+            f"{last:%Y-%m-%d %H:%M}): nothing left to replan"
+        )
     store = RotaStore.open(loaded.folder, ws.name, out, create=False)
     if store.latest_for(day) is None:  # before the lock, which would make the folder
         raise _nothing_to_replan(store, loaded.folder, day)
