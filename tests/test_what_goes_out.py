@@ -153,6 +153,34 @@ def test_two_workspaces_with_the_same_name_never_mix(tmp_path: Path) -> None:
     assert sorted(p.name for p in shared.iterdir()) == [".lock", "store.json", f"v001-{DAY}"]
 
 
+def test_a_refused_store_leaves_nothing_behind_in_a_new_workspace(tmp_path: Path) -> None:
+    # A workspace never planned, pointed at another's versions: refused, and its own
+    # folder gets no schedules/store.json (one used to be made before the refusal).
+    a = late_and_early(tmp_path / "A" / "conf", "ana")
+    b = late_and_early(tmp_path / "B" / "conf", "ben")
+    rota("plan", a, "--day", DAY, "--quiet")
+    before = sorted(p.name for p in b.iterdir())
+    result = run("plan", b, "--day", NEXT, "--out", a / "schedules")
+    assert result.exit_code == 2
+    assert "another workspace" in result.output and "(id none yet" in result.output
+    assert sorted(p.name for p in b.iterdir()) == before
+
+
+@pytest.mark.parametrize("bad", ["evil\r\nX-INJECT:1", "../../etc", "", "x" * 81])
+def test_a_tampered_workspace_id_is_refused_in_one_line(tmp_path: Path, bad: str) -> None:
+    ws = late_and_early(tmp_path / "ws")
+    rota("plan", ws, "--day", DAY, "--quiet")
+    record = ws / "schedules" / "store.json"
+    data = json.loads(record.read_text())
+    record.write_text(json.dumps({**data, "workspace_id": bad}))
+    versions = sorted(p.name for p in (ws / "schedules").iterdir())
+    result = run("plan", ws, "--day", NEXT)
+    assert result.exit_code == 2, result.output
+    assert "store.json" in result.output and "field 'workspace_id'" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert sorted(p.name for p in (ws / "schedules").iterdir()) == versions
+
+
 def test_a_workspace_copied_on_purpose_keeps_its_history(tmp_path: Path) -> None:
     original = late_and_early(tmp_path / "conf")
     rota("plan", original, "--day", DAY, "--quiet")

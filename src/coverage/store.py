@@ -34,6 +34,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 
+from coverage.domain import ID_PATTERN, printable_line
 from coverage.errors import UsageError, WorkspaceError
 from coverage.problem import FixedAssignment
 from coverage.published import PublishedRota, read_rota
@@ -120,13 +121,12 @@ class RotaStore:
         folder = default_store(workspace_folder) if out is None else out
         if folder.exists() and not folder.is_dir():
             raise UsageError(f"--out {folder} is a file, not a folder")
-        identity = (
-            workspace_identity(workspace_folder, name)
-            if create
-            else peek_identity(workspace_folder, name) or Identity("", name)
-        )
-        store = cls(folder, identity)
-        store._check_owner()
+        known = peek_identity(workspace_folder, name)
+        store = cls(folder, known or Identity("", name))
+        store._check_owner()  # before an identity is made: a refusal writes nothing
+        if create and known is None:
+            store = cls(folder, workspace_identity(workspace_folder, name))
+            store._check_owner()
         return store
 
     def _check_owner(self) -> None:
@@ -148,10 +148,11 @@ class RotaStore:
             raise self._foreign(owner.workspace_id, owner.workspace)
 
     def _foreign(self, workspace_id: str, name: str) -> UsageError:
+        ours = self.identity.workspace_id or "none yet: nothing published"
         return UsageError(
             f"{self.folder} holds the published versions of another workspace ('{name}', "
             f"id {workspace_id}); this workspace is '{self.identity.workspace}' (id "
-            f"{self.identity.workspace_id}): nothing written; give --out a folder of its own"
+            f"{ours}): nothing written; give --out a folder of its own"
         )
 
     def claim(self) -> None:
@@ -378,7 +379,21 @@ def _read_identity(path: Path) -> Identity | None:
         raise WorkspaceError.single(
             str(path), f"not a rota store record (expected format {STORE_FORMAT})", field="format"
         )
-    return Identity(data["workspace_id"], str(data.get("workspace", "")))
+    workspace_id = data["workspace_id"]
+    if len(workspace_id) > 80 or not re.fullmatch(ID_PATTERN, workspace_id):
+        raise WorkspaceError.single(
+            str(path),
+            "not a workspace id (letters, digits and _ . : + -, at most 80 characters)",
+            field="workspace_id",
+        )
+    name = data.get("workspace", "")
+    if not isinstance(name, str) or len(name) > 1000:
+        raise WorkspaceError.single(str(path), "not a workspace name", field="workspace")
+    try:
+        printable_line(name)
+    except ValueError as error:
+        raise WorkspaceError.single(str(path), str(error), field="workspace") from None
+    return Identity(workspace_id, name)
 
 
 def _write_identity(path: Path, identity: Identity) -> None:
