@@ -224,3 +224,45 @@ def test_rota_pin_refuses_a_pin_the_rules_refuse_at_once(tmp_path: Path) -> None
     assert "cannot pin ana" in result.output and "(changeover)" in result.output
     assert (ws / "meetings.yaml").read_bytes() == before
     assert not (ws / "schedules").exists()
+
+
+def test_rota_pin_names_the_new_pin_and_only_it(tmp_path: Path) -> None:
+    # Ana pinned at 15:00-17:00; a new pin at 09:00-11:30 breaks her 3 h of duty: the
+    # refusal names the new pin (meeting 'b'), not the one already there and valid; a
+    # second person pinned to a one-seat meeting gives one line, about the new pin.
+    ws = write_workspace(
+        tmp_path / "ws",
+        [person("ana", max_duty_hours=3), person("ben")],
+        [meeting("a", "15:00", "17:00", pinned=["ana"]), meeting("b", "09:00", "11:30")],
+    )
+    runner = CliRunner()
+    result = runner.invoke(main, ["pin", str(ws), "b", "ana"])
+    assert result.exit_code == 2, result.output
+    (line,) = result.output.strip().splitlines()
+    assert "meeting 'b'" in line and "cannot pin ana" in line and "(duty)" in line
+    seats = runner.invoke(main, ["pin", str(ws), "a", "ben"])
+    assert seats.exit_code == 2, seats.output
+    (line,) = seats.output.strip().splitlines()
+    assert "cannot pin ben" in line and "(seats)" in line
+
+
+def test_unpin_refuses_an_unknown_attendee(tmp_path: Path) -> None:
+    ws = write_workspace(
+        tmp_path / "ws", [person("ana")], [meeting("a", "09:00", "10:00", pinned=["ana"])]
+    )
+    before = (ws / "meetings.yaml").read_bytes()
+    result = CliRunner().invoke(main, ["unpin", str(ws), "a", "x\ry\x07z"])
+    assert result.exit_code == 2
+    assert "unknown attendee id" in result.output
+    assert "\r" not in result.output and "\x07" not in result.output
+    assert (ws / "meetings.yaml").read_bytes() == before
+
+
+def test_pin_in_a_spreadsheet_workspace_names_the_spreadsheet(tmp_path: Path) -> None:
+    ws = write_workspace(tmp_path / "ws", [person("ana")], [meeting("a", "09:00", "10:00")])
+    (ws / "meetings.yaml").unlink()
+    (ws / "meetings.csv").write_text("id,title,start,end\na,A,2018-11-05 09:00,2018-11-05 10:00\n")
+    for target in ("a", "nosuch"):
+        result = CliRunner().invoke(main, ["pin", str(ws), target, "ana"])
+        assert result.exit_code == 2, result.output
+        assert "meetings.csv" in result.output and "meetings.yaml:" not in result.output

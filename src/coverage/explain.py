@@ -200,22 +200,27 @@ _BARRIERS = {
 }
 
 
-def pin_problems(workspace: Workspace, problem: StaffingProblem) -> list[tuple[str, str, str]]:
+def pin_problems(
+    workspace: Workspace, problem: StaffingProblem, last: tuple[str, str] | None = None
+) -> list[tuple[str, str, str]]:
     """The pins of `problem` that cannot all hold, as (meeting id, attendee id, why, naming
     the rule): who may not attend at all, more pins than seats, and pins that together
     break a rule of one person's day (checked in the order of the meetings' starts, so the
-    later pin is named, with the earlier one it clashes with)."""
+    later pin is named, with the earlier one it clashes with; `last`, a pin being added,
+    is checked after all the others, so that it is the one named)."""
     found: list[tuple[str, str, str]] = []
     conference = workspace.conference
     pinned_to: dict[str, int] = defaultdict(int)
     for _, meeting_id in problem.required:
         pinned_to[meeting_id] += 1
     keeper = Keeper(problem)
-    order = sorted(problem.required, key=lambda p: (problem.slots[p[1]].start, p[1], p[0]))
+    order = sorted(
+        problem.required, key=lambda p: (p == last, problem.slots[p[1]].start, p[1], p[0])
+    )
     for attendee_id, meeting_id in order:
         person, meeting = workspace.attendee(attendee_id), workspace.meeting(meeting_id)
         seats = meeting.seats
-        if pinned_to[meeting_id] > seats:
+        if pinned_to[meeting_id] > seats and (last is None or (attendee_id, meeting_id) == last):
             found.append(
                 (
                     meeting_id,
@@ -244,10 +249,16 @@ def pin_problems(workspace: Workspace, problem: StaffingProblem) -> list[tuple[s
     return found
 
 
-def refuse_broken_pins(workspace: Workspace, problem: StaffingProblem) -> None:
+def refuse_broken_pins(
+    workspace: Workspace, problem: StaffingProblem, new: tuple[str, str] | None = None
+) -> None:
     """Raise a WorkspaceError naming each pin that cannot hold, and the rule it breaks
-    (`meetings.yaml`, relative: the caller knows the folder)."""
-    found = pin_problems(workspace, problem)
+    (`meetings.yaml`, relative: the caller knows the folder). With `new`, a pin being
+    added, only that pin is judged (against all the others): the others are the next
+    plan's to judge."""
+    found = pin_problems(workspace, problem, new)
+    if new is not None:
+        found = [f for f in found if (f[1], f[0]) == new]
     if found:
         raise WorkspaceError(
             [

@@ -790,6 +790,14 @@ def pin_attendee(
     from coverage.io import load_workspace
 
     before = load_workspace(folder)
+    if not on and attendee not in {a.id for a in before.attendees}:
+        # (A pin of someone unknown is refused by the edit's own check.)
+        from coverage.io import Source, file_labels
+
+        raise WorkspaceError.single(
+            file_labels(Source(folder))["attendees"],
+            f"unknown attendee id '{attendee}': no pin of theirs to take off",
+        )
     change = PinChange(meeting, attendee, on)
     _refuse_a_pin_that_cannot_hold(folder, before, change, out)
     line, _, _, _ = apply_change(folder, change, before)
@@ -807,6 +815,9 @@ def _refuse_a_pin_that_cannot_hold(
 
     if not isinstance(change, PinChange) or not change.on:
         return
+    from coverage.edit import meetings_yaml
+
+    meetings_yaml(folder)  # a workspace kept in meetings.csv is edited there, not by rota
     known = {m.id: m for m in ws.meetings}
     meeting = known.get(change.meeting)
     if meeting is None or change.attendee not in {a.id for a in ws.attendees}:
@@ -821,7 +832,8 @@ def _refuse_a_pin_that_cannot_hold(
     store = RotaStore.open(folder, ws.name, out, create=False)
     history, _ = _history_versions(store, ws, [day])
     with _located(folder):
-        refuse_broken_pins(trial, build_problem(trial, [day], history))
+        problem = build_problem(trial, [day], history)
+        refuse_broken_pins(trial, problem, (change.attendee, change.meeting))
 
 
 def _publish_changed(
