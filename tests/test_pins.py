@@ -266,3 +266,20 @@ def test_pin_in_a_spreadsheet_workspace_names_the_spreadsheet(tmp_path: Path) ->
         result = CliRunner().invoke(main, ["pin", str(ws), target, "ana"])
         assert result.exit_code == 2, result.output
         assert "meetings.csv" in result.output and "meetings.yaml:" not in result.output
+
+
+def test_an_overlong_id_is_named_shortly_in_characters(tmp_path: Path) -> None:
+    # A 5,000-character attendee id: one line, "characters" (pydantic said "items"), and
+    # the record it is on is not quoted whole.
+    ws = write_workspace(tmp_path / "ws", [person("ana")], [meeting("a", "09:00", "10:00")])
+    result = CliRunner().invoke(main, ["pin", str(ws), "a", "x" * 5000])
+    assert result.exit_code == 2
+    (line,) = result.output.strip().splitlines()
+    assert "field 'pinned.0': at most 80 characters (this one has 5000)" in line
+    assert len(line) < 400
+    people = ws / "attendees.yaml"
+    people.write_text(people.read_text().replace("id: ana", "id: " + "b" * 5000))
+    result = CliRunner().invoke(main, ["check", str(ws)])
+    assert result.exit_code == 2
+    assert all(len(line) < 400 for line in result.output.splitlines())
+    assert "an id has at most 80 characters" in result.output

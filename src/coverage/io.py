@@ -183,7 +183,10 @@ def _record_name(kind: str, record: Any, line: int | None) -> str:
     record_id = record.get("id") if isinstance(record, dict) else None
     at_line = f" (line {line})" if line else ""
     if record_id not in (None, ""):
-        return f"{kind} '{record_id}'{at_line}"
+        shown = str(record_id)
+        if len(shown) > 60:  # an id that long is itself the error: named, not quoted whole
+            shown = shown[:57] + "..."
+        return f"{kind} '{shown}'{at_line}"
     return f"{kind} at line {line}" if line else kind
 
 
@@ -210,8 +213,13 @@ def _problems_from(error: ValidationError, file: str, record: str | None) -> lis
                 f"{_shown(item['input'])} is not a valid id: use letters, digits and _ . : + - "
                 "(no spaces), starting with a letter or digit"
             )
-        elif item["type"] in ("string_too_long", "too_long") and field and field.endswith("id"):
-            message = f"an id has at most {item['ctx']['max_length']} characters"
+        elif item["type"] in ("string_too_long", "too_long") and isinstance(item["input"], str):
+            limit = item["ctx"]["max_length"]
+            message = (
+                f"an id has at most {limit} characters"
+                if field and field.endswith("id")
+                else f"at most {limit} characters (this one has {len(item['input'])})"
+            )
         else:
             message = str(item["msg"]).removeprefix("Value error, ")
             given = item.get("input")
