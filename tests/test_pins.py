@@ -283,3 +283,22 @@ def test_an_overlong_id_is_named_shortly_in_characters(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert all(len(line) < 400 for line in result.output.splitlines())
     assert "an id has at most 80 characters" in result.output
+
+
+def test_rota_pin_judges_a_pin_with_the_unpublished_days_around_it(tmp_path: Path) -> None:
+    # Ana pinned late on the 5th; a pin at 08:00 on the 6th leaves her less than the rest
+    # the rules ask: refused now (it used to be accepted, and the two days' plan refused).
+    ws = write_workspace(
+        tmp_path / "ws",
+        [person("ana")],
+        [
+            meeting("late", "2018-11-05 23:30", "2018-11-06 02:00", pinned=["ana"]),
+            meeting("early", "2018-11-06 08:00", "2018-11-06 09:00"),
+        ],
+    )
+    before = (ws / "meetings.yaml").read_bytes()
+    result = CliRunner().invoke(main, ["pin", str(ws), "early", "ana"])
+    assert result.exit_code == 2, result.output
+    (line,) = result.output.strip().splitlines()
+    assert "meeting 'early'" in line and "(rest)" in line
+    assert (ws / "meetings.yaml").read_bytes() == before

@@ -407,7 +407,7 @@ def move_meeting(workspace: Path, meeting_id: str, start: str | None, end: str |
 @_fails_cleanly
 def pin(workspace: Path, meeting_id: str, attendee: str, out: Path | None) -> None:
     """Pin ATTENDEE to MEETING: every plan and replan must put them there. A pin that
-    breaks a rule (with the day's other pins and the published days around it) is refused
+    breaks a rule (with the day's other pins, the days around it published or pinned) is refused
     at once, naming the rule, and nothing is written."""
     from coverage.usecases import pin_attendee
 

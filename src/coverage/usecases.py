@@ -830,9 +830,18 @@ def _refuse_a_pin_that_cannot_hold(
     )
     day = ws.conference.day_of(meeting.start)
     store = RotaStore.open(folder, ws.name, out, create=False)
-    history, _ = _history_versions(store, ws, [day])
+    # The days near enough to share a rule with it (rest, late nights) that are not
+    # published are judged with it, their pins included: a pin tonight and one tomorrow
+    # morning that break the rest rule are refused now, not when the two days are planned.
+    reach = rules.history_reach(ws.conference, ws.attendees)
+    days = [
+        d
+        for d in ws.conference.days()
+        if d == day or (abs((d - day).days) <= reach and store.latest_for(d) is None)
+    ]
+    history, _ = _history_versions(store, ws, days)
     with _located(folder):
-        problem = build_problem(trial, [day], history)
+        problem = build_problem(trial, days, history)
         refuse_broken_pins(trial, problem, (change.attendee, change.meeting))
 
 
