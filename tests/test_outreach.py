@@ -270,6 +270,11 @@ def test_add_writes_a_bilateral_assigned_to_the_broker(tmp_path: Path) -> None:
     assert record["issues"] == ["privacy"]
     assert (record["start"], record["end"]) == (f"{DAY} 12:15", f"{DAY} 12:45")
     assert run("check", folder).exit_code == 0
+    # Again before the day is replanned: the bilateral is there already, not added twice.
+    again = run("outreach", folder, "--day", DAY, "--add", "--out", tmp_path / "out")
+    assert again.exit_code == 0, again.output
+    assert "already in the workspace: Bilateral" in again.output
+    assert len(yaml.safe_load((folder / "meetings.yaml").read_text())["meetings"]) == 1
 
 
 def test_add_on_a_spreadsheet_workspace_is_refused_before_anything_is_written(

@@ -602,7 +602,24 @@ def outreach_report(
         for item in report.suggestions
         if item.slot is not None and item.broker is not None
     ]
-    added = edit.add_meetings(loaded.folder, bilaterals) if add else []
+    added: list[str] = []
+    if add:
+        # A bilateral already in the workspace (an earlier --add, its day not replanned
+        # since, so the broker's rota does not show it yet) is not added twice.
+        there = {
+            (m.title, ws.conference.day_of(m.start)): m.id
+            for m in ws.meetings
+            if m.kind == "bilateral" and m.status != "cancelled"
+        }
+        fresh = []
+        for new in bilaterals:
+            on = ws.conference.day_of(parse_moment(new.start, ws.conference, "open"))
+            known = there.get((new.title, on))
+            if known is None:
+                fresh.append(new)
+            else:
+                added.append(f"already in the workspace: {new.title} (meeting {known})")
+        added += edit.add_meetings(loaded.folder, fresh)
     return OutreachResult(data, folder, bilaterals, added)
 
 
