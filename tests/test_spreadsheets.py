@@ -102,3 +102,20 @@ def test_marking_someone_unavailable_keeps_the_semicolons(tmp_path: Path) -> Non
     assert after[0] == before[0] and after[2] == before[2]
     assert after[1] == 'ana;Ana Souza;BRA;"privacy:3; ai:1";2018-11-05 09:00/2018-11-05 10:00'
     assert len(load_workspace(folder).attendee("ana").unavailable) == 1
+
+
+def test_a_cell_that_cannot_be_read_does_not_hide_the_other_errors(tmp_path: Path) -> None:
+    # Ana's absence has no end, Ben's expertise no level, Cy's delegation is no code: all
+    # three are reported at once (the first used to hide the others until it was fixed).
+    rows = [
+        ["ana", "Ana Souza", "BRA", "privacy:3", "2018-11-05 12:00"],
+        ["ben", "Ben Okafor", "", "privacy", ""],
+        ["cy", "Cy", "XYZW", "ai:2", ""],
+    ]
+    result = run("check", spreadsheet(tmp_path, csv_text(rows=rows)))
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert any("attendee 'ana'" in line and "field 'unavailable'" in line for line in lines)
+    assert any("attendee 'ben'" in line and "field 'expertise'" in line for line in lines)
+    assert any("attendee 'cy'" in line and "field 'delegation'" in line for line in lines)
+    assert len(lines) == 3

@@ -518,9 +518,10 @@ def _conference_and_attendees(
             f"both {ATTENDEES_YAML} and {ATTENDEES_CSV} exist: keep one",
         )
     attendee_rows: list[tuple[Any, int | None]]
+    bad_cells: list[Problem] = []
     if source.exists(ATTENDEES_CSV):
         text = decode_spreadsheet(source.read(ATTENDEES_CSV), label["attendees"])
-        attendee_rows = list(_csv_attendee_records(text, label["attendees"]))
+        attendee_rows = list(_csv_attendee_records(text, label["attendees"], bad_cells))
     else:
         data = parse_yaml(source.read(ATTENDEES_YAML), label["attendees"])
         attendee_rows = [
@@ -530,7 +531,7 @@ def _conference_and_attendees(
     attendees, problems = _validate_records(
         Attendee, "attendee", attendee_rows, label["attendees"], context
     )
-    return conference, attendees, label, problems
+    return conference, attendees, label, bad_cells + problems
 
 
 def validate_meeting(
@@ -640,12 +641,16 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] > counts[","] else ","
 
 
-def _csv_attendee_records(text: str, label: str) -> Iterator[tuple[dict[str, Any], int]]:
+def _csv_attendee_records(
+    text: str, label: str, bad_cells: list[Problem] | None = None
+) -> Iterator[tuple[dict[str, Any], int]]:
     """Attendee records from a spreadsheet export: the same fields as attendees.yaml, with
     `expertise` as `privacy:3; ai:2`, `leads` as `privacy; ai` and `unavailable` as
     `2018-11-05 12:00/2018-11-05 14:00; ...`. Cells are separated by `,` or `;` (or tabs),
-    whichever the header uses; rows with no cell filled in are skipped."""
-    return _csv_records(text, label, "attendee", _csv_cell)
+    whichever the header uses; rows with no cell filled in are skipped. A cell that cannot
+    be read is put in `bad_cells` (when given) and left out of its record, so that every
+    other error of the file is found too."""
+    return _csv_records(text, label, "attendee", _csv_cell, bad_cells)
 
 
 # The fields of meetings.csv whose cells are lists (`privacy; ai`, or `privacy, ai`).
@@ -666,10 +671,14 @@ def _csv_meeting_records(text: str, label: str) -> Iterator[tuple[dict[str, Any]
 
 
 def _csv_records(
-    text: str, label: str, kind: str, cell: Callable[[str, str, str, str], Any]
+    text: str,
+    label: str,
+    kind: str,
+    cell: Callable[[str, str, str, str], Any],
+    bad_cells: list[Problem] | None = None,
 ) -> Iterator[tuple[dict[str, Any], int]]:
     """The records of a spreadsheet export, each with the line it starts on; `cell` reads
-    one non-empty cell."""
+    one non-empty cell (the cells it refuses go to `bad_cells` when given, else raise)."""
     delimiter = sniff_delimiter(text)
     reader = csv.DictReader(_io.StringIO(text, newline=""), strict=True, delimiter=delimiter)
     rows: list[tuple[dict[Any, Any], int]] = []  # each row with the line it starts on
@@ -715,7 +724,12 @@ def _csv_records(
             value = (value or "").strip()
             if value == "":
                 continue
-            record[key.strip()] = cell(key.strip(), value, label, where)
+            try:
+                record[key.strip()] = cell(key.strip(), value, label, where)
+            except WorkspaceError as error:
+                if bad_cells is None:
+                    raise
+                bad_cells += error.problems
         yield record, line
 
 
