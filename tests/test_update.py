@@ -332,3 +332,19 @@ def test_a_pin_from_the_chat_to_the_calendars(tmp_path: Path) -> None:
     refused = run("update", folder, "--pin", "evening", "--who", "ben", "--now", "08:00")
     assert refused.exit_code == 2 and "(access)" in refused.output, refused.output
     assert (files(folder), versions(folder)) == before
+
+
+def test_a_meeting_moved_off_a_day_that_is_over_is_still_told(tmp_path: Path) -> None:
+    # At 23:00 on the 5th the evening meeting moves to the 6th: the 5th is over, yet both
+    # days are replanned as before (`rota replan --now` refuses a moment after the day,
+    # where nothing can change; after an edit `update` does not).
+    folder = workspace(tmp_path)
+    assert run("plan", folder, "--day", "2018-11-06", "--quiet").exit_code == 0
+    done = run(
+        "update", folder, "--move", "evening", "--start", "2018-11-06 18:00", "--end",
+        "2018-11-06 19:00", "--now", "2018-11-05 23:00",
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert "not replanned" not in done.output
+    assert "v002-2018-11-05" in versions(folder) and "v002-2018-11-06" in versions(folder)
+    assert "ADDED: Meeting evening, 18:00-19:00" in done.stdout

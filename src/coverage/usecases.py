@@ -301,16 +301,20 @@ def replan_day(
     out: Path | None = None,
     wait: float = 300.0,
     on_wait: Notify | None = None,
+    after_the_day: bool = False,
 ) -> Outcome:
     """Replan a published day at `now_text` (see `parse_now`), changing as little as
-    possible, and publish a new version with a message for each person affected."""
+    possible, and publish a new version with a message for each person affected. A
+    `now_text` after the day's last meeting ended is refused unless `after_the_day`
+    (`rota update`: an edit may have taken a meeting off a day that is over, and the
+    day's version must say so)."""
     from coverage.export.messages import messages_file
     from coverage.publish import publish
 
     ws = loaded.workspace
     now, given = parse_now(now_text, ws.conference, day)
     ends = [m.end for m in ws.meetings_on([day])]
-    if given and ends and now >= max(ends):
+    if given and ends and now >= max(ends) and not after_the_day:
         # Nothing can change any more: a `--now` past the day is a typing slip (a wrong
         # date or year), not a replan worth a new version.
         last = ws.conference.localize(max(ends))
@@ -751,7 +755,9 @@ def update(
     tick = clock.perf_counter()
     for day in published:
         try:
-            outcome = replan_day(loaded, day, now_text, options, out, wait, on_wait)
+            outcome = replan_day(
+                loaded, day, now_text, options, out, wait, on_wait, after_the_day=True
+            )
             result.outcomes.append(outcome)
             if outcome.result.interrupted:
                 # Stopped on purpose: nothing more is sent without a word from the user.
