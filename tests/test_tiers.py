@@ -35,6 +35,34 @@ def planned(ws: Workspace) -> dict[str, Any]:
     return rota
 
 
+def two_issues_two_people(tmp_path: Path) -> Workspace:
+    """Two privacy meetings and two AI meetings in turn, two equal people."""
+    return workspace(
+        tmp_path,
+        [person("ana"), person("ben")],
+        [
+            meeting("p1", "09:00", "10:00"),
+            meeting("a1", "10:30", "11:30", issues=["ai"]),
+            meeting("p2", "12:00", "13:00"),
+            meeting("a2", "13:30", "14:30", issues=["ai"]),
+        ],
+    )
+
+
+def optimised(
+    model: cp_model.CpModel, sense: str, expression: Any
+) -> tuple[cp_model.CpSolverStatus, int]:
+    """Optimise `expression` over `model` (one worker): the status and the value."""
+    if sense == "max":
+        model.maximize(expression)
+    else:
+        model.minimize(expression)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    status = solver.solve(model)
+    return status, round(solver.objective_value)
+
+
 def test_expertise_sends_the_lead(tmp_path: Path) -> None:
     # One seat on privacy (issue weight 3, priority 1: weight 3). Ana knows it at level 2;
     # Ben at level 3 and leads it: 3 + 3 levels. Best: Ben, 3 x 6 = 18.
@@ -65,16 +93,7 @@ def test_continuity_keeps_one_person_on_an_issue(tmp_path: Path) -> None:
     # Two privacy meetings and two AI meetings, two equal people: two each (fairness
     # 120 either way); one person per issue gives 2 (person, day, issue) threads, any
     # other split of two-and-two gives 4.
-    ws = workspace(
-        tmp_path,
-        [person("ana"), person("ben")],
-        [
-            meeting("p1", "09:00", "10:00"),
-            meeting("a1", "10:30", "11:30", issues=["ai"]),
-            meeting("p2", "12:00", "13:00"),
-            meeting("a2", "13:30", "14:30", issues=["ai"]),
-        ],
-    )
+    ws = two_issues_two_people(tmp_path)
     rota = planned(ws)
     assert scores(rota)["fairness"] == (120, True)
     assert scores(rota)["continuity"] == (2, True)
@@ -128,14 +147,9 @@ def test_each_tier_s_objective_is_its_score_on_the_rota(ws: Workspace) -> None:
         if isinstance(expression, int):
             assert expression == score, tier.name
             continue
-        if tier.sense == "max":
-            model.model.maximize(expression)
-        else:
-            model.model.minimize(expression)
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        assert solver.solve(model.model) == cp_model.OPTIMAL
-        assert round(solver.objective_value) == score, tier.name
+        status, value = optimised(model.model, tier.sense, expression)
+        assert status == cp_model.OPTIMAL
+        assert value == score, tier.name
         model.model.add(expression >= score if tier.sense == "max" else expression <= score)
 
 
@@ -145,16 +159,7 @@ def test_a_joint_step_cut_short_reports_the_second_tier_s_bound(tmp_path: Path) 
     # step's bound) but continuity not, continuity's bound is the rest of the step's bound:
     # every rota with that fairness has at least that many threads. It used to be reported
     # as 0 (a gap of thousands of per cent on a day where the solver knew better).
-    ws = workspace(
-        tmp_path,
-        [person("ana"), person("ben")],
-        [
-            meeting("p1", "09:00", "10:00"),
-            meeting("a1", "10:30", "11:30", issues=["ai"]),
-            meeting("p2", "12:00", "13:00"),
-            meeting("a2", "13:30", "14:30", issues=["ai"]),
-        ],
-    )
+    ws = two_issues_two_people(tmp_path)
     problem = build_problem(ws, [DAY])
     model = StaffingModel(problem)
     step = [t for t in TIERS if t.name in ("fairness", "continuity")]
@@ -192,17 +197,10 @@ def test_no_rota_goes_beyond_a_tier_s_limit(ws: Workspace) -> None:
             continue
         if tier.narrow is not None:  # (depth's: a meeting attended counts as covered)
             tier.narrow(model.model, problem, model.variables)
-        if tier.sense == "max":
-            model.model.maximize(expression)
-        else:
-            model.model.minimize(expression)
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        status = solver.solve(model.model)
+        status, best = optimised(model.model, tier.sense, expression)
         if status == cp_model.INFEASIBLE:
             return  # pins no rota can keep
         assert status == cp_model.OPTIMAL
-        best = round(solver.objective_value)
         assert (best <= limit) if tier.sense == "max" else (best >= limit), tier.name
 
 
