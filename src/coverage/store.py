@@ -123,10 +123,11 @@ class RotaStore:
             raise UsageError(f"--out {folder} is a file, not a folder")
         known = peek_identity(workspace_folder, name)
         store = cls(folder, known or Identity("", name))
-        store._check_owner()  # before an identity is made: a refusal writes nothing
+        # Before an identity is made, so that a refusal writes nothing. With none yet, any
+        # owner recorded is another workspace; the identity made next changes nothing.
+        store._check_owner()
         if create and known is None:
             store = cls(folder, workspace_identity(workspace_folder, name))
-            store._check_owner()
         return store
 
     def _check_owner(self) -> None:
