@@ -6,13 +6,14 @@ import math
 import signal
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ortools.sat.python import cp_model
 
 from coverage.problem import StaffingProblem
+from coverage.solver import by_day
 from coverage.solver.constraints import Constraints
 from coverage.solver.objective import TIERS, Expression, Tier, fairness_score, threads_of
 from coverage.solver.race import MipRace
@@ -49,6 +50,17 @@ class SolveParams:
     seed: int = 0
     tiers: tuple[str, ...] = tuple(t.name for t in TIERS)
     on_progress: Callable[[Progress], None] | None = field(default=None, compare=False)
+    # Whether the coverage tier races a MIP on the other core (not for the days of a plan
+    # solved one by one: each is over before the MIP would have started).
+    race: bool = True
+    # Whether a plan of several days is solved day by day first (not for its parts).
+    by_day: bool = True
+    # Bounds known for tiers (upper bounds; from the days of a plan solved alone).
+    bounds: Mapping[str, int] = field(default_factory=dict)
+    # Whether `time_limit` is in the solver's deterministic seconds alone (the wall clock
+    # a distant safety net): the parts of a plan solved day by day, so that they are
+    # solved the same way each time.
+    deterministic: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,6 +104,12 @@ class StaffingModel:
         Constraints(self.model, problem, self.variables).add_all()
         self._hinted: frozenset[tuple[str, str]] = frozenset()
         self._held: dict[str, int] = {}  # tier -> the value later steps hold it at
+        # A plan of several days, its tiers summed over days solved day by day first: each
+        # day's proven optimum of those tiers so far, and each tier's bound from the days.
+        self._day_optima: dict[int, dict[str, int]] | None = None
+        self._day_bounds: dict[str, int] = {}
+        self._known: dict[str, int] = {}  # bounds given by the caller (SolveParams.bounds)
+        self._day_values: dict[str, dict[int, int]] = {}  # a tier's bound on each day
 
     def hint(self, assignments: Iterable[tuple[str, str]]) -> None:
         """Suggest a rota (attendee, meeting pairs) as the starting point, replacing any
@@ -139,6 +157,9 @@ class StaffingModel:
         KeyboardInterrupt: the best rota found so far is kept, its step is reported as
         interrupted and the later tiers are not solved."""
         started = time.monotonic()
+        self._known = dict(params.bounds)
+        if params.by_day and by_day.applies(self.problem):
+            self._day_optima = {day: {} for day in self.problem.days}
         tiers = [t for t in TIERS if t.name in params.tiers and t.applies(self.problem)]
         steps: list[list[Tier]] = []
         for tier in tiers:
@@ -160,15 +181,39 @@ class StaffingModel:
                 if ctrl_c.pressed:
                     interrupted = True
                     break
-                remaining = max(0.05, params.time_limit - (time.monotonic() - started))
+                if params.deterministic:
+                    remaining = max(0.05, params.time_limit - sum(r.work for _, r in runs))
+                else:
+                    remaining = max(0.05, params.time_limit - (time.monotonic() - started))
                 # Commitments, coverage and depth may each take half of what is left; the
                 # other tiers share the rest evenly.
                 last = index == len(steps) - 1
                 share = 0.5 if step[0].thorough and not last else 1 / (len(steps) - index)
                 where = (index, len(steps), started)
-                run = self._solve_step(
-                    step, params, remaining * share, where, ctrl_c, chosen, start_from
-                )
+                seconds = remaining * share
+                run = None
+                if self._by_day_applies(step, params, chosen):
+                    tick = time.monotonic()
+                    if self._day_optima and any(self._day_optima.values()):
+                        # After the first tier summed over days: the whole plan first, for
+                        # a short while (measured: the days add nothing where it proves
+                        # the tier at once, and their bound may not be tight).
+                        run = self._solve_step(
+                            step, params, seconds * JOINT_FIRST, where, ctrl_c, chosen
+                        )
+                        chosen = run.chosen
+                    if run is None or not (run.status == "OPTIMAL" or run.interrupted):
+                        chosen = self._solve_by_day(
+                            step[0], params, seconds * BY_DAY_SHARE, where, chosen, ctrl_c
+                        )
+                        if ctrl_c.pressed:
+                            interrupted = True
+                            break
+                        seconds = max(0.05, seconds - (time.monotonic() - tick))
+                        start_from = None  # the days' rota: far better than a greedy one
+                        run = None
+                if run is None:
+                    run = self._solve_step(step, params, seconds, where, ctrl_c, chosen, start_from)
                 if run.searched:
                     start_from = None
                 runs.append((step, run))
@@ -178,6 +223,7 @@ class StaffingModel:
                     break
                 self._hold(run.expression, step[0].sense, run.objective)
                 self._held[step[0].name] = run.objective // run.scale
+                self._note_day_optima(step)
         for step, run in runs:
             results += self._results(step, run, chosen)
         solved = {tier.name for step, _ in runs for tier in step}
@@ -278,7 +324,7 @@ class StaffingModel:
         maximise = tier.sense == "max"
         scores = [t.score(self.problem, incumbent) for t in step]
         start_value = scores[0] * scale + (scores[1] if len(step) == 2 else 0)
-        limits = [t.limit(self.problem) if t.limit is not None else None for t in step]
+        limits = [self._limit(t) for t in step]
         limit = None
         if all(x is not None for x in limits):
             limit = int(limits[0]) * scale + (int(limits[1]) if len(step) == 2 else 0)  # type: ignore[arg-type]
@@ -306,7 +352,9 @@ class StaffingModel:
         solver.parameters.linearization_level = 2
         if not tier.thorough:
             solver.parameters.cp_model_probing_level = 0
-        solver.parameters.max_time_in_seconds = seconds
+        # Deterministic: the wall clock only as a safety net, far beyond the solver's own
+        # deterministic time (measured: 1.3 to 2 wall seconds each on this model).
+        solver.parameters.max_time_in_seconds = 3 * seconds + 1 if params.deterministic else seconds
         solver.parameters.max_deterministic_time = seconds
         if params.workers > 1:
             solver.parameters.interleave_search = True
@@ -318,6 +366,7 @@ class StaffingModel:
         race = None
         if (
             tier.mip
+            and params.race
             and len(step) == 1
             and set(self._held) <= {"commitments"}
             and MipRace.available()
@@ -355,6 +404,7 @@ class StaffingModel:
             race.stop()
             race.result()
         elapsed = time.monotonic() - tick
+        work = solver.response_proto.deterministic_time
         name = solver.status_name(status)
         if interrupted and status != cp_model.OPTIMAL:
             name = "INTERRUPTED"
@@ -370,13 +420,144 @@ class StaffingModel:
                     key for key, var in self.variables.covers.items() if values[var.index]
                 )
                 return _Run(
-                    expression, name, value, bound, elapsed, chosen, scale, interrupted, True
+                    expression, name, value, bound, elapsed, chosen, scale, interrupted, True, work
                 )
         if name in ("UNKNOWN", "OPTIMAL"):
             name = "FEASIBLE"
         return _Run(
-            expression, name, start_value, bound, elapsed, incumbent, scale, interrupted, True
+            expression, name, start_value, bound, elapsed, incumbent, scale, interrupted, True, work
         )
+
+    def _limit(self, tier: Tier) -> int | None:
+        """The best value `tier` could take: its own limit, a bound the caller gave, or
+        what the days of the plan solved alone allow with the earlier tiers held where
+        they are, whichever is tightest (a tier with a bound of the last two kinds is
+        maximised)."""
+        limits = [tier.limit(self.problem)] if tier.limit is not None else []
+        for known in (self._known.get(tier.name), self._day_bounds.get(tier.name)):
+            if known is not None:
+                limits.append(known)
+        if not limits:
+            return None
+        return min(limits) if tier.sense == "max" else max(limits)
+
+    def _by_day_applies(
+        self, step: list[Tier], params: SolveParams, chosen: frozenset[tuple[str, str]]
+    ) -> bool:
+        """Whether this step is solved day by day first: a tier summed over days, in a plan
+        of several, every earlier tier at exactly its days' optima, and the rota so far
+        short of the tier's limit."""
+        (tier, *rest) = step
+        if rest or not tier.by_day or self._day_optima is None:
+            return False
+        if any(len(optima) != len(self._held) for optima in self._day_optima.values()):
+            return False  # an earlier tier is not known day by day
+        limit = self._limit(tier)
+        return limit is None or tier.score(self.problem, chosen) < limit
+
+    def _note_day_optima(self, step: list[Tier]) -> None:
+        """After a step: each day's optimum of its tier, when the whole plan's value shows
+        it (the days' bounds, or the tier's own limit day by day, add up to the value held:
+        every day is then at its bound). Without them no later tier is solved day by day."""
+        optima = self._day_optima
+        if optima is None:
+            return
+        (tier, *rest) = step
+        held = self._held.get(tier.name)
+        per_day = self._day_values.pop(tier.name, None) if not rest and tier.by_day else None
+        if per_day is None and not rest and tier.by_day and tier.limit is not None:
+            per_day = {
+                day: tier.limit(by_day.part_problem(self.problem, [day]))
+                for day in self.problem.days
+            }
+        if per_day is None or held is None or sum(per_day.values()) != held:
+            self._day_optima = None
+            return
+        for day, value in per_day.items():
+            optima[day][tier.name] = value
+
+    def _solve_by_day(
+        self,
+        tier: Tier,
+        params: SolveParams,
+        seconds: float,
+        where: tuple[int, int, float],
+        chosen: frozenset[tuple[str, str]],
+        ctrl_c: _CtrlC,
+    ) -> frozenset[tuple[str, str]]:
+        """Solve `tier` day by day (`coverage.solver.by_day`), the earlier tiers held at
+        each day's optimum, within `seconds`: the bound the days give the tier, and their
+        rota when better than `chosen` (which keeps the earlier tiers' values)."""
+        assert self._day_optima is not None
+        names = (*(self._day_optima[self.problem.days[0]]), tier.name)
+        scores = {t.name: t for t in TIERS}
+        index, steps, started = where
+
+        def solve_part(
+            part: StaffingProblem,
+            tiers: tuple[str, ...],
+            seconds: float,
+            hint: frozenset[tuple[str, str]],
+            bounds: Mapping[str, int],
+        ) -> tuple[frozenset[tuple[str, str]], dict[str, tuple[int | None, bool]]] | None:
+            model = StaffingModel(part)
+            # Measured: a day solved alone is proven sooner from its greedy rota.
+            model.hint(hint or warm_start(part))
+            part_params = SolveParams(
+                time_limit=seconds,
+                workers=params.workers,
+                seed=params.seed,
+                tiers=tiers,
+                race=False,
+                by_day=False,
+                bounds=bounds,
+                deterministic=True,
+            )
+            solution = model.solve(part_params)
+            if solution.interrupted:
+                return None
+            results = {r.name: (r.bound, r.optimal) for r in solution.tiers}
+            for name in tiers:
+                # A tier that means nothing on this day (no commitments, no preferences
+                # there) scores the same on every rota of it.
+                score = scores[name].score(part, solution.assignments)
+                results.setdefault(name, (score, True))
+            return solution.assignments, results
+
+        def rank(part: StaffingProblem, rota: frozenset[tuple[str, str]]) -> list[int]:
+            return [scores[name].score(part, rota) for name in names]
+
+        def stopped() -> bool:
+            if params.on_progress is not None:
+                params.on_progress(
+                    Progress(
+                        tier=f"{tier.name}, day by day",
+                        step=index + 1,
+                        steps=steps,
+                        sense=tier.sense,
+                        value=tier.score(self.problem, chosen),
+                        bound=None,
+                        seconds=time.monotonic() - started,
+                    )
+                )
+            return ctrl_c.pressed
+
+        found = by_day.solve_by_day(
+            self.problem, names, self._day_optima, chosen, seconds, solve_part, rank, stopped
+        )
+        if found.interrupted:
+            ctrl_c.pressed = True
+            return chosen
+        if found.bound is not None:
+            self._day_bounds[tier.name] = found.bound
+        self._day_values[tier.name] = {
+            day: bound for day, bound in found.bounds.items() if bound is not None
+        }
+        if len(self._day_values[tier.name]) != len(self.problem.days):
+            del self._day_values[tier.name]
+        candidate = warm_start(self.problem, found.rota)
+        better = rank(self.problem, candidate) > rank(self.problem, chosen)
+        return candidate if better else chosen
 
     def _hold(self, expression: Expression, sense: str, value: int) -> None:
         if isinstance(expression, int):
@@ -385,6 +566,13 @@ class StaffingModel:
             self.model.add(expression >= value)
         else:
             self.model.add(expression <= value)
+
+
+# The part of the time limit a plan of several days spends on its days solved alone.
+BY_DAY_SHARE = 0.8
+# The part of a step's time the whole plan is searched first, before its days (after the
+# first tier solved day by day).
+JOINT_FIRST = 0.2
 
 
 def _bound(
@@ -415,6 +603,7 @@ class _Run:
     scale: int = 1  # for two tiers solved together: the weight of the first
     interrupted: bool = False
     searched: bool = False  # False when proven from the step's limit without a search
+    work: float = 0.0  # the solver's deterministic time
 
 
 RACE_AFTER = 0.5  # seconds of CP-SAT search before the MIP starts racing it

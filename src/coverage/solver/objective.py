@@ -47,6 +47,9 @@ class Tier:
     limit: Callable[[StaffingProblem], int] | None = None
     # Whether a MIP of this tier (`coverage.solver.mip`) races CP-SAT on the other core.
     mip: bool = False
+    # Whether the tier is a sum over days, so that a plan of several days is bounded by
+    # the sum of its days solved alone (`coverage.solver.by_day`).
+    by_day: bool = False
 
 
 def _weighted(pairs: list[tuple[cp_model.IntVar, int]]) -> Expression:
@@ -328,6 +331,7 @@ TIERS: tuple[Tier, ...] = (
         commitments_score,
         applies=_has_commitments,
         limit=commitments_limit,
+        by_day=True,
     ),
     Tier(
         "coverage",
@@ -338,6 +342,7 @@ TIERS: tuple[Tier, ...] = (
         narrow=one_attendee_suffices,
         limit=coverage_limit,
         mip=True,
+        by_day=True,
     ),
     Tier(
         "depth",
@@ -347,6 +352,7 @@ TIERS: tuple[Tier, ...] = (
         depth_score,
         narrow=counted_when_attended,
         limit=depth_limit,
+        by_day=True,
     ),
     # Replanning only: change as little as possible of what was sent, then bother as few
     # people as possible (solved together, lexicographically).
@@ -383,6 +389,7 @@ TIERS: tuple[Tier, ...] = (
         expertise_score,
         thorough=False,
         limit=expertise_limit,
+        by_day=True,
     ),
     # People's own preferences, after the group's needs (coverage, depth, expertise).
     Tier(
@@ -395,6 +402,7 @@ TIERS: tuple[Tier, ...] = (
         thorough=False,
         applies=_has_preferences,
         limit=preferences_limit,
+        by_day=True,
     ),
     # Fairness before continuity: sparing the most loaded person matters more than having
     # one person follow an issue, and proving it in this order is also much faster.
