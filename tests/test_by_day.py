@@ -6,9 +6,6 @@ leads to are the optima the whole model proves, the same each time."""
 from __future__ import annotations
 
 import dataclasses
-import os
-import signal
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -19,13 +16,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import tiny_workspaces
 from synthetic import conference
+from test_progress import ctrl_c_when
 
 from coverage.domain import Workspace
 from coverage.hard_rules import Keeper, keeps_the_rules
 from coverage.io import load_workspace
 from coverage.plan import PlanOptions, plan
 from coverage.problem import Option, Slot, StaffingProblem, build_problem
-from coverage.solver import Progress
 from coverage.solver.by_day import part_problem
 from coverage.solver.model import SolveParams, StaffingModel
 from coverage.solver.objective import coverage_score
@@ -183,17 +180,6 @@ def test_the_days_first_give_the_same_rota_each_time(tmp_path: Path) -> None:
     first, second = (plan(ws, days, [], PlanOptions(time_limit=20)) for _ in range(2))
     assert first.assignments == second.assignments
     assert check_rota(ws, first.to_dict()) == []
-
-
-def ctrl_c_when(condition: Callable[[Progress], bool]) -> Callable[[Progress], None]:
-    pressed = []
-
-    def on_progress(news: Progress) -> None:
-        if not pressed and condition(news):
-            pressed.append(news)
-            os.kill(os.getpid(), signal.SIGINT)
-
-    return on_progress
 
 
 def test_ctrl_c_while_the_days_are_solved_keeps_the_rota_so_far(tmp_path: Path) -> None:

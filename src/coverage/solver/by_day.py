@@ -25,7 +25,7 @@ import dataclasses
 import time
 from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from coverage.hard_rules import keeps_the_rules
 from coverage.problem import FrozenPart, Option, StaffingProblem
@@ -43,29 +43,11 @@ SolvePart = Callable[
 @dataclass(frozen=True)
 class DayByDay:
     """What solving the days one by one gave for one tier: a rota of the whole plan that
-    keeps every rule, and for each day the tier's bound alone (None when the day has none)
-    and whether its value there is proven."""
+    keeps every rule, and each day's bound on the tier alone, when every day has one."""
 
     rota: frozenset[Pair]
-    bounds: Mapping[int, int | None] = field(default_factory=dict)
-    proven: Mapping[int, bool] = field(default_factory=dict)
+    bounds: Mapping[int, int] | None = None
     interrupted: bool = False
-    seconds: float = 0.0
-
-    @property
-    def bound(self) -> int | None:
-        """The sum of the days' bounds: a bound on the whole plan (None without one for
-        every day)."""
-        if not self.bounds or any(b is None for b in self.bounds.values()):
-            return None
-        return sum(b for b in self.bounds.values() if b is not None)
-
-    @property
-    def optima(self) -> dict[int, int] | None:
-        """Each day's proven optimum, when every day's is proven."""
-        if not self.bounds or not all(self.proven.values()):
-            return None
-        return {d: b for d, b in self.bounds.items() if b is not None}
 
 
 # The parts of the time given to the days with their links relaxed (the bounds), to each
@@ -187,17 +169,18 @@ def solve_by_day(
         return frozenset(p for p in pairs if problem.slots[p[1]].day in within)
 
     def value(pairs: Collection[Pair], day: int) -> list[int]:
-        return score(part_problem(problem, [day], by_day=grouped), of_days(pairs, [day]))
+        # Scored on the whole problem: each tier summed over days scores a day's pairs the
+        # same there as on the day alone.
+        return score(problem, of_days(pairs, [day]))
 
     relaxed: dict[int, frozenset[Pair]] = {}
     alone: dict[int, list[int]] = {}  # each day's value alone, tier by tier
     bounds: dict[int, int | None] = {}
-    proven: dict[int, bool] = {}
     for day in days:
         if stopped():
             return DayByDay(rota, interrupted=True)
         if time.monotonic() >= deadline:
-            return DayByDay(rota, seconds=time.monotonic() - started)  # no bound
+            return DayByDay(rota)  # no bound
         part = part_problem(problem, [day], by_day=grouped)
         hint = frozenset() if first else of_days(rota, [day])
         found = solve_part(part, tiers, alone_time, hint, known.get(day, {}))
@@ -205,7 +188,7 @@ def solve_by_day(
             return DayByDay(rota, interrupted=True)
         relaxed[day], results = found
         alone[day] = score(part, relaxed[day])
-        bounds[day], proven[day] = results[tiers[-1]]
+        bounds[day] = results[tiers[-1]][0]
 
     chosen = set(problem.required) if first else set(rota)
     for day in days:
@@ -243,7 +226,8 @@ def solve_by_day(
             return DayByDay(rota, interrupted=True)
         if score(part, found[0]) > score(part, current):
             chosen = (chosen - current) | found[0]
-    return DayByDay(frozenset(chosen), bounds, proven, seconds=time.monotonic() - started)
+    every_day = {day: b for day, b in bounds.items() if b is not None}
+    return DayByDay(frozenset(chosen), every_day if len(every_day) == len(days) else None)
 
 
 def _options_by_day(problem: StaffingProblem) -> dict[int, dict[Pair, Option]]:

@@ -105,11 +105,10 @@ class StaffingModel:
         self._hinted: frozenset[tuple[str, str]] = frozenset()
         self._held: dict[str, int] = {}  # tier -> the value later steps hold it at
         # A plan of several days, its tiers summed over days solved day by day first: each
-        # day's proven optimum of those tiers so far, and each tier's bound from the days.
+        # day's proven optimum of those tiers so far, and a tier's bound on each day.
         self._day_optima: dict[int, dict[str, int]] | None = None
-        self._day_bounds: dict[str, int] = {}
+        self._day_bounds: dict[str, dict[int, int]] = {}
         self._known: dict[str, int] = {}  # bounds given by the caller (SolveParams.bounds)
-        self._day_values: dict[str, dict[int, int]] = {}  # a tier's bound on each day
 
     def hint(self, assignments: Iterable[tuple[str, str]]) -> None:
         """Suggest a rota (attendee, meeting pairs) as the starting point, replacing any
@@ -434,9 +433,10 @@ class StaffingModel:
         they are, whichever is tightest (a tier with a bound of the last two kinds is
         maximised)."""
         limits = [tier.limit(self.problem)] if tier.limit is not None else []
-        for known in (self._known.get(tier.name), self._day_bounds.get(tier.name)):
-            if known is not None:
-                limits.append(known)
+        if tier.name in self._known:
+            limits.append(self._known[tier.name])
+        if tier.name in self._day_bounds:
+            limits.append(sum(self._day_bounds[tier.name].values()))
         if not limits:
             return None
         return min(limits) if tier.sense == "max" else max(limits)
@@ -464,16 +464,16 @@ class StaffingModel:
             return
         (tier, *rest) = step
         held = self._held.get(tier.name)
-        per_day = self._day_values.pop(tier.name, None) if not rest and tier.by_day else None
-        if per_day is None and not rest and tier.by_day and tier.limit is not None:
-            per_day = {
-                day: tier.limit(by_day.part_problem(self.problem, [day]))
-                for day in self.problem.days
-            }
-        if per_day is None or held is None or sum(per_day.values()) != held:
+        at_bound = None
+        if not rest and tier.by_day:
+            at_bound = self._day_bounds.get(tier.name)
+            if at_bound is None and tier.limit is not None:
+                part = by_day.part_problem
+                at_bound = {d: tier.limit(part(self.problem, [d])) for d in optima}
+        if at_bound is None or sum(at_bound.values()) != held:
             self._day_optima = None
             return
-        for day, value in per_day.items():
+        for day, value in at_bound.items():
             optima[day][tier.name] = value
 
     def _solve_by_day(
@@ -548,13 +548,8 @@ class StaffingModel:
         if found.interrupted:
             ctrl_c.pressed = True
             return chosen
-        if found.bound is not None:
-            self._day_bounds[tier.name] = found.bound
-        self._day_values[tier.name] = {
-            day: bound for day, bound in found.bounds.items() if bound is not None
-        }
-        if len(self._day_values[tier.name]) != len(self.problem.days):
-            del self._day_values[tier.name]
+        if found.bounds is not None:
+            self._day_bounds[tier.name] = dict(found.bounds)
         candidate = warm_start(self.problem, found.rota)
         better = rank(self.problem, candidate) > rank(self.problem, chosen)
         return candidate if better else chosen
