@@ -61,6 +61,9 @@ class SolveParams:
     # a distant safety net): the parts of a plan solved day by day, so that they are
     # solved the same way each time.
     deterministic: bool = False
+    # Asked while solving: once it says so, the search stops as on Ctrl-C (the days of a
+    # plan solved alone, in threads where no Ctrl-C reaches them).
+    stop: Callable[[], bool] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,7 @@ class StaffingModel:
         results: list[TierResult] = []
         runs: list[tuple[list[Tier], _Run]] = []
         interrupted = False
-        with _CtrlC() as ctrl_c:
+        with _CtrlC(params.stop) as ctrl_c:
             # The first search starts where the caller said (a published rota in a replan,
             # nothing in a plan): measured, hinting the warm start there makes the search
             # no better and can lead the later tiers down slower paths. The warm start is
@@ -177,7 +180,7 @@ class StaffingModel:
             start_from: frozenset[tuple[str, str]] | None = self._hinted
             chosen = warm_start(self.problem, self._hinted)
             for index, step in enumerate(steps):
-                if ctrl_c.pressed:
+                if ctrl_c.asked():
                     interrupted = True
                     break
                 if params.deterministic:
@@ -512,6 +515,7 @@ class StaffingModel:
                 by_day=False,
                 bounds=bounds,
                 deterministic=True,
+                stop=lambda: ctrl_c.pressed,
             )
             solution = model.solve(part_params)
             if solution.interrupted:
@@ -543,7 +547,15 @@ class StaffingModel:
             return ctrl_c.pressed
 
         found = by_day.solve_by_day(
-            self.problem, names, self._day_optima, chosen, seconds, solve_part, rank, stopped
+            self.problem,
+            names,
+            self._day_optima,
+            chosen,
+            seconds,
+            solve_part,
+            rank,
+            stopped,
+            parallel=by_day.PARALLEL,
         )
         if found.interrupted:
             ctrl_c.pressed = True
@@ -612,8 +624,9 @@ class _CtrlC:
     handler only runs in the main thread between bytecodes, never while it is inside the
     solver's C++ code. Outside the main thread there is no handler and nothing to stop."""
 
-    def __init__(self) -> None:
+    def __init__(self, stop: Callable[[], bool] | None = None) -> None:
         self.pressed = False
+        self._stop = stop
         self._previous: Any = None
         self._installed = False
 
@@ -631,6 +644,12 @@ class _CtrlC:
     def _press(self, signum: int, frame: object) -> None:
         self.pressed = True
 
+    def asked(self) -> bool:
+        """Whether Ctrl-C was pressed, or whoever passed `stop` asks to stop."""
+        if not self.pressed and self._stop is not None and self._stop():
+            self.pressed = True
+        return self.pressed
+
     def solve(
         self,
         solver: cp_model.CpSolver,
@@ -641,7 +660,7 @@ class _CtrlC:
         """Solve, stopping the search when Ctrl-C is pressed, or (with a MIP racing)
         once the search has a rota of the optimum the MIP proved; returns (status,
         interrupted)."""
-        if self.pressed:
+        if self.asked():
             return cp_model.UNKNOWN, True
         done = threading.Event()
         outcome: dict[str, Any] = {}
@@ -660,7 +679,7 @@ class _CtrlC:
         # (a stop asked before then would be lost); done.wait returns as soon as it is set.
         started = time.monotonic()
         while not done.wait(timeout=0.1):
-            if self.pressed:
+            if self.asked():
                 solver.stop_search()
             elif race is not None and not race.started:
                 # Not for searches that end at once: starting the MIP costs them more
