@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import signal
 import threading
@@ -196,7 +197,11 @@ class StaffingModel:
                 run = None
                 if self._by_day_applies(step, params, chosen):
                     tick = time.monotonic()
-                    if self._day_optima and any(self._day_optima.values()):
+                    if (
+                        self._day_optima
+                        and any(self._day_optima.values())
+                        and seconds * JOINT_FIRST >= MIN_SEARCH
+                    ):
                         # After the first tier summed over days: the whole plan first, for
                         # a short while (measured: the days add nothing where it proves
                         # the tier at once, and their bound may not be tight).
@@ -214,6 +219,18 @@ class StaffingModel:
                         seconds = max(0.05, seconds - (time.monotonic() - tick))
                         start_from = None  # the days' rota: far better than a greedy one
                         run = None
+                    if run is None:
+                        run = self._solve_step(
+                            step,
+                            params,
+                            seconds,
+                            where,
+                            ctrl_c,
+                            chosen,
+                            search=seconds >= MIN_SEARCH,
+                        )
+                    # The tier's time includes its days'.
+                    run = dataclasses.replace(run, seconds=time.monotonic() - tick)
                 if run is None:
                     run = self._solve_step(step, params, seconds, where, ctrl_c, chosen, start_from)
                 if run.searched:
@@ -307,10 +324,12 @@ class StaffingModel:
         ctrl_c: _CtrlC,
         incumbent: frozenset[tuple[str, str]],
         start_from: frozenset[tuple[str, str]] | None = None,
+        search: bool = True,
     ) -> _Run:
         """Solve one step, no worse than `incumbent` (which keeps the earlier steps'
         values): the rota found, or the incumbent when the search found nothing better.
-        The search is hinted with `start_from` when given, else with the incumbent."""
+        The search is hinted with `start_from` when given, else with the incumbent. Without
+        `search`, the incumbent with the step's limit as its bound."""
         expressions = [tier.build(self.model, self.problem, self.variables) for tier in step]
         scale = 1
         expression: Expression
@@ -337,6 +356,8 @@ class StaffingModel:
         if limit is not None and start_value == limit:
             # The warm start is as good as this step can be: proven without a search.
             return _Run(expression, "OPTIMAL", start_value, limit, 0.0, incumbent, scale)
+        if not search:
+            return _Run(expression, "FEASIBLE", start_value, limit, 0.0, incumbent, scale)
         # (Hinted again each step: the tiers may have added helpers to hint.)
         self.hint(incumbent if start_from is None else start_from)
         if maximise:
@@ -580,6 +601,10 @@ BY_DAY_SHARE = 0.8
 # The part of a step's time the whole plan is searched first, before its days (after the
 # first tier solved day by day).
 JOINT_FIRST = 0.2
+# Seconds below which the whole plan is not searched after (or before) its days: loading a
+# large model costs more than that search could find (measured on the 200-person whole
+# conference: 3 to 5 s for each search of expertise, whatever its time limit).
+MIN_SEARCH = 1.0
 
 
 def _bound(
