@@ -194,11 +194,12 @@ def solve_by_day(
     relaxed: dict[int, frozenset[Pair]] = {}
     alone: dict[int, list[int]] = {}  # each day's value alone, tier by tier
     bounds: dict[int, int | None] = {}
-    parts = {day: part_problem(problem, [day], by_day=grouped) for day in days}
+    parts: dict[int, StaffingProblem] = {}
 
     def relax(day: int) -> tuple[frozenset[Pair], dict[str, tuple[int | None, bool]]] | None:
+        parts[day] = part = part_problem(problem, [day], by_day=grouped)
         hint = frozenset() if first else of_days(rota, [day])
-        return solve_part(parts[day], tiers, alone_time, hint, known.get(day, {}))
+        return solve_part(part, tiers, alone_time, hint, known.get(day, {}))
 
     # A batch of `parallel` days at a time: the wall deadline is checked between batches.
     with ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="day") as pool:
