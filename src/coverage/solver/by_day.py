@@ -152,6 +152,7 @@ def solve_by_day(
     score: Callable[[StaffingProblem, frozenset[Pair]], list[int]],
     stopped: Callable[[], bool] = lambda: False,
     parallel: int = 1,
+    parts_alone: Mapping[int, StaffingProblem] | None = None,
 ) -> DayByDay:
     """Solve the last of `tiers` (sums over days) day by day, the earlier ones held at each
     day's proven optimum `known[day]` (which `rota`, a rota of the whole plan that keeps
@@ -168,7 +169,8 @@ def solve_by_day(
     with a fixed deterministic budget (more than one at a time would get in the same wall
     time, `PARALLEL_WORK`): the rota and bounds depend on `parallel`, not on the machine or
     the order the threads finish in. `solve_part` must stop of itself once `stopped` has
-    said so: `stopped` is asked here, in the calling thread, while the parts run."""
+    said so: `stopped` is asked here, in the calling thread, while the parts run.
+    `parts_alone`, when given, is `days_alone(problem)`."""
     started = time.monotonic()
     deadline = started + seconds
     days = sorted(problem.days)
@@ -197,7 +199,10 @@ def solve_by_day(
     parts: dict[int, StaffingProblem] = {}
 
     def relax(day: int) -> tuple[frozenset[Pair], dict[str, tuple[int | None, bool]]] | None:
-        parts[day] = part = part_problem(problem, [day], by_day=grouped)
+        if parts_alone is not None:
+            parts[day] = part = parts_alone[day]
+        else:
+            parts[day] = part = part_problem(problem, [day], by_day=grouped)
         hint = frozenset() if first else of_days(rota, [day])
         return solve_part(part, tiers, alone_time, hint, known.get(day, {}))
 
@@ -263,6 +268,12 @@ def solve_by_day(
             chosen = (chosen - current) | found[0]
     every_day = {day: b for day, b in bounds.items() if b is not None}
     return DayByDay(frozenset(chosen), every_day if len(every_day) == len(days) else None)
+
+
+def days_alone(problem: StaffingProblem) -> dict[int, StaffingProblem]:
+    """Each day of `problem` alone, its links to the other days relaxed."""
+    grouped = _options_by_day(problem)
+    return {day: part_problem(problem, [day], by_day=grouped) for day in sorted(problem.days)}
 
 
 def _options_by_day(problem: StaffingProblem) -> dict[int, dict[Pair, Option]]:
