@@ -206,3 +206,22 @@ def test_six_days_short_of_people_are_proven_from_the_days(tmp_path: Path) -> No
     assert coverage.optimal and coverage.value == coverage.bound
     # The rota from the days reached the sum of their bounds: that is the proof.
     assert sum(model._day_bounds["coverage"].values()) == coverage.value
+
+
+def test_a_stop_asked_from_outside_ends_the_solve_with_the_rota_so_far(tmp_path: Path) -> None:
+    """The days of a plan are solved in threads no Ctrl-C reaches: they stop when the
+    `stop` they were given says so. Asked after the first news of the days, the plan ends
+    interrupted, no worse than the hand method, every rule kept."""
+    ws = generated(tmp_path, 10, 40, 3, 2)
+    problem = build_problem(ws, ws.conference.days())
+    floor = coverage_score(problem, greedy_rota(problem))
+    seen: list[str] = []
+    params = SolveParams(
+        time_limit=20,
+        on_progress=lambda news: seen.append(news.tier),
+        stop=lambda: any("day by day" in tier for tier in seen),
+    )
+    solution = StaffingModel(problem).solve(params)
+    assert solution.interrupted
+    assert coverage_score(problem, solution.assignments) >= floor
+    assert keeps_the_rules(problem, solution.assignments)
