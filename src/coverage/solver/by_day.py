@@ -196,15 +196,11 @@ def solve_by_day(
     relaxed: dict[int, frozenset[Pair]] = {}
     alone: dict[int, list[int]] = {}  # each day's value alone, tier by tier
     bounds: dict[int, int | None] = {}
-    parts: dict[int, StaffingProblem] = {}
+    parts = parts_alone if parts_alone is not None else days_alone(problem)
 
     def relax(day: int) -> tuple[frozenset[Pair], dict[str, tuple[int | None, bool]]] | None:
-        if parts_alone is not None:
-            parts[day] = part = parts_alone[day]
-        else:
-            parts[day] = part = part_problem(problem, [day], by_day=grouped)
         hint = frozenset() if first else of_days(rota, [day])
-        return solve_part(part, tiers, alone_time, hint, known.get(day, {}))
+        return solve_part(parts[day], tiers, alone_time, hint, known.get(day, {}))
 
     # A batch of `parallel` days at a time: the wall deadline is checked between batches.
     with ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="day") as pool:

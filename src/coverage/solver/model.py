@@ -195,8 +195,8 @@ class StaffingModel:
                 share = 0.5 if step[0].thorough and not last else 1 / (len(steps) - index)
                 where = (index, len(steps), started)
                 seconds = remaining * share
-                run = None
                 if self._by_day_applies(step, params, chosen):
+                    run = None
                     tick = time.monotonic()
                     if (
                         self._day_optima
@@ -232,7 +232,7 @@ class StaffingModel:
                         )
                     # The tier's time includes its days'.
                     run = dataclasses.replace(run, seconds=time.monotonic() - tick)
-                if run is None:
+                else:
                     run = self._solve_step(step, params, seconds, where, ctrl_c, chosen, start_from)
                 if run.searched:
                     start_from = None
