@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from baseline import greedy_rota
@@ -282,3 +283,39 @@ def test_cp_sat_reaching_the_optimum_in_its_time_keeps_its_rota_when_the_proof_c
     raced = model.solve(SolveParams(time_limit=0.3, tiers=("coverage",)))
     assert raced.tiers[0].optimal and raced.tiers[0].value == alone.tiers[0].value
     assert raced.assignments != other
+
+
+@pytest.mark.parametrize("days", [1, 3])
+def test_the_rota_does_not_depend_on_the_wall_clock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, days: int
+) -> None:
+    """Each search's budget is in CP-SAT's deterministic seconds, what is left of them, not
+    of the wall clock: a clock that runs at half or a quarter of real speed (a faster or a
+    slower machine between the searches) gives every search the same budget and the same
+    rota. Both clocks are slower than real time, so the wall clock never stops a search."""
+    ws = load_workspace(conference(tmp_path, 15, 70 if days > 1 else 100, days, 2))
+    problem = build_problem(ws, ws.conference.days())
+    real = time.monotonic
+    origin = real()
+    solve = solver_model.cp_model.CpSolver.solve
+
+    def run(speed: float) -> tuple[frozenset[tuple[str, str]], list[float]]:
+        budgets: list[float] = []
+
+        def recorded(solver: Any, *args: Any, **kwargs: Any) -> Any:
+            budgets.append(solver.parameters.max_deterministic_time)
+            return solve(solver, *args, **kwargs)
+
+        monkeypatch.setattr(
+            solver_model.time, "monotonic", lambda: origin + (real() - origin) * speed
+        )
+        monkeypatch.setattr(solver_model.cp_model.CpSolver, "solve", recorded)
+        try:
+            solution = StaffingModel(problem).solve(SolveParams(time_limit=3, race=False))
+        finally:
+            monkeypatch.undo()
+        return solution.assignments, sorted(budgets)
+
+    half, quarter = run(0.5), run(0.25)
+    assert len(half[1]) > 1  # several searches
+    assert half == quarter

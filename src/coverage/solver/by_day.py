@@ -22,6 +22,7 @@ days is the optimum of the whole (README, "How a rota is found, and proven").
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping
@@ -32,12 +33,24 @@ from coverage.hard_rules import keeps_the_rules
 from coverage.problem import FrozenPart, Option, StaffingProblem
 
 Pair = tuple[str, str]
-# Solve a part of the plan over the given tiers within the given seconds, from a hint
-# (which reaches the given bounds of the earlier tiers): its rota and each tier's (bound or
-# None, proven); None when Ctrl-C stopped it.
+
+
+@dataclass(frozen=True)
+class PartSolved:
+    """A part of the plan solved: its rota, each tier's (bound or None, proven), and the
+    solver's deterministic seconds it took."""
+
+    rota: frozenset[Pair]
+    results: Mapping[str, tuple[int | None, bool]]
+    work: float
+
+
+# Solve a part of the plan over the given tiers within the given deterministic seconds,
+# from a hint (which reaches the given bounds of the earlier tiers); None when Ctrl-C
+# stopped it.
 SolvePart = Callable[
     [StaffingProblem, tuple[str, ...], float, frozenset[Pair], Mapping[str, int]],
-    tuple[frozenset[Pair], dict[str, tuple[int | None, bool]]] | None,
+    PartSolved | None,
 ]
 
 
@@ -49,6 +62,7 @@ class DayByDay:
     rota: frozenset[Pair]
     bounds: Mapping[int, int] | None = None
     interrupted: bool = False
+    work: float = 0.0  # the solver's deterministic seconds, the days solved at once counted once
 
 
 # The parts of the time given to the days with their links relaxed (the bounds), to each
@@ -56,7 +70,8 @@ class DayByDay:
 RELAXED_SHARE = 0.5
 AGAIN_SHARE = 0.2
 # CP-SAT's deterministic seconds per wall second on these models (measured on the days of
-# the scarce whole conference: 0.5 to 0.75).
+# the scarce whole conference: 0.5 to 0.75): what a plan of several days spends per second
+# of its time limit.
 WORK_PER_SECOND = 0.5
 # The days with their links relaxed are independent: this many are solved at once, each in
 # a thread of its own (CP-SAT releases the interpreter while it searches). Two cores: two.
@@ -147,6 +162,7 @@ def solve_by_day(
     tiers: tuple[str, ...],
     known: Mapping[int, Mapping[str, int]],
     rota: frozenset[Pair],
+    work: float,
     seconds: float,
     solve_part: SolvePart,
     score: Callable[[StaffingProblem, frozenset[Pair]], list[int]],
@@ -156,11 +172,12 @@ def solve_by_day(
 ) -> DayByDay:
     """Solve the last of `tiers` (sums over days) day by day, the earlier ones held at each
     day's proven optimum `known[day]` (which `rota`, a rota of the whole plan that keeps
-    every rule, reaches), within about `seconds`: half for the days with their links
-    relaxed (the bounds), the rest for a rota of the whole no worse than `rota` (each day
-    again with the others as chosen, searched from its relaxed rota less what they forbid,
-    then three days at a time around a day short of what it could do alone). `score`
-    ranks a rota of a part over `tiers`.
+    every rule, reaches), within `work` of the solver's deterministic seconds (`seconds` of
+    wall time a safety net): half for the days with their links relaxed (the bounds), the
+    rest for a rota of the whole no worse than `rota` (each day again with the others as
+    chosen, searched from its relaxed rota less what they forbid, then three days at a time
+    around a day short of what it could do alone). `score` ranks a rota of a part over
+    `tiers`.
 
     For the first tier (nothing known), each day is solved again with only the days before
     it (and every pin) as chosen: a greedy `rota` would hold the later days back.
@@ -170,7 +187,8 @@ def solve_by_day(
     time, `PARALLEL_WORK`): the rota and bounds depend on `parallel`, not on the machine or
     the order the threads finish in. `solve_part` must stop of itself once `stopped` has
     said so: `stopped` is asked here, in the calling thread, while the parts run.
-    `parts_alone`, when given, is `days_alone(problem)`."""
+    `parts_alone`, when given, is `days_alone(problem)`. The result's `work` counts the
+    days solved at once as the wall time they share would have done one at a time."""
     started = time.monotonic()
     deadline = started + seconds
     days = sorted(problem.days)
@@ -178,9 +196,8 @@ def solve_by_day(
     first = len(tiers) == 1
     # Each solve's time is fixed in advance, in the solver's deterministic seconds, not
     # what is left of the others': the same problem is solved the same way each time, but
-    # for what the wall clock cuts short (the rest is then kept as it is).
-    work = seconds * WORK_PER_SECOND
-    # Days solved several at a time do more work in the same wall time.
+    # for what the wall clock cuts short (the rest is then kept as it is). Days solved
+    # several at a time do more work in the same wall time.
     gain = PARALLEL_WORK if parallel > 1 else 1.0
     alone_time = max(0.05, work * RELAXED_SHARE * gain / len(days))
     again_time = max(0.05, work * AGAIN_SHARE / len(days))
@@ -198,7 +215,13 @@ def solve_by_day(
     bounds: dict[int, int | None] = {}
     parts = parts_alone if parts_alone is not None else days_alone(problem)
 
-    def relax(day: int) -> tuple[frozenset[Pair], dict[str, tuple[int | None, bool]]] | None:
+    spent: list[float] = []  # each solve's work, in the order solved
+
+    def cut(interrupted: bool = True) -> DayByDay:
+        """Stopped early: the rota given, no bound."""
+        return DayByDay(rota, interrupted=interrupted, work=math.fsum(spent))
+
+    def relax(day: int) -> PartSolved | None:
         hint = frozenset() if first else of_days(rota, [day])
         return solve_part(parts[day], tiers, alone_time, hint, known.get(day, {}))
 
@@ -207,19 +230,20 @@ def solve_by_day(
         for start in range(0, len(days), max(1, parallel)):
             batch = days[start : start + max(1, parallel)]
             if stopped():
-                return DayByDay(rota, interrupted=True)
+                return cut()
             if time.monotonic() >= deadline:
-                return DayByDay(rota)  # no bound
+                return cut(interrupted=False)  # out of time
             futures = [pool.submit(relax, day) for day in batch]
             while wait(futures, timeout=0.1).not_done:
                 stopped()  # progress, and Ctrl-C seen (the parts stop of themselves)
             for day, future in zip(batch, futures, strict=True):
                 found = future.result()
                 if found is None:
-                    return DayByDay(rota, interrupted=True)
-                relaxed[day], results = found
+                    return cut()
+                spent.append(found.work / gain)
+                relaxed[day] = found.rota
                 alone[day] = score(parts[day], relaxed[day])
-                bounds[day] = results[tiers[-1]][0]
+                bounds[day] = found.results[tiers[-1]][0]
 
     chosen = set(problem.required) if first else set(rota)
     for day in days:
@@ -229,7 +253,7 @@ def solve_by_day(
         better = relaxed[day]
         if not keeps_the_rules(part, better):
             if stopped():
-                return DayByDay(rota, interrupted=True)
+                return cut()
             # From the day's rota alone, less what the others now forbid: measured, far
             # better than from the day's current rota (the 200-person whole conference,
             # coverage, depth and expertise in the default minute: expertise 132,297
@@ -241,8 +265,9 @@ def solve_by_day(
             else:
                 found = solve_part(part, tiers, again_time, hint, known.get(day, {}))
                 if found is None:
-                    return DayByDay(rota, interrupted=True)
-                better = found[0]
+                    return cut()
+                spent.append(found.work)
+                better = found.rota
         if first or score(part, better) > score(part, current):
             chosen = (chosen - current) | better
     # Three days at a time around each day short of its value alone, the others fixed.
@@ -252,18 +277,23 @@ def solve_by_day(
         if time.monotonic() >= deadline or value(chosen, day) >= alone[day]:
             continue
         if stopped():
-            return DayByDay(rota, interrupted=True)
+            return cut()
         window = [d for d in days if abs(d - day) <= 1]
         part = part_problem(problem, window, chosen, grouped)
         current = of_days(chosen, window)
         held = {name: sum(known.get(d, {}).get(name, 0) for d in window) for name in tiers[:-1]}
         found = solve_part(part, tiers, window_time, current, held)
         if found is None:
-            return DayByDay(rota, interrupted=True)
-        if score(part, found[0]) > score(part, current):
-            chosen = (chosen - current) | found[0]
+            return cut()
+        spent.append(found.work)
+        if score(part, found.rota) > score(part, current):
+            chosen = (chosen - current) | found.rota
     every_day = {day: b for day, b in bounds.items() if b is not None}
-    return DayByDay(frozenset(chosen), every_day if len(every_day) == len(days) else None)
+    return DayByDay(
+        frozenset(chosen),
+        every_day if len(every_day) == len(days) else None,
+        work=math.fsum(spent),
+    )
 
 
 def days_alone(problem: StaffingProblem) -> dict[int, StaffingProblem]:

@@ -91,6 +91,7 @@ class Solution:
     tiers: list[TierResult] = field(default_factory=list)
     interrupted: bool = False  # stopped by Ctrl-C: the best rota found until then
     unsolved: tuple[str, ...] = ()  # tiers not solved (interrupted, or out of time)
+    work: float = 0.0  # the solver's deterministic seconds, over every step
 
     @property
     def optimal(self) -> bool:
@@ -174,6 +175,13 @@ class StaffingModel:
         results: list[TierResult] = []
         runs: list[tuple[list[Tier], _Run]] = []
         interrupted = False
+        # The time limit in the solver's deterministic seconds (see WORK_PER_SECOND).
+        if params.deterministic:
+            budget = params.time_limit
+        elif params.by_day and by_day.applies(self.problem):
+            budget = params.time_limit * by_day.WORK_PER_SECOND
+        else:
+            budget = params.time_limit * WORK_PER_SECOND
         with _CtrlC(params.stop) as ctrl_c:
             # The first search starts where the caller said (a published rota in a replan,
             # nothing in a plan): measured, hinting the warm start there makes the search
@@ -185,55 +193,71 @@ class StaffingModel:
                 if ctrl_c.asked():
                     interrupted = True
                     break
-                if params.deterministic:
-                    remaining = max(0.05, params.time_limit - sum(r.work for _, r in runs))
-                else:
-                    remaining = max(0.05, params.time_limit - (time.monotonic() - started))
+                # What is left: of the solver's deterministic seconds (which decide
+                # where each search stops, so the same problem is solved the same way
+                # each time), and of the wall clock (a safety net: the time limit holds
+                # on a slower machine too).
+                work_left = max(0.05, budget - math.fsum(r.work for _, r in runs))
                 # Commitments, coverage and depth may each take half of what is left; the
                 # other tiers share the rest evenly.
                 last = index == len(steps) - 1
                 share = 0.5 if step[0].thorough and not last else 1 / (len(steps) - index)
                 where = (index, len(steps), started)
-                seconds = remaining * share
+                if params.deterministic:
+                    wall = 3 * work_left * share + 1
+                    limit = _Limit(work_left * share, wall, wall)
+                else:
+                    wall = max(0.05, params.time_limit - (time.monotonic() - started))
+                    limit = _Limit(work_left * share, wall, wall * share)
                 if self._by_day_applies(step, params, chosen):
                     run = None
                     tick = time.monotonic()
+                    days_work = 0.0
                     if (
                         self._day_optima
                         and any(self._day_optima.values())
-                        and seconds * JOINT_FIRST >= MIN_SEARCH
+                        and limit.work * JOINT_FIRST >= MIN_SEARCH
                     ):
                         # After the first tier summed over days: the whole plan first, for
                         # a short while (measured: the days add nothing where it proves
                         # the tier at once, and their bound may not be tight).
                         run = self._solve_step(
-                            step, params, seconds * JOINT_FIRST, where, ctrl_c, chosen
+                            step, params, limit.part(JOINT_FIRST), where, ctrl_c, chosen
                         )
                         chosen = run.chosen
                     if run is None or not (run.status == "OPTIMAL" or run.interrupted):
-                        chosen = self._solve_by_day(
-                            step[0], params, seconds * BY_DAY_SHARE, where, chosen, ctrl_c
+                        joint_work = 0.0 if run is None else run.work
+                        chosen, days_work = self._solve_by_day(
+                            step[0], params, limit.part(BY_DAY_SHARE), where, chosen, ctrl_c
                         )
                         if ctrl_c.pressed:
                             interrupted = True
                             break
-                        seconds = max(0.05, seconds - (time.monotonic() - tick))
+                        days_work += joint_work
+                        spent = time.monotonic() - tick
+                        limit = _Limit(
+                            max(0.05, limit.work - days_work),
+                            max(0.05, limit.wall - spent),
+                            max(0.05, limit.share - spent),
+                        )
                         start_from = None  # the days' rota: far better than a greedy one
                         run = None
                     if run is None:
                         run = self._solve_step(
                             step,
                             params,
-                            seconds,
+                            limit,
                             where,
                             ctrl_c,
                             chosen,
-                            search=seconds >= MIN_SEARCH,
+                            search=limit.work >= MIN_SEARCH,
                         )
-                    # The tier's time includes its days'.
-                    run = dataclasses.replace(run, seconds=time.monotonic() - tick)
+                    # The tier's time and work include its days'.
+                    run = dataclasses.replace(
+                        run, seconds=time.monotonic() - tick, work=run.work + days_work
+                    )
                 else:
-                    run = self._solve_step(step, params, seconds, where, ctrl_c, chosen, start_from)
+                    run = self._solve_step(step, params, limit, where, ctrl_c, chosen, start_from)
                 if run.searched:
                     start_from = None
                 runs.append((step, run))
@@ -262,7 +286,8 @@ class StaffingModel:
             for tier in tiers
             if tier.name in unsolved
         ]
-        return Solution(frozenset(chosen), results, interrupted, unsolved)
+        work = math.fsum(run.work for _, run in runs)
+        return Solution(frozenset(chosen), results, interrupted, unsolved, work)
 
     def _results(
         self, step: list[Tier], run: _Run, chosen: frozenset[tuple[str, str]]
@@ -320,7 +345,7 @@ class StaffingModel:
         self,
         step: list[Tier],
         params: SolveParams,
-        seconds: float,
+        limit: _Limit,
         where: tuple[int, int, float],
         ctrl_c: _CtrlC,
         incumbent: frozenset[tuple[str, str]],
@@ -347,18 +372,18 @@ class StaffingModel:
         scores = [t.score(self.problem, incumbent) for t in step]
         start_value = scores[0] * scale + (scores[1] if len(step) == 2 else 0)
         limits = [self._limit(t) for t in step]
-        limit = None
+        best = None  # the best the step could be
         if all(x is not None for x in limits):
-            limit = int(limits[0]) * scale + (int(limits[1]) if len(step) == 2 else 0)  # type: ignore[arg-type]
+            best = int(limits[0]) * scale + (int(limits[1]) if len(step) == 2 else 0)  # type: ignore[arg-type]
         reporter = None
         if params.on_progress is not None:
             reporter = _Reporter(params.on_progress, tier, scale, where)
-            reporter.start(start_value, limit)
-        if limit is not None and start_value == limit:
+            reporter.start(start_value, best)
+        if best is not None and start_value == best:
             # The warm start is as good as this step can be: proven without a search.
-            return _Run(expression, "OPTIMAL", start_value, limit, 0.0, incumbent, scale)
+            return _Run(expression, "OPTIMAL", start_value, best, 0.0, incumbent, scale)
         if not search:
-            return _Run(expression, "FEASIBLE", start_value, limit, 0.0, incumbent, scale)
+            return _Run(expression, "FEASIBLE", start_value, best, 0.0, incumbent, scale)
         # (Hinted again each step: the tiers may have added helpers to hint.)
         self.hint(incumbent if start_from is None else start_from)
         if maximise:
@@ -376,10 +401,10 @@ class StaffingModel:
         solver.parameters.linearization_level = 2
         if not tier.thorough:
             solver.parameters.cp_model_probing_level = 0
-        # Deterministic: the wall clock only as a safety net, far beyond the solver's own
-        # deterministic time (measured: 1.3 to 2 wall seconds each on this model).
-        solver.parameters.max_time_in_seconds = 3 * seconds + 1 if params.deterministic else seconds
-        solver.parameters.max_deterministic_time = seconds
+        # The deterministic time decides where the search stops; the wall clock is a safety
+        # net (see WORK_PER_SECOND).
+        solver.parameters.max_time_in_seconds = limit.wall
+        solver.parameters.max_deterministic_time = limit.work
         if params.workers > 1:
             solver.parameters.interleave_search = True
         # Ctrl-C is ours (see _CtrlC), not CP-SAT's own handler.
@@ -397,7 +422,7 @@ class StaffingModel:
         ):
             # HiGHS races on the other core (see coverage.solver.race for the rule that
             # keeps the result the same whichever finishes first).
-            race = MipRace(self.problem, self._held.get("commitments"), incumbent, seconds)
+            race = MipRace(self.problem, self._held.get("commitments"), incumbent, limit.share)
             if reporter is None:
                 reporter = _Reporter(None, tier, scale, where)
         status, interrupted = ctrl_c.solve(solver, model, reporter, race)
@@ -417,24 +442,37 @@ class StaffingModel:
                         if params.on_progress is not None:
                             reporter.start(value, value)
                         return _Run(
-                            expression, "OPTIMAL", value, value, elapsed, proven, scale, False, True
+                            expression,
+                            "OPTIMAL",
+                            value,
+                            value,
+                            elapsed,
+                            proven,
+                            scale,
+                            False,
+                            True,
+                            limit.work,
                         )
             if reporter.reached_target:
                 # CP-SAT's first rota of the optimum the MIP proved: the rota it would have
                 # ended with had it proven the optimum itself.
                 status = cp_model.OPTIMAL
-                limit = reporter.target
+                best = reporter.target
+        work = solver.response_proto.deterministic_time
         if race is not None:
+            if status == cp_model.OPTIMAL and reporter is not None and reporter.target is not None:
+                # Decided by the race: where CP-SAT stopped depends on when the MIP's proof
+                # came, so the step counts as having taken its whole time.
+                work = limit.work
             race.stop()
             race.result()
         elapsed = time.monotonic() - tick
-        work = solver.response_proto.deterministic_time
         name = solver.status_name(status)
         if interrupted and status != cp_model.OPTIMAL:
             name = "INTERRUPTED"
         if status == cp_model.MODEL_INVALID:
             raise RuntimeError(f"internal error: invalid model ({self.model.validate()})")
-        bound = _bound(solver, status, maximise, limit)
+        bound = _bound(solver, status, maximise, best)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             value = round(solver.objective_value)
             better = value > start_value if maximise else value < start_value
@@ -512,14 +550,15 @@ class StaffingModel:
         self,
         tier: Tier,
         params: SolveParams,
-        seconds: float,
+        limit: _Limit,
         where: tuple[int, int, float],
         chosen: frozenset[tuple[str, str]],
         ctrl_c: _CtrlC,
-    ) -> frozenset[tuple[str, str]]:
+    ) -> tuple[frozenset[tuple[str, str]], float]:
         """Solve `tier` day by day (`coverage.solver.by_day`), the earlier tiers held at
-        each day's optimum, within `seconds`: the bound the days give the tier, and their
-        rota when better than `chosen` (which keeps the earlier tiers' values)."""
+        each day's optimum, within `limit`: the bound the days give the tier, and their
+        rota when better than `chosen` (which keeps the earlier tiers' values), with the
+        work the days took."""
         assert self._day_optima is not None
         names = (*(self._day_optima[self.problem.days[0]]), tier.name)
         scores = {t.name: t for t in TIERS}
@@ -531,7 +570,7 @@ class StaffingModel:
             seconds: float,
             hint: frozenset[tuple[str, str]],
             bounds: Mapping[str, int],
-        ) -> tuple[frozenset[tuple[str, str]], dict[str, tuple[int | None, bool]]] | None:
+        ) -> by_day.PartSolved | None:
             model = StaffingModel(part)
             # Measured: a day solved alone is proven sooner from its greedy rota.
             model.hint(hint or warm_start(part))
@@ -555,7 +594,7 @@ class StaffingModel:
                 # there) scores the same on every rota of it.
                 score = scores[name].score(part, solution.assignments)
                 results.setdefault(name, (score, True))
-            return solution.assignments, results
+            return by_day.PartSolved(solution.assignments, results, solution.work)
 
         def rank(part: StaffingProblem, rota: frozenset[tuple[str, str]]) -> list[int]:
             return [scores[name].score(part, rota) for name in names]
@@ -580,7 +619,8 @@ class StaffingModel:
             names,
             self._day_optima,
             chosen,
-            seconds,
+            limit.work,
+            limit.share,
             solve_part,
             rank,
             stopped,
@@ -589,12 +629,12 @@ class StaffingModel:
         )
         if found.interrupted:
             ctrl_c.pressed = True
-            return chosen
+            return chosen, found.work
         if found.bounds is not None:
             self._day_bounds[tier.name] = dict(found.bounds)
         candidate = warm_start(self.problem, found.rota)
         better = rank(self.problem, candidate) > rank(self.problem, chosen)
-        return candidate if better else chosen
+        return (candidate if better else chosen), found.work
 
     def _hold(self, expression: Expression, sense: str, value: int) -> None:
         if isinstance(expression, int):
@@ -610,10 +650,11 @@ BY_DAY_SHARE = 0.8
 # The part of a step's time the whole plan is searched first, before its days (after the
 # first tier solved day by day).
 JOINT_FIRST = 0.2
-# Seconds below which the whole plan is not searched after (or before) its days: loading a
-# large model costs more than that search could find (measured on the 200-person whole
-# conference: 3 to 5 s for each search of expertise, whatever its time limit).
-MIN_SEARCH = 1.0
+# The solver's deterministic seconds (a second of the time limit) below which the whole plan
+# is not searched after (or before) its days: loading a large model costs more than that
+# search could find (measured on the 200-person whole conference: 3 to 5 s for each search
+# of expertise, whatever its time limit).
+MIN_SEARCH = 0.5
 
 
 def _bound(
@@ -646,6 +687,31 @@ class _Run:
     searched: bool = False  # False when proven from the step's limit without a search
     work: float = 0.0  # the solver's deterministic time
 
+
+@dataclass(frozen=True)
+class _Limit:
+    """A step's time. `work`, in the solver's deterministic seconds, decides where the
+    search stops, so that the same problem is solved the same way each time. `wall`
+    seconds, what is left of the time limit, is a safety net: the limit holds on a slower
+    machine too, and a step slower than expected takes from the later ones. `share` of the
+    wall time is the step's own: what a MIP racing it, or its days, may take."""
+
+    work: float
+    wall: float
+    share: float
+
+    def part(self, fraction: float) -> _Limit:
+        return _Limit(self.work * fraction, self.wall, self.share * fraction)
+
+
+# The solver's deterministic seconds a plan of one day may spend per second of its time
+# limit: below what CP-SAT does per wall second on this machine (2 cores, 2026-12-02), so
+# that the deterministic limit, not the wall clock, stops the searches. Measured per search
+# on the scarce days of `benchmarks/scale.py`, one worker, wall time including presolve:
+# 0.58 to 1.3 (the lowest on the quality tiers of the 25 x 180 and 40 x 224 days; the
+# searches of a plan add up, so one slow search takes from the later ones' wall time).
+# A plan of several days uses `by_day.WORK_PER_SECOND`.
+WORK_PER_SECOND = 0.7
 
 RACE_AFTER = 0.5  # seconds of CP-SAT search before the MIP starts racing it
 
