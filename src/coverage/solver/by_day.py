@@ -69,10 +69,6 @@ class DayByDay:
 # day again with the others fixed, and (the rest) to three days at a time.
 RELAXED_SHARE = 0.5
 AGAIN_SHARE = 0.2
-# CP-SAT's deterministic seconds per wall second on these models (measured on the days of
-# the scarce whole conference: 0.5 to 0.75): what a plan of several days spends per second
-# of its time limit.
-WORK_PER_SECOND = 0.5
 # The days with their links relaxed are independent: this many are solved at once, each in
 # a thread of its own (CP-SAT releases the interpreter while it searches). Two cores: two.
 PARALLEL = 2

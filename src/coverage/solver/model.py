@@ -176,12 +176,14 @@ class StaffingModel:
         runs: list[tuple[list[Tier], _Run]] = []
         interrupted = False
         # The time limit in the solver's deterministic seconds (see WORK_PER_SECOND).
+        several = params.by_day and by_day.applies(self.problem) and not params.deterministic
         if params.deterministic:
             budget = params.time_limit
-        elif params.by_day and by_day.applies(self.problem):
-            budget = params.time_limit * by_day.WORK_PER_SECOND
+        elif several:
+            budget = params.time_limit * PLAN_WORK_PER_SECOND
         else:
             budget = params.time_limit * WORK_PER_SECOND
+        load = 0.0 if params.deterministic else LOAD_WORK_PER_PAIR * len(self.problem.options)
         with _CtrlC(params.stop) as ctrl_c:
             # The first search starts where the caller said (a published rota in a replan,
             # nothing in a plan): measured, hinting the warm start there makes the search
@@ -197,18 +199,21 @@ class StaffingModel:
                 # where each search stops, so the same problem is solved the same way
                 # each time), and of the wall clock (a safety net: the time limit holds
                 # on a slower machine too).
-                work_left = max(0.05, budget - math.fsum(r.work for _, r in runs))
+                last = index == len(steps) - 1
+                used = math.fsum(r.work for _, r in runs)
+                if several and last:
+                    used += budget * PLAN_RESERVE
+                work_left = max(0.05, budget - used)
                 # Commitments, coverage and depth may each take half of what is left; the
                 # other tiers share the rest evenly.
-                last = index == len(steps) - 1
                 share = 0.5 if step[0].thorough and not last else 1 / (len(steps) - index)
                 where = (index, len(steps), started)
                 if params.deterministic:
                     wall = 3 * work_left * share + 1
-                    limit = _Limit(work_left * share, wall, wall)
+                    limit = _Limit(work_left * share, wall, wall, 0.0)
                 else:
                     wall = max(0.05, params.time_limit - (time.monotonic() - started))
-                    limit = _Limit(work_left * share, wall, wall * share)
+                    limit = _Limit(work_left * share, wall, wall * share, load)
                 if self._by_day_applies(step, params, chosen):
                     run = None
                     tick = time.monotonic()
@@ -216,7 +221,7 @@ class StaffingModel:
                     if (
                         self._day_optima
                         and any(self._day_optima.values())
-                        and limit.work * JOINT_FIRST >= MIN_SEARCH
+                        and limit.work * JOINT_FIRST - limit.load >= MIN_SEARCH
                     ):
                         # After the first tier summed over days: the whole plan first, for
                         # a short while (measured: the days add nothing where it proves
@@ -239,6 +244,7 @@ class StaffingModel:
                             max(0.05, limit.work - days_work),
                             max(0.05, limit.wall - spent),
                             max(0.05, limit.share - spent),
+                            limit.load,
                         )
                         start_from = None  # the days' rota: far better than a greedy one
                         run = None
@@ -250,14 +256,18 @@ class StaffingModel:
                             where,
                             ctrl_c,
                             chosen,
-                            search=limit.work >= MIN_SEARCH,
+                            search=limit.work - limit.load >= MIN_SEARCH,
                         )
                     # The tier's time and work include its days'.
                     run = dataclasses.replace(
                         run, seconds=time.monotonic() - tick, work=run.work + days_work
                     )
                 else:
-                    run = self._solve_step(step, params, limit, where, ctrl_c, chosen, start_from)
+                    # A large plan: no search that would cost more to load than it searches.
+                    search = not several or limit.work - limit.load >= max(MIN_SEARCH, limit.load)
+                    run = self._solve_step(
+                        step, params, limit, where, ctrl_c, chosen, start_from, search
+                    )
                 if run.searched:
                     start_from = None
                 runs.append((step, run))
@@ -404,7 +414,7 @@ class StaffingModel:
         # The deterministic time decides where the search stops; the wall clock is a safety
         # net (see WORK_PER_SECOND).
         solver.parameters.max_time_in_seconds = limit.wall
-        solver.parameters.max_deterministic_time = limit.work
+        solver.parameters.max_deterministic_time = max(0.05, limit.work - limit.load)
         if params.workers > 1:
             solver.parameters.interleave_search = True
         # Ctrl-C is ours (see _CtrlC), not CP-SAT's own handler.
@@ -458,7 +468,7 @@ class StaffingModel:
                 # ended with had it proven the optimum itself.
                 status = cp_model.OPTIMAL
                 best = reporter.target
-        work = solver.response_proto.deterministic_time
+        work = solver.response_proto.deterministic_time + limit.load
         if race is not None:
             if status == cp_model.OPTIMAL and reporter is not None and reporter.target is not None:
                 # Decided by the race: where CP-SAT stopped depends on when the MIP's proof
@@ -620,7 +630,7 @@ class StaffingModel:
             self._day_optima,
             chosen,
             limit.work,
-            limit.share,
+            limit.wall,
             solve_part,
             rank,
             stopped,
@@ -694,14 +704,16 @@ class _Limit:
     search stops, so that the same problem is solved the same way each time. `wall`
     seconds, what is left of the time limit, is a safety net: the limit holds on a slower
     machine too, and a step slower than expected takes from the later ones. `share` of the
-    wall time is the step's own: what a MIP racing it, or its days, may take."""
+    wall time is the step's own: what a MIP racing it may take. `load` of the work is what
+    loading the model costs a search (see LOAD_WORK_PER_PAIR)."""
 
     work: float
     wall: float
     share: float
+    load: float
 
     def part(self, fraction: float) -> _Limit:
-        return _Limit(self.work * fraction, self.wall, self.share * fraction)
+        return _Limit(self.work * fraction, self.wall, self.share * fraction, self.load)
 
 
 # The solver's deterministic seconds a plan of one day may spend per second of its time
@@ -710,8 +722,27 @@ class _Limit:
 # on the scarce days of `benchmarks/scale.py`, one worker, wall time including presolve:
 # 0.58 to 1.3 (the lowest on the quality tiers of the 25 x 180 and 40 x 224 days; the
 # searches of a plan add up, so one slow search takes from the later ones' wall time).
-# A plan of several days uses `by_day.WORK_PER_SECOND`.
 WORK_PER_SECOND = 0.7
+# The same for a plan of several days solved day by day, whose days are solved two at a
+# time (each at 0.33 deterministic seconds per wall second, 0.5 to 0.75 alone) and cost the
+# interpreter time to build (0.4 instead: coverage of the scarce 40-person conference no
+# longer proven in the default minute).
+PLAN_WORK_PER_SECOND = 0.5
+# The part of a plan's budget (several days) its last search leaves unspent: the wall time
+# the interpreter spends between searches (building the days, scoring them) is not charged
+# to the budget. Measured on the 200-person whole conference with the default minute:
+# without it, the last search had 40 % of its expected wall time and the wall clock
+# stopped it.
+PLAN_RESERVE = 0.3
+# What loading and presolving the model costs each search, in deterministic seconds per
+# eligible pair, beyond the solver's own count (which hardly counts it): charged to the
+# plan's budget, so that a large plan's searches fit in its time limit and none is cut
+# short by the wall clock. Measured per search of expertise and fairness on the whole
+# conferences of `benchmarks/scale.py` (the wall time beyond the deterministic time at 0.5
+# per second): 2.4e-5 to 4.2e-5 on 142k pairs, 5.9e-5 on 13k; on a day of 2k pairs it is
+# lost in the 0.7 per second. Not charged to the days of a plan solved alone: their
+# budgets already count it (`by_day.WORK_PER_SECOND`).
+LOAD_WORK_PER_PAIR = 5e-5
 
 RACE_AFTER = 0.5  # seconds of CP-SAT search before the MIP starts racing it
 
