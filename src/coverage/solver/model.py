@@ -40,11 +40,12 @@ class Progress:
 class SolveParams:
     """How hard and how to search.
 
-    `time_limit` is the budget in seconds for all tiers together. One worker with a fixed
-    seed is deterministic; with more workers the search is interleaved deterministically
-    (see README, "Same input, same rota"). `on_progress`, when given, is called (from the
-    solver's thread) at the start of each step and whenever a better rota or bound is found;
-    it does not change the search."""
+    `time_limit` is the budget in seconds for all tiers together, turned into a budget of
+    the solver's deterministic seconds that decides where each search stops (the wall clock
+    a safety net, see WORK_PER_SECOND). One worker with a fixed seed is deterministic; with
+    more workers the search is interleaved deterministically (see README, "Same input, same
+    rota"). `on_progress`, when given, is called (from the solver's thread) at the start of
+    each step and whenever a better rota or bound is found; it does not change the search."""
 
     time_limit: float = 60.0
     workers: int = 1
