@@ -164,7 +164,8 @@ class StaffingModel:
         interrupted and the later tiers are not solved."""
         started = time.monotonic()
         self._known = dict(params.bounds)
-        if params.by_day and by_day.applies(self.problem):
+        day_by_day = params.by_day and by_day.applies(self.problem)
+        if day_by_day:
             self._day_optima = {day: {} for day in self.problem.days}
         tiers = [t for t in TIERS if t.name in params.tiers and t.applies(self.problem)]
         steps: list[list[Tier]] = []
@@ -177,7 +178,7 @@ class StaffingModel:
         runs: list[tuple[list[Tier], _Run]] = []
         interrupted = False
         # The time limit in the solver's deterministic seconds (see WORK_PER_SECOND).
-        several = params.by_day and by_day.applies(self.problem) and not params.deterministic
+        several = day_by_day and not params.deterministic
         if params.deterministic:
             budget = params.time_limit
         elif several:
@@ -223,7 +224,7 @@ class StaffingModel:
                     if (
                         self._day_optima
                         and any(self._day_optima.values())
-                        and limit.work * JOINT_FIRST - limit.load >= MIN_SEARCH
+                        and limit.part(JOINT_FIRST).search >= MIN_SEARCH
                     ):
                         # After the first tier summed over days: the whole plan first, for
                         # a short while (measured: the days add nothing where it proves
@@ -241,13 +242,7 @@ class StaffingModel:
                             interrupted = True
                             break
                         days_work += joint_work
-                        spent = time.monotonic() - tick
-                        limit = _Limit(
-                            max(0.05, limit.work - days_work),
-                            max(0.05, limit.wall - spent),
-                            max(0.05, limit.share - spent),
-                            limit.load,
-                        )
+                        limit = limit.less(days_work, time.monotonic() - tick)
                         start_from = None  # the days' rota: far better than a greedy one
                         run = None
                     if run is None:
@@ -258,7 +253,7 @@ class StaffingModel:
                             where,
                             ctrl_c,
                             chosen,
-                            search=limit.work - limit.load >= MIN_SEARCH,
+                            search=limit.search >= MIN_SEARCH,
                         )
                     # The tier's time and work include its days'.
                     run = dataclasses.replace(
@@ -266,7 +261,7 @@ class StaffingModel:
                     )
                 else:
                     # A large plan: no search that would cost more to load than it searches.
-                    search = not several or limit.work - limit.load >= max(MIN_SEARCH, limit.load)
+                    search = not several or limit.search >= max(MIN_SEARCH, limit.load)
                     run = self._solve_step(
                         step, params, limit, where, ctrl_c, chosen, start_from, search
                     )
@@ -416,7 +411,7 @@ class StaffingModel:
         # The deterministic time decides where the search stops; the wall clock is a safety
         # net (see WORK_PER_SECOND).
         solver.parameters.max_time_in_seconds = limit.wall
-        solver.parameters.max_deterministic_time = max(0.05, limit.work - limit.load)
+        solver.parameters.max_deterministic_time = max(0.05, limit.search)
         if params.workers > 1:
             solver.parameters.interleave_search = True
         # Ctrl-C is ours (see _CtrlC), not CP-SAT's own handler.
@@ -714,8 +709,22 @@ class _Limit:
     share: float
     load: float
 
+    @property
+    def search(self) -> float:
+        """The work left for the search itself, once the model is loaded."""
+        return self.work - self.load
+
     def part(self, fraction: float) -> _Limit:
         return _Limit(self.work * fraction, self.wall, self.share * fraction, self.load)
+
+    def less(self, work: float, seconds: float) -> _Limit:
+        """What is left after `work` deterministic and `seconds` wall seconds."""
+        return _Limit(
+            max(0.05, self.work - work),
+            max(0.05, self.wall - seconds),
+            max(0.05, self.share - seconds),
+            self.load,
+        )
 
 
 # The solver's deterministic seconds a plan of one day may spend per second of its time
@@ -749,7 +758,7 @@ PLAN_RESERVE = 0.3
 # conferences of `benchmarks/scale.py` (the wall time beyond the deterministic time at 0.5
 # per second): 2.4e-5 to 4.2e-5 on 142k pairs, 5.9e-5 on 13k; on a day of 2k pairs it is
 # lost in the 0.7 per second. Not charged to the days of a plan solved alone: their
-# budgets already count it (`by_day.WORK_PER_SECOND`).
+# budgets, in the plan's deterministic seconds (`PLAN_WORK_PER_SECOND`), already count it.
 LOAD_WORK_PER_PAIR = 5e-5
 
 RACE_AFTER = 0.5  # seconds of CP-SAT search before the MIP starts racing it
