@@ -235,8 +235,12 @@ class StaffingModel:
                         chosen = run.chosen
                     if run is None or not (run.status == "OPTIMAL" or run.interrupted):
                         joint_work = 0.0 if run is None else run.work
+                        # The days may take it all when no search of the whole plan could
+                        # follow them (its model costs more to load than it would search).
+                        after = limit.part(1 - BY_DAY_SHARE).search >= MIN_SEARCH
+                        days_share = BY_DAY_SHARE if run is not None or after else 1.0
                         chosen, days_work = self._solve_by_day(
-                            step[0], params, limit.part(BY_DAY_SHARE), where, chosen, ctrl_c
+                            step[0], params, limit.part(days_share), where, chosen, ctrl_c
                         )
                         if ctrl_c.pressed:
                             interrupted = True
@@ -570,6 +574,7 @@ class StaffingModel:
         names = (*(self._day_optima[self.problem.days[0]]), tier.name)
         scores = {t.name: t for t in TIERS}
         index, steps, started = where
+        load = 0.0 if params.deterministic else LOAD_WORK_PER_PAIR
 
         def solve_part(
             part: StaffingProblem,
@@ -601,7 +606,10 @@ class StaffingModel:
                 # there) scores the same on every rota of it.
                 score = scores[name].score(part, solution.assignments)
                 results.setdefault(name, (score, True))
-            return by_day.PartSolved(solution.assignments, results, solution.work)
+            # A part's work includes loading its model, as a search of the whole plan's does.
+            return by_day.PartSolved(
+                solution.assignments, results, solution.work + load * len(part.options)
+            )
 
         def rank(part: StaffingProblem, rota: frozenset[tuple[str, str]]) -> list[int]:
             return [scores[name].score(part, rota) for name in names]
@@ -633,6 +641,7 @@ class StaffingModel:
             stopped,
             parallel=by_day.PARALLEL,
             parts_alone=self._alone(),
+            load=load,
         )
         if found.interrupted:
             ctrl_c.pressed = True
