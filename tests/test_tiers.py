@@ -10,6 +10,7 @@ from typing import Any
 
 from checker import check_rota
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 from strategies import tiny_workspaces
 from workspaces import meeting, person, workspace
@@ -19,7 +20,13 @@ from coverage.plan import FixedAssignment, PlanOptions, plan, replan
 from coverage.problem import build_problem
 from coverage.solver import model as solver_model
 from coverage.solver.model import SolveParams, StaffingModel
-from coverage.solver.objective import TIERS
+from coverage.solver.objective import (
+    TIERS,
+    coverage_limit,
+    depth_limit,
+    fairness_given,
+    fairness_score,
+)
 
 DAY = date(2018, 11, 5)
 OPTIONS = PlanOptions(seed=0, time_limit=20)
@@ -202,6 +209,54 @@ def test_no_rota_goes_beyond_a_tier_s_limit(ws: Workspace) -> None:
             return  # pins no rota can keep
         assert status == cp_model.OPTIMAL
         assert (best <= limit) if tier.sense == "max" else (best >= limit), tier.name
+
+
+@settings(max_examples=60)
+@given(tiny_workspaces(), st.data())
+def test_no_rota_holding_coverage_and_depth_is_fairer_than_their_bound(
+    ws: Workspace, data: st.DataObject
+) -> None:
+    """Fairness's bound given the tiers held before it (the least load that reaches the
+    coverage and depth held, shared out over everyone): with coverage and depth held at
+    any values in the model (as the later steps hold them), the fairest rota the model
+    allows carries at least that heaviest load."""
+    problem = build_problem(ws, ws.conference.days())
+    held = {
+        "coverage": data.draw(st.integers(0, coverage_limit(problem)), label="coverage"),
+        "depth": data.draw(st.integers(0, depth_limit(problem)), label="depth"),
+    }
+    model = StaffingModel(problem)
+    tiers = {tier.name: tier for tier in TIERS}
+    for name in ("coverage", "depth"):
+        expression = tiers[name].build(model.model, problem, model.variables)
+        model.model.add(expression >= held[name])
+    fairness = tiers["fairness"].build(model.model, problem, model.variables)
+    status, best = optimised(model.model, "min", fairness)
+    if status == cp_model.INFEASIBLE:
+        return  # no rota reaches those values (or keeps the pins)
+    assert status == cp_model.OPTIMAL
+    assert best >= fairness_given(problem, held)
+
+
+def test_fairness_is_bounded_by_the_load_coverage_needs(tmp_path: Path) -> None:
+    """Two people, four meetings of an hour at different times, all covered: four hours
+    of load between two people, so someone carries two, and a rota that shares them
+    evenly is proven without a fairness bound from the solver."""
+    ws = workspace(
+        tmp_path,
+        [person("ana"), person("ben")],
+        [meeting(f"m{i}", f"{9 + 2 * i:02d}:00", f"{10 + 2 * i:02d}:00") for i in range(4)],
+    )
+    problem = build_problem(ws, ws.conference.days())
+    full = coverage_limit(problem)
+    assert fairness_given(problem, {"coverage": full, "depth": 0}) == 120
+    assert fairness_given(problem, {"coverage": full - 1, "depth": 0}) < 120
+    assert fairness_given(problem, {}) == 0
+    solution = StaffingModel(problem).solve(SolveParams(time_limit=5))
+    by_name = {t.name: t for t in solution.tiers}
+    assert by_name["coverage"].value == full
+    assert by_name["fairness"].value == fairness_score(problem, solution.assignments) == 120
+    assert by_name["fairness"].bound == 120 and by_name["fairness"].optimal
 
 
 def test_expertise_at_its_limit_is_proven_without_a_search(tmp_path: Path) -> None:

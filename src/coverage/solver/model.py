@@ -502,11 +502,13 @@ class StaffingModel:
         )
 
     def _limit(self, tier: Tier) -> int | None:
-        """The best value `tier` could take: its own limit, a bound the caller gave, or
-        what the days of the plan solved alone allow with the earlier tiers held where
-        they are, whichever is tightest (a tier with a bound of the last two kinds is
-        maximised)."""
+        """The best value `tier` could take: its own limit (alone, or with the earlier
+        tiers held where they are), a bound the caller gave, or what the days of the plan
+        solved alone allow with the earlier tiers held where they are, whichever is
+        tightest (a tier with a bound of the last two kinds is maximised)."""
         limits = [tier.limit(self.problem)] if tier.limit is not None else []
+        if tier.given is not None:
+            limits.append(tier.given(self.problem, self._held))
         if tier.name in self._known:
             limits.append(self._known[tier.name])
         if tier.name in self._day_bounds:

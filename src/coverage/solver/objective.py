@@ -5,8 +5,9 @@ values come from the assignments themselves."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Literal
 
 from ortools.sat.python import cp_model
@@ -45,6 +46,9 @@ class Tier:
     # bound of a min tier), from the problem alone: a rota that reaches it is optimal in
     # this tier without a search.
     limit: Callable[[StaffingProblem], int] | None = None
+    # The best value the tier could take in a rota that holds the earlier tiers at the
+    # values given (tier name -> value), when that says more than `limit`.
+    given: Callable[[StaffingProblem, Mapping[str, int]], int] | None = None
     # Whether a MIP of this tier (`coverage.solver.mip`) races CP-SAT on the other core.
     mip: bool = False
     # Whether the tier is a sum over days, so that a plan of several days is bounded by
@@ -117,6 +121,44 @@ def messaged_limit(problem: StaffingProblem) -> int:
 def fairness_limit(problem: StaffingProblem) -> int:
     """No one's load below what they already sat in."""
     return max(problem.base.load.values(), default=0)
+
+
+def fairness_given(problem: StaffingProblem, held: Mapping[str, int]) -> int:
+    """No one's load below the average a rota holding coverage and depth at `held` must
+    carry. Coverage plus depth is the weight of every seat taken (a meeting's weight for
+    each of its attendees), and each seat costs the meeting's load; the least total load
+    that reaches `held` coverage plus depth (a fractional knapsack: the cheapest load per
+    unit of weight first, each meeting up to its seats and candidates) is shared out over
+    everyone who could carry some, on top of what they already carry. (Held in the model,
+    coverage and depth are sums whose total is exactly that weight, however `covered`
+    splits it, so the bound holds for every rota the later steps may choose.)"""
+    floor = fairness_limit(problem)
+    target = (
+        held.get("coverage", problem.base.coverage)
+        - problem.base.coverage
+        + held.get("depth", problem.base.depth)
+        - problem.base.depth
+    )
+    carriers = {a for a, _ in problem.options} | {a for a, n in problem.base.load.items() if n}
+    if target <= 0 or not carriers:
+        return floor
+    candidates = _candidates(problem)
+    cheapest = sorted(
+        (Fraction(_load(problem, m), problem.slots[m].weight), m)
+        for m in candidates
+        if problem.slots[m].weight > 0
+    )
+    load, reached = Fraction(0), 0
+    for cost, meeting in cheapest:
+        if reached >= target:
+            break
+        seats = min(problem.slots[meeting].seats, candidates[meeting])
+        # The last meeting is taken in part: only the weight still missing is paid.
+        paid = min(seats * problem.slots[meeting].weight, target - reached)
+        load += cost * paid
+        reached += paid
+    average = (sum(problem.base.load.values()) + load) / len(carriers)
+    return max(floor, -(-average.numerator // average.denominator))
 
 
 def continuity_limit(problem: StaffingProblem) -> int:
@@ -415,6 +457,7 @@ TIERS: tuple[Tier, ...] = (
         thorough=False,
         solve_with_next=True,
         limit=fairness_limit,
+        given=fairness_given,
     ),
     Tier(
         "continuity",
