@@ -240,8 +240,9 @@ def test_no_rota_holding_coverage_and_depth_is_fairer_than_their_bound(
 
 def test_fairness_is_bounded_by_the_load_coverage_needs(tmp_path: Path) -> None:
     """Two people, four meetings of an hour at different times, all covered: four hours
-    of load between two people, so someone carries two, and a rota that shares them
-    evenly is proven without a fairness bound from the solver."""
+    of load between two people, so someone carries two (the bound, counted by hand);
+    one meeting fewer needs less, nothing held needs nothing; the plan's fairness is
+    that bound, proven."""
     ws = workspace(
         tmp_path,
         [person("ana"), person("ben")],
