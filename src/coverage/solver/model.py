@@ -185,7 +185,7 @@ class StaffingModel:
             budget = params.time_limit * PLAN_WORK_PER_SECOND
         else:
             budget = params.time_limit * WORK_PER_SECOND
-        load = 0.0 if params.deterministic else LOAD_WORK_PER_PAIR * len(self.problem.options)
+        load = _load_per_pair(params) * len(self.problem.options)
         with _CtrlC(params.stop) as ctrl_c:
             # The first search starts where the caller said (a published rota in a replan,
             # nothing in a plan): measured, hinting the warm start there makes the search
@@ -576,7 +576,7 @@ class StaffingModel:
         names = (*(self._day_optima[self.problem.days[0]]), tier.name)
         scores = {t.name: t for t in TIERS}
         index, steps, started = where
-        load = 0.0 if params.deterministic else LOAD_WORK_PER_PAIR
+        load = _load_per_pair(params)
 
         def solve_part(
             part: StaffingProblem,
@@ -768,9 +768,15 @@ PLAN_RESERVE = 0.3
 # short by the wall clock. Measured per search of expertise and fairness on the whole
 # conferences of `benchmarks/scale.py` (the wall time beyond the deterministic time at 0.5
 # per second): 2.4e-5 to 4.2e-5 on 142k pairs, 5.9e-5 on 13k; on a day of 2k pairs it is
-# lost in the 0.7 per second. Not charged to the days of a plan solved alone: their
-# budgets, in the plan's deterministic seconds (`PLAN_WORK_PER_SECOND`), already count it.
+# lost in the 0.7 per second. Charged to the parts of a plan solved day by day too (each
+# part's work includes loading its model), not to a deterministic solve.
 LOAD_WORK_PER_PAIR = 5e-5
+
+
+def _load_per_pair(params: SolveParams) -> float:
+    """What loading a model costs a search, per eligible pair (see LOAD_WORK_PER_PAIR)."""
+    return 0.0 if params.deterministic else LOAD_WORK_PER_PAIR
+
 
 RACE_AFTER = 0.5  # seconds of CP-SAT search before the MIP starts racing it
 

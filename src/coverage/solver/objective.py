@@ -4,6 +4,7 @@ values come from the assignments themselves."""
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
@@ -158,7 +159,7 @@ def fairness_given(problem: StaffingProblem, held: Mapping[str, int]) -> int:
         load += cost * paid
         reached += paid
     average = (sum(problem.base.load.values()) + load) / len(carriers)
-    return max(floor, -(-average.numerator // average.denominator))
+    return max(floor, math.ceil(average))
 
 
 def continuity_limit(problem: StaffingProblem) -> int:
