@@ -14,7 +14,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from coverage.problem import StaffingProblem
-from coverage.solver import by_day
+from coverage.solver import by_day, neighbourhoods
 from coverage.solver.constraints import Constraints
 from coverage.solver.objective import TIERS, Expression, Tier, fairness_score, threads_of
 from coverage.solver.race import MipRace
@@ -122,6 +122,10 @@ class StaffingModel:
         earlier hint; the derived variables are hinted at the values that rota gives them."""
         chosen = frozenset(assignments) & self.variables.covers.keys()
         self._hinted = chosen
+        self._hint_into(self.model, chosen)
+
+    def _hint_into(self, model: cp_model.CpModel, chosen: frozenset[tuple[str, str]]) -> None:
+        """Write a rota into the hint of `model` (this model or a copy of it)."""
         problem, variables = self.problem, self.variables
         covered = {m for _, m in chosen}
         late = {(a, problem.slots[m].day) for a, m in chosen if problem.slots[m].late}
@@ -145,8 +149,8 @@ class StaffingModel:
             values.append(fairness_score(problem, chosen))
         # Through the model's proto: one call instead of one per variable (a million of
         # them on a whole conference of a large group).
-        self.model.clear_hints()  # type: ignore[no-untyped-call]
-        hint = self.model.proto.solution_hint
+        model.clear_hints()  # type: ignore[no-untyped-call]
+        hint = model.proto.solution_hint
         hint.vars.extend(indices)
         hint.values.extend(values)
 
@@ -415,7 +419,14 @@ class StaffingModel:
         # The deterministic time decides where the search stops; the wall clock is a safety
         # net (see WORK_PER_SECOND).
         solver.parameters.max_time_in_seconds = limit.wall
-        solver.parameters.max_deterministic_time = max(0.05, limit.search)
+        # A large model leaves part of its search to neighbourhoods of the rota found
+        # (coverage.solver.neighbourhoods), when CP-SAT's own search has not proven it.
+        part_load = LOAD_WORK_PER_PAIR * len(self.variables.covers)
+        later = limit.search * neighbourhoods.SHARE
+        pairs = len(self.variables.covers)
+        if not (tier.neighbourhoods and neighbourhoods.worth(pairs, later, part_load)):
+            later = 0.0
+        solver.parameters.max_deterministic_time = max(0.05, limit.search - later)
         if params.workers > 1:
             solver.parameters.interleave_search = True
         # Ctrl-C is ours (see _CtrlC), not CP-SAT's own handler.
@@ -437,6 +448,15 @@ class StaffingModel:
             if reporter is None:
                 reporter = _Reporter(None, tier, scale, where)
         status, interrupted = ctrl_c.solve(solver, model, reporter, race)
+        found = None  # a better rota the neighbourhoods found
+        searched_on = later and status == cp_model.FEASIBLE and not interrupted
+        if searched_on and (reporter is None or not reporter.reached_target):
+            found = self._neighbourhoods(
+                model, solver, maximise, limit, part_load, params.seed, ctrl_c, race, tick
+            )
+            if found is not None and reporter is not None:
+                reporter.found(found.objective)
+            interrupted = ctrl_c.pressed
         if race is not None and status != cp_model.OPTIMAL:
             assert reporter is not None
             if not reporter.reached_target:
@@ -470,6 +490,8 @@ class StaffingModel:
                 status = cp_model.OPTIMAL
                 best = reporter.target
         work = solver.response_proto.deterministic_time + limit.load
+        if found is not None:
+            work += found.work
         if race is not None:
             if status == cp_model.OPTIMAL and reporter is not None and reporter.target is not None:
                 # Decided by the race: where CP-SAT stopped depends on when the MIP's proof
@@ -484,6 +506,21 @@ class StaffingModel:
         if status == cp_model.MODEL_INVALID:
             raise RuntimeError(f"internal error: invalid model ({self.model.validate()})")
         bound = _bound(solver, status, maximise, best)
+        if found is not None:
+            closed = status == cp_model.OPTIMAL or found.objective == bound
+            name = "OPTIMAL" if closed else ("INTERRUPTED" if interrupted else "FEASIBLE")
+            return _Run(
+                expression,
+                name,
+                found.objective,
+                found.objective if closed else bound,
+                elapsed,
+                found.chosen,
+                scale,
+                interrupted,
+                True,
+                work,
+            )
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             value = round(solver.objective_value)
             better = value > start_value if maximise else value < start_value
@@ -500,6 +537,45 @@ class StaffingModel:
         return _Run(
             expression, name, start_value, bound, elapsed, incumbent, scale, interrupted, True, work
         )
+
+    def _neighbourhoods(
+        self,
+        model: cp_model.CpModel,
+        solver: cp_model.CpSolver,
+        maximise: bool,
+        limit: _Limit,
+        part_load: float,
+        seed: int,
+        ctrl_c: _CtrlC,
+        race: MipRace | None,
+        tick: float,
+    ) -> neighbourhoods.Found | None:
+        """A better rota than the one `solver` found on `model`, searched in its
+        neighbourhoods with what is left of the step's work; None when none is found."""
+        values = solver.response_proto.solution
+        start = frozenset(key for key, var in self.variables.covers.items() if values[var.index])
+        objective = round(solver.objective_value)
+
+        def enough(value: int) -> bool:
+            # A MIP racing proved this value optimal: no need to look further.
+            optimum = None if race is None else race.optimum
+            return optimum is not None and value >= optimum
+
+        found = neighbourhoods.improve(
+            model,
+            self.variables.covers,
+            start,
+            objective,
+            maximise,
+            work=limit.search - solver.response_proto.deterministic_time,
+            load=part_load,
+            seed=seed,
+            hint=self._hint_into,
+            solve=lambda part_solver, part: ctrl_c.solve(part_solver, part, None),
+            enough=enough,
+            wall=lambda: limit.wall - (time.monotonic() - tick),
+        )
+        return found if found.objective != objective else None
 
     def _limit(self, tier: Tier) -> int | None:
         """The best value `tier` could take: its own limit (alone, or with the earlier
@@ -906,6 +982,12 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         """The step begins, from a rota worth `value` (its bound `bound`, when known)."""
         self._value = None if value is None else value // self._scale
         self._bound = None if bound is None else bound // self._scale
+        self._send()
+
+    def found(self, objective: int) -> None:
+        """A better rota found outside the solver's search (its neighbourhoods)."""
+        self.best = objective
+        self._value = self._first(objective)
         self._send()
 
     def on_solution_callback(self) -> None:
