@@ -57,9 +57,9 @@ class Tier:
     by_day: bool = False
     # Whether a large model leaves part of this tier's search to neighbourhoods of the rota
     # found (`coverage.solver.neighbourhoods`). Measured on the 40 x 224 day (2026-12-02):
-    # coverage 2,200 against 2,172, but depth 35 against 192 and expertise 5,305 against
-    # 5,841 when every tier did (their parts, holding coverage, found nothing better, and
-    # CP-SAT's own search had half the time).
+    # coverage 2,200 against 2,172 without; with every tier searching them, depth 35
+    # against 36 with coverage's alone (its parts, holding coverage, found nothing better,
+    # and CP-SAT's own search had half the time).
     neighbourhoods: bool = False
 
 
