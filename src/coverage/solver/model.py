@@ -421,9 +421,9 @@ class StaffingModel:
         solver.parameters.max_time_in_seconds = limit.wall
         # A large model leaves part of its search to neighbourhoods of the rota found
         # (coverage.solver.neighbourhoods), when CP-SAT's own search has not proven it.
-        part_load = LOAD_WORK_PER_PAIR * len(self.variables.covers)
-        later = limit.search * neighbourhoods.SHARE
         pairs = len(self.variables.covers)
+        part_load = LOAD_WORK_PER_PAIR * pairs
+        later = limit.search * neighbourhoods.SHARE
         if not (tier.neighbourhoods and neighbourhoods.worth(pairs, later, part_load)):
             later = 0.0
         solver.parameters.max_deterministic_time = max(0.05, limit.search - later)
@@ -454,6 +454,10 @@ class StaffingModel:
             found = self._neighbourhoods(
                 model, solver, maximise, limit, part_load, params.seed, ctrl_c, race, tick
             )
+            if found is not None and not (
+                found.objective > start_value if maximise else found.objective < start_value
+            ):
+                found = None  # never below the rota the step started from
             if found is not None and reporter is not None:
                 reporter.found(found.objective)
             interrupted = ctrl_c.pressed
