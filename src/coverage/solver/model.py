@@ -16,9 +16,16 @@ from ortools.sat.python import cp_model
 from coverage.problem import StaffingProblem
 from coverage.solver import by_day, neighbourhoods
 from coverage.solver.constraints import Constraints
-from coverage.solver.objective import TIERS, Expression, Tier, fairness_score, threads_of
+from coverage.solver.objective import (
+    TIERS,
+    Expression,
+    Tier,
+    fairness_score,
+    improves,
+    threads_of,
+)
 from coverage.solver.race import MipRace
-from coverage.solver.variables import Variables, create_variables
+from coverage.solver.variables import Variables, create_variables, seated
 from coverage.solver.warm import warm_start
 
 
@@ -422,6 +429,8 @@ class StaffingModel:
         # A large model leaves part of its search to neighbourhoods of the rota found
         # (coverage.solver.neighbourhoods), when CP-SAT's own search has not proven it.
         pairs = len(self.variables.covers)
+        # Each part loads its model again: charged even in a deterministic solve, where it
+        # decides how many parts the budget allows.
         part_load = LOAD_WORK_PER_PAIR * pairs
         later = limit.search * neighbourhoods.SHARE
         if not (tier.neighbourhoods and neighbourhoods.worth(pairs, later, part_load)):
@@ -454,9 +463,7 @@ class StaffingModel:
             found = self._neighbourhoods(
                 model, solver, maximise, limit, part_load, params.seed, ctrl_c, race, tick
             )
-            if found is not None and not (
-                found.objective > start_value if maximise else found.objective < start_value
-            ):
+            if found is not None and not improves(found.objective, start_value, maximise):
                 found = None  # never below the rota the step started from
             if found is not None and reporter is not None:
                 reporter.found(found.objective)
@@ -527,12 +534,8 @@ class StaffingModel:
             )
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             value = round(solver.objective_value)
-            better = value > start_value if maximise else value < start_value
-            if better or status == cp_model.OPTIMAL:
-                values = solver.response_proto.solution
-                chosen = frozenset(
-                    key for key, var in self.variables.covers.items() if values[var.index]
-                )
+            if improves(value, start_value, maximise) or status == cp_model.OPTIMAL:
+                chosen = seated(self.variables.covers, solver)
                 return _Run(
                     expression, name, value, bound, elapsed, chosen, scale, interrupted, True, work
                 )
@@ -556,8 +559,7 @@ class StaffingModel:
     ) -> neighbourhoods.Found | None:
         """A better rota than the one `solver` found on `model`, searched in its
         neighbourhoods with what is left of the step's work; None when none is found."""
-        values = solver.response_proto.solution
-        start = frozenset(key for key, var in self.variables.covers.items() if values[var.index])
+        start = seated(self.variables.covers, solver)
         objective = round(solver.objective_value)
 
         def enough(value: int) -> bool:

@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
+
+from coverage.solver.objective import improves
+from coverage.solver.variables import seated
 
 Pair = tuple[str, str]
 
@@ -65,7 +68,7 @@ def worth(pairs: int, work: float, load: float) -> bool:
 
 def improve(
     model: cp_model.CpModel,
-    covers: Mapping[Pair, cp_model.IntVar],
+    covers: dict[Pair, cp_model.IntVar],
     start: frozenset[Pair],
     objective: int,
     maximise: bool,
@@ -119,9 +122,8 @@ def improve(
         parts += 1
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             value = round(solver.objective_value)
-            if value > objective if maximise else value < objective:
-                values = solver.response_proto.solution
-                chosen = frozenset(key for key, var in covers.items() if values[var.index])
+            if improves(value, objective, maximise):
+                chosen = seated(covers, solver)
                 objective, stall = value, 0
                 if enough(value) or interrupted:
                     break

@@ -63,6 +63,11 @@ class Tier:
     neighbourhoods: bool = False
 
 
+def improves(value: int, than: int, maximise: bool) -> bool:
+    """Whether `value` is strictly better than `than` for a tier of that sense."""
+    return value > than if maximise else value < than
+
+
 def _weighted(pairs: list[tuple[cp_model.IntVar, int]]) -> Expression:
     return cp_model.LinearExpr.weighted_sum([v for v, _ in pairs], [c for _, c in pairs])
 

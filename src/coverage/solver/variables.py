@@ -37,3 +37,11 @@ def create_variables(model: cp_model.CpModel, problem: StaffingProblem) -> Varia
     late_keys = late_night_keys(problem)
     late_night = {k: model.new_bool_var(f"late_night[{k[0]},{k[1]}]") for k in late_keys}
     return Variables(covers, covered, late_night)
+
+
+def seated(
+    covers: dict[tuple[str, str], cp_model.IntVar], solver: cp_model.CpSolver
+) -> frozenset[tuple[str, str]]:
+    """The (attendee, meeting) pairs the solver's last solution seats."""
+    values = solver.response_proto.solution
+    return frozenset(key for key, var in covers.items() if values[var.index])
