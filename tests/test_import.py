@@ -10,6 +10,8 @@ located line."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -527,3 +529,48 @@ def test_a_bad_import_rule_is_named_by_its_index(tmp_path: Path) -> None:
     result = run("check", ws)
     assert result.exit_code == 2
     assert "field 'import_rules.1.match': not a regular expression" in result.output
+
+
+HOSTILE_TITLE = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//x//EN
+BEGIN:VEVENT
+UID:long-word@conf.example
+DTSTAMP:20181001T000000Z
+DTSTART:20181027T080000Z
+DTEND:20181027T090000Z
+SUMMARY:Consultationsoncybersecurityandartificialintelligenceandmore
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def test_an_import_rule_cannot_be_made_to_hang_by_a_feed(tmp_path: Path) -> None:
+    # The feed is somebody else's text. `(\w+\s?)+:` (a title with a prefix before a
+    # colon) is a rule a coordinator might write; with a backtracking matcher a title of
+    # one long word and no colon takes time doubling with every letter (24 letters: 3 s;
+    # this one's 62: years). Rules are matched in linear time (RE2), so the import ends.
+    ws = workspace(tmp_path, import_rules=[{"match": r"(\w+\s?)+:", "issues": ["privacy"]}])
+    rota = Path(sys.executable).with_name("rota")
+    try:
+        done = subprocess.run(
+            [str(rota), "import", str(ws), str(feed(tmp_path, HOSTILE_TITLE))],
+            capture_output=True,
+            text=True,
+            timeout=60,  # not a measure of speed: the backtracking matcher never ends
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("the import did not end: its rule backtracks on the feed's title")
+    assert done.returncode == 0, done.stderr
+    (found,) = meetings(ws).values()
+    assert found.issues == ()  # no colon: the rule does not match
+
+
+def test_an_import_rule_the_linear_matcher_cannot_run_is_refused(tmp_path: Path) -> None:
+    # Look-around and back-references need backtracking: refused in one located line.
+    for pattern in (r"(cyber)\1", r"cyber(?=security)"):
+        ws = workspace(tmp_path / str(len(pattern)), import_rules=[{"match": pattern}])
+        done = run("check", ws)
+        assert done.exit_code == 2, done.output
+        assert "field 'import_rules.0.match'" in done.output
+        assert "look-around" in done.output and "Traceback" not in done.output

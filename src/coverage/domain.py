@@ -20,6 +20,7 @@ from importlib import resources
 from typing import Annotated, Any, Literal, NamedTuple, Self, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import re2
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -235,6 +236,18 @@ class ImportRule(_Strict):
             re.compile(value)
         except re.error as error:
             raise ValueError(f"not a regular expression: {error}") from None
+        try:
+            _compiled(value)
+        except re2.error as error:
+            reason = (
+                error.args[0].decode() if error.args and isinstance(error.args[0], bytes) else error
+            )
+            raise ValueError(
+                f"not for a linear-time matcher ({reason}): rules are matched with RE2, "
+                "which has no look-around, back-references, possessive or atomic groups "
+                "(a feed's text could keep such a rule matching for hours); write it "
+                "without them (`\\z`, not `\\Z`, for the end)"
+            ) from None
         return value
 
     @field_validator("delegations", mode="before")
@@ -258,8 +271,14 @@ class ImportRule(_Strict):
 
 
 @cache
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
+def _compiled(pattern: str) -> Any:  # re2's compiled pattern (the package has no types)
+    """`pattern`, case ignored, for RE2: its matching takes time linear in the text, where
+    a backtracking matcher (Python's `re`) can take time doubling with each character of
+    a title someone else wrote (`(\\w+\\s?)+:` on one long word)."""
+    options = re2.Options()
+    options.case_sensitive = False
+    options.log_errors = False  # refused patterns are told in the workspace's message
+    return re2.compile(pattern, options)
 
 
 class Conference(_Strict):
