@@ -339,6 +339,18 @@ CASES = [
         "meeting 'm1'",
         "id",
     ),
+    # A meeting copied from an imported one keeps its feed event's `source`: an import
+    # would update one of the two and leave the other as it was, cancelled or not.
+    Case(
+        "duplicate-meeting-source",
+        lambda d: (
+            _set(d.meetings, "m1", source="plenary-3@conf.example"),
+            _set(d.meetings, "m2", source="plenary-3@conf.example"),
+        ),
+        "meetings.yaml",
+        "meeting 'm2'",
+        "source",
+    ),
     # Two attendees with the same id.
     Case(
         "duplicate-attendee-id",

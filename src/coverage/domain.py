@@ -852,6 +852,21 @@ def cross_record_problems(
     problems += _repeated_ids(
         files["meetings"], [*other_meetings, *((where, m.id) for where, m in meeting_list)]
     )
+    # An import finds the meeting of a feed event by its `source`: two meetings with one
+    # would leave one of them behind, moved or cancelled in the feed and not here.
+    by_source: dict[str, str] = {}
+    for where, meeting in meeting_list:
+        if meeting.source is None:
+            continue
+        if meeting.source in by_source:
+            message = (
+                f"source '{meeting.source}' is already used by {by_source[meeting.source]}: "
+                "an import would update only one of them (a copy of an imported meeting "
+                "needs its own id and no source)"
+            )
+            problems.append(Problem(files["meetings"], message, where, "source"))
+        else:
+            by_source[meeting.source] = where
     first, last = conference.start, conference.end
     attendee_ids = {a.id for _, a in attendee_list}
     for where, meeting in meeting_list:
