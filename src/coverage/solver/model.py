@@ -126,6 +126,7 @@ class StaffingModel:
         self._day_optima: dict[int, dict[str, int]] | None = None
         self._day_bounds: dict[str, dict[int, int]] = {}
         self._days_alone: dict[int, StaffingProblem] = {}  # each day, links relaxed
+        self._index: by_day.DayIndex | None = None
         self._known: dict[str, int] = {}  # bounds given by the caller (SolveParams.bounds)
 
     def hint(self, assignments: Iterable[tuple[str, str]]) -> None:
@@ -645,8 +646,14 @@ class StaffingModel:
         """Each day of the plan alone, its links to the others relaxed (built once:
         measured, 0.2 s a day on the 200-person whole conference)."""
         if not self._days_alone:
-            self._days_alone = by_day.days_alone(self.problem)
+            self._days_alone = by_day.days_alone(self.problem, self._day_index())
         return self._days_alone
+
+    def _day_index(self) -> by_day.DayIndex:
+        """The plan's options, clash groups and rest pairs by day (built once)."""
+        if self._index is None:
+            self._index = by_day.DayIndex.of(self.problem)
+        return self._index
 
     def _solve_by_day(
         self,
@@ -733,6 +740,7 @@ class StaffingModel:
             stopped,
             parallel=by_day.PARALLEL,
             parts_alone=self._alone(),
+            index=self._day_index(),
             load=load,
         )
         if found.interrupted:
