@@ -55,6 +55,11 @@ class Tracker(Protocol):
 
     def add(self, attendee: str, meeting: str) -> None: ...
 
+    def empty(self) -> Tracker:
+        """The same rule followed from an empty rota again, sharing what this tracker has
+        worked out of the problem (each person's clashes)."""
+        ...
+
 
 class Decisions:
     """A solver's Booleans over one staffing problem: `covers[attendee, meeting]` and
@@ -153,8 +158,12 @@ class Seats(HardRule):
 
 class _SeatsTracker:
     def __init__(self, problem: StaffingProblem) -> None:
+        self._problem = problem
         self._slots = problem.slots
         self._seated: dict[str, int] = defaultdict(int)
+
+    def empty(self) -> Tracker:
+        return _SeatsTracker(self._problem)
 
     def allows(self, attendee: str, meeting: str) -> bool:
         return self._seated[meeting] < self._slots[meeting].seats
@@ -215,6 +224,11 @@ class _ClashTracker:
         self._clashes_of = clashes_of
         self._clashes: dict[str, dict[str, set[str]]] = {}
         self._taken: dict[str, set[str]] = defaultdict(set)
+
+    def empty(self) -> Tracker:
+        again = _ClashTracker(self._clashes_of)
+        again._clashes = self._clashes  # worked out once per person, whatever is taken
+        return again
 
     def allows(self, attendee: str, meeting: str) -> bool:
         clashes = self._clashes.get(attendee)
@@ -328,6 +342,9 @@ class _DutyTracker:
         self._problem = problem
         self._minutes: dict[tuple[str, int], int] = defaultdict(int)
 
+    def empty(self) -> Tracker:
+        return _DutyTracker(self._problem)
+
     def allows(self, attendee: str, meeting: str) -> bool:
         slot = self._problem.slots[meeting]
         left = self._problem.duty_left(attendee, slot.day)
@@ -385,6 +402,11 @@ class _LateNightsTracker:
         self._problem = problem
         self._windows: dict[str, dict[int, list[tuple[tuple[int, ...], int]]]] = {}
         self._late_days: dict[str, set[int]] = defaultdict(set)
+
+    def empty(self) -> Tracker:
+        again = _LateNightsTracker(self._problem)
+        again._windows = self._windows  # each person's windows, whatever is taken
+        return again
 
     def allows(self, attendee: str, meeting: str) -> bool:
         slot = self._problem.slots[meeting]
@@ -454,6 +476,9 @@ class _MeetingsTracker:
         self._problem = problem
         self._count: dict[tuple[str, int], int] = defaultdict(int)
 
+    def empty(self) -> Tracker:
+        return _MeetingsTracker(self._problem)
+
     def allows(self, attendee: str, meeting: str) -> bool:
         cap = self._problem.meeting_caps.get(attendee)
         if cap is None:
@@ -494,6 +519,9 @@ class _Anything:
 
     def add(self, attendee: str, meeting: str) -> None:
         pass
+
+    def empty(self) -> Tracker:
+        return self
 
 
 # In the order the solvers add them (which also fixes the order of CP-SAT's search).
@@ -538,6 +566,15 @@ class Keeper:
         self.taken.add((attendee, meeting))
         for tracker in self._trackers:
             tracker.add(attendee, meeting)
+
+    def empty(self) -> Keeper:
+        """A keeper of the same problem from an empty rota, sharing what this one worked
+        out of it (each person's clashes: most of a greedy fill's time on a large plan)."""
+        again = Keeper.__new__(Keeper)
+        again._options = self._options
+        again._trackers = [tracker.empty() for tracker in self._trackers]
+        again.taken = set()
+        return again
 
 
 def keeps_the_rules(problem: StaffingProblem, pairs: Iterable[Pair]) -> bool:

@@ -30,8 +30,9 @@ def warm_start(
     coverage, then depth): never less coverage than the hand method."""
     kept = list(keep)
     best: tuple[tuple[int, int, int], frozenset[tuple[str, str]]] | None = None
+    rules = Keeper(problem)  # each fill starts empty from it, sharing each person's clashes
     for order in _ORDERS:
-        pairs = _fill(problem, kept, order)
+        pairs = _fill(problem, kept, order, rules.empty())
         covered = {m for _, m in pairs}
         coverage = sum(problem.slots[m].weight for m in covered)
         attending = sum(problem.slots[m].weight for _, m in pairs)
@@ -43,9 +44,8 @@ def warm_start(
 
 
 def _fill(
-    problem: StaffingProblem, keep: list[tuple[str, str]], order: str
+    problem: StaffingProblem, keep: list[tuple[str, str]], order: str, keeper: Keeper
 ) -> frozenset[tuple[str, str]]:
-    keeper = Keeper(problem)
     seated: dict[str, int] = defaultdict(int)
 
     def seat(attendee: str, meeting: str) -> bool:
