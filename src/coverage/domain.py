@@ -239,9 +239,8 @@ class ImportRule(_Strict):
         try:
             _compiled(value)
         except re2.error as error:
-            reason = (
-                error.args[0].decode() if error.args and isinstance(error.args[0], bytes) else error
-            )
+            said = error.args[0] if error.args else error
+            reason = said.decode("utf-8", "replace") if isinstance(said, bytes) else said
             raise ValueError(
                 f"not for a linear-time matcher ({reason}): rules are matched with RE2, "
                 "which has no look-around, back-references, possessive or atomic groups "

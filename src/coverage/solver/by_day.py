@@ -91,7 +91,7 @@ class DayIndex:
     """A problem's options, clash groups and rest pairs by the days they touch, each
     attendee's groups and pairs as positions in the problem's lists: built once per plan,
     so that a part of a few days looks only at those days' (on the 200-person whole
-    conference, making each part looked at every group of all 19 days: 0.1 s a part)."""
+    conference, a part that looked at every group of all 19 days took 0.1 s to build)."""
 
     options: Mapping[int, Mapping[Pair, Option]]
     groups: Mapping[int, Mapping[str, list[int]]]
