@@ -574,3 +574,13 @@ def test_an_import_rule_the_linear_matcher_cannot_run_is_refused(tmp_path: Path)
         assert done.exit_code == 2, done.output
         assert "field 'import_rules.0.match'" in done.output
         assert "look-around" in done.output and "Traceback" not in done.output
+
+
+def test_the_syntax_the_readme_gives_for_rules_is_accepted(tmp_path: Path) -> None:
+    # `\z` for the end and `\pL` for any letter are RE2's, not Python's: they used to be
+    # refused by a check with Python's `re` before RE2 ran them.
+    for pattern in (r"intelligence\z", r"\pL+ 130", r"[[:alpha:]]+ cyber"):
+        ws = workspace(tmp_path / str(abs(hash(pattern))), import_rules=[{"match": pattern}])
+        done = run("check", ws)
+        assert done.exit_code == 0, done.output
+        assert "Warning" not in done.output

@@ -12,6 +12,7 @@ so that local times can be read in the right timezone.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -233,19 +234,21 @@ class ImportRule(_Strict):
     @classmethod
     def _a_pattern(cls, value: str) -> str:
         try:
-            re.compile(value)
-        except re.error as error:
-            raise ValueError(f"not a regular expression: {error}") from None
-        try:
             _compiled(value)
         except re2.error as error:
             said = error.args[0] if error.args else error
             reason = said.decode("utf-8", "replace") if isinstance(said, bytes) else said
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # Python's own warnings are not the user's
+                try:
+                    re.compile(value)
+                except re.error as python:
+                    raise ValueError(f"not a regular expression: {python}") from None
+            end = " (`\\z`, not `\\Z`, for the end)" if "\\Z" in value else ""
             raise ValueError(
                 f"not for a linear-time matcher ({reason}): rules are matched with RE2, "
                 "which has no look-around, back-references, possessive or atomic groups "
-                "(a feed's text could keep such a rule matching for hours); write it "
-                "without them (`\\z`, not `\\Z`, for the end)"
+                f"(a feed's text could keep such a rule matching for hours){end}"
             ) from None
         return value
 

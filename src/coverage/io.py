@@ -329,7 +329,7 @@ def load_workspace(folder: Path | str) -> Workspace:
 # digest and of this version of the checks: no content, nothing to share.
 
 VALID_MARKS = 500  # the newest kept
-_CHECKS_VERSION = "rota-checks/1"
+_CHECKS_VERSION = "rota-checks/2"  # 2: duplicate sources, RE2 rules
 
 
 def _marks_folder() -> Path:
