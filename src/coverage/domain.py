@@ -856,19 +856,13 @@ def cross_record_problems(
     )
     # An import finds the meeting of a feed event by its `source`: two meetings with one
     # would leave one of them behind, moved or cancelled in the feed and not here.
-    by_source: dict[str, str] = {}
-    for where, meeting in meeting_list:
-        if meeting.source is None:
-            continue
-        if meeting.source in by_source:
-            message = (
-                f"source '{meeting.source}' is already used by {by_source[meeting.source]}: "
-                "an import would update only one of them (a copy of an imported meeting "
-                "needs its own id and no source)"
-            )
-            problems.append(Problem(files["meetings"], message, where, "source"))
-        else:
-            by_source[meeting.source] = where
+    problems += _repeated_ids(
+        files["meetings"],
+        [(where, m.source) for where, m in meeting_list if m.source is not None],
+        "source",
+        ": an import would update only one of them (a copy of an imported meeting needs "
+        "its own id and no source)",
+    )
     first, last = conference.start, conference.end
     attendee_ids = {a.id for _, a in attendee_list}
     for where, meeting in meeting_list:
@@ -907,16 +901,19 @@ def cross_record_problems(
     return problems
 
 
-def _repeated_ids(file: str, records: list[tuple[str, str]]) -> list[Problem]:
-    """A problem for each record that repeats an earlier record's id, naming the first."""
+def _repeated_ids(
+    file: str, records: list[tuple[str, str]], field: str = "id", why: str = ""
+) -> list[Problem]:
+    """A problem for each record that repeats an earlier record's `field` (its id unless
+    told), naming the first; `why` is said after."""
     first: dict[str, str] = {}
     problems = []
-    for where, record_id in records:
-        if record_id in first:
-            message = f"id '{record_id}' is already used by {first[record_id]}"
-            problems.append(Problem(file, message, where, "id"))
+    for where, value in records:
+        if value in first:
+            message = f"{field} '{value}' is already used by {first[value]}{why}"
+            problems.append(Problem(file, message, where, field))
         else:
-            first[record_id] = where
+            first[value] = where
     return problems
 
 

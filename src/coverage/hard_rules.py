@@ -551,9 +551,10 @@ class Keeper:
     """A rota built pair by pair that keeps every hard rule: `allows` says whether one more
     (attendee, meeting) is an option not yet taken that breaks no rule, `add` takes it."""
 
-    def __init__(self, problem: StaffingProblem) -> None:
+    def __init__(self, problem: StaffingProblem, trackers: list[Tracker] | None = None) -> None:
+        self._problem = problem
         self._options = problem.options
-        self._trackers = [rule.tracker(problem) for rule in HARD_RULES]
+        self._trackers = trackers or [rule.tracker(problem) for rule in HARD_RULES]
         self.taken: set[Pair] = set()
 
     def allows(self, attendee: str, meeting: str) -> bool:
@@ -570,11 +571,7 @@ class Keeper:
     def empty(self) -> Keeper:
         """A keeper of the same problem from an empty rota, sharing what this one worked
         out of it (each person's clashes: most of a greedy fill's time on a large plan)."""
-        again = Keeper.__new__(Keeper)
-        again._options = self._options
-        again._trackers = [tracker.empty() for tracker in self._trackers]
-        again.taken = set()
-        return again
+        return Keeper(self._problem, [tracker.empty() for tracker in self._trackers])
 
 
 def keeps_the_rules(problem: StaffingProblem, pairs: Iterable[Pair]) -> bool:
