@@ -584,3 +584,29 @@ def test_the_syntax_the_readme_gives_for_rules_is_accepted(tmp_path: Path) -> No
         done = run("check", ws)
         assert done.exit_code == 0, done.output
         assert "Warning" not in done.output
+
+
+def description_feed(description: str) -> str:
+    return HOSTILE_TITLE.replace(
+        "SUMMARY:Consultationsoncybersecurityandartificialintelligenceandmore",
+        f"SUMMARY:Informal consultations\nDESCRIPTION:{description}",
+    )
+
+
+def test_rules_read_only_the_start_of_a_long_description(tmp_path: Path) -> None:
+    # A description is somebody else's text of any length: rules read its first
+    # DESCRIPTION_LIMIT characters (as titles and rooms are cut), so a feed of megabyte
+    # descriptions cannot make every rule scan megabytes. A word inside the limit tags;
+    # one past it does not.
+    from coverage.importing import DESCRIPTION_LIMIT
+
+    rules = [{"match": "cybersecurity", "fields": ["description"], "issues": ["privacy"]}]
+    for at, tagged in ((DESCRIPTION_LIMIT - 20, ("privacy",)), (1_000_000, ())):
+        folder = tmp_path / str(at)
+        folder.mkdir()
+        ws = workspace(folder, import_rules=rules)
+        text = "x" * at + " cybersecurity"
+        done = run("import", ws, feed(folder, description_feed(text)))
+        assert done.exit_code == 0, done.output
+        (found,) = meetings(ws).values()
+        assert found.issues == tagged, at

@@ -27,6 +27,7 @@ from coverage.export.common import printable
 
 TITLE_LIMIT = 200
 ROOM_LIMIT = 120
+DESCRIPTION_LIMIT = 4000  # what import_rules read of a description (agendas fit)
 MAX_OCCURRENCES = 500  # of one recurring event within the conference
 
 
@@ -307,7 +308,7 @@ def _read_event(event: Any, recurring: set[str], conference: Conference) -> Inco
     state = {"CANCELLED": "cancelled", "TENTATIVE": "tentative"}.get(status, "confirmed")
     text = {
         "title": summary,
-        "description": str(event.get("DESCRIPTION", "")),
+        "description": str(event.get("DESCRIPTION", ""))[:DESCRIPTION_LIMIT],
         "location": location or "",
     }
     if isinstance(start_value, datetime):
