@@ -610,3 +610,20 @@ def test_rules_read_only_the_start_of_a_long_description(tmp_path: Path) -> None
         assert done.exit_code == 0, done.output
         (found,) = meetings(ws).values()
         assert found.issues == tagged, at
+
+
+def test_a_rule_keeps_the_spaces_it_was_given(tmp_path: Path) -> None:
+    # ' AI ' (quoted in YAML, spaces and all) is how a coordinator says "the word AI":
+    # it used to lose its spaces like every other text and tag "MAIN Hall" as AI.
+    rules = [{"match": " AI ", "fields": ["title"], "issues": ["privacy"]}]
+    for title, tagged in (("MAIN Hall briefing", ()), ("Ad hoc AI group", ("privacy",))):
+        folder = tmp_path / title.split()[0]
+        folder.mkdir()
+        ws = workspace(folder, import_rules=rules)
+        text = HOSTILE_TITLE.replace(
+            "Consultationsoncybersecurityandartificialintelligenceandmore", title
+        )
+        done = run("import", ws, feed(folder, text))
+        assert done.exit_code == 0, done.output
+        (found,) = meetings(ws).values()
+        assert found.issues == tagged, title

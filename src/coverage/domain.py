@@ -28,6 +28,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StringConstraints,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -217,7 +218,10 @@ class ImportRule(_Strict):
     gets these issues (every matching rule's), and the first access, delegations, kind,
     priority and seats a matching rule gives."""
 
-    match: str = Field(min_length=1, max_length=500)
+    # Kept as written: ' AI ' (quoted, spaces and all) says "the word AI", not MAIN.
+    match: Annotated[str, StringConstraints(strip_whitespace=False)] = Field(
+        min_length=1, max_length=500
+    )
     fields: tuple[Literal["title", "description", "location"], ...] = (
         "title",
         "description",
