@@ -627,3 +627,29 @@ def test_a_rule_keeps_the_spaces_it_was_given(tmp_path: Path) -> None:
         assert done.exit_code == 0, done.output
         (found,) = meetings(ws).values()
         assert found.issues == tagged, title
+
+
+def test_an_empty_source_is_a_meeting_added_by_hand(tmp_path: Path) -> None:
+    # `source: ""` (a coordinator clearing a copied meeting's source) means what no
+    # source means, as an import already read it; two of them were refused as one
+    # source "used by" two meetings.
+    hand = [
+        {"id": f"m{n}", "title": "Bilateral", "start": f"2018-10-27 0{n}:00"}
+        | {"end": f"2018-10-27 0{n}:30", "source": blank}
+        for n, blank in ((7, ""), (8, "  "))
+    ]
+    ws = write_workspace(
+        tmp_path / "ws",
+        [person("ana")],
+        hand,
+        timezone="Europe/Berlin",
+        start="2018-10-26",
+        end="2018-10-30",
+    )
+    done = run("check", ws)
+    assert done.exit_code == 0, done.output
+    assert [m.source for m in load_workspace(ws).meetings] == [None, None]
+    done = run("import", ws, feed(tmp_path), "--cancel-missing")
+    assert done.exit_code == 0, done.output
+    kept = {m.id: m.status for m in load_workspace(ws).meetings}
+    assert kept["m7"] == kept["m8"] == "confirmed"

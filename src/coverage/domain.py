@@ -615,6 +615,11 @@ class Meeting(_Strict):
     # meeting with no source was added by hand, and no import touches it.
     source: Text | None = None
 
+    @field_validator("source")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value or None  # `source: ""` (cleared by hand): added by hand, as none
+
     @field_validator("start", "end", mode="before")
     @classmethod
     def _read_time(cls, value: Any, info: ValidationInfo) -> datetime:
