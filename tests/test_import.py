@@ -653,3 +653,89 @@ def test_an_empty_source_is_a_meeting_added_by_hand(tmp_path: Path) -> None:
     assert done.exit_code == 0, done.output
     kept = {m.id: m.status for m in load_workspace(ws).meetings}
     assert kept["m7"] == kept["m8"] == "confirmed"
+
+
+def hostile_event(uid: str, rule: str) -> str:
+    return f"""BEGIN:VEVENT
+UID:{uid}
+DTSTAMP:20181001T000000Z
+DTSTART:20181027T080000Z
+DTEND:20181027T090000Z
+RRULE:{rule}
+SUMMARY:{uid}
+END:VEVENT
+"""
+
+
+EVERY_MINUTE = ",".join(str(n) for n in range(60))
+
+
+def test_a_recurrence_of_a_few_bytes_cannot_make_an_import_hang(tmp_path: Path) -> None:
+    # Rules of a few bytes each: every second (2 GB and counting, all expanded before the
+    # 500 were counted), an INTERVAL of 0 (dateutil loops for ever), and every minute of
+    # every hour spelt with BYMINUTE. Each is skipped, named; the good event is imported.
+    events = [
+        hostile_event("every-second@x", "FREQ=SECONDLY"),
+        hostile_event("interval-0@x", "FREQ=DAILY;INTERVAL=0"),
+        hostile_event("by-minute@x", f"FREQ=HOURLY;BYMINUTE={EVERY_MINUTE}"),
+        hostile_event("daily@x", "FREQ=DAILY;COUNT=2"),
+    ]
+    text = HOSTILE_TITLE.split("BEGIN:VEVENT")[0] + "".join(events) + "END:VCALENDAR\n"
+    ws = workspace(tmp_path)
+    rota = Path(sys.executable).with_name("rota")
+    try:
+        done = subprocess.run(
+            [str(rota), "import", str(ws), str(feed(tmp_path, text))],
+            capture_output=True,
+            text=True,
+            timeout=60,  # not a measure of speed: before, the import never ended
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("the import did not end: a recurrence was expanded without a limit")
+    assert done.returncode == 0, done.stderr
+    assert "event 'every-second@x': the event repeats every second" in done.stdout
+    assert "event 'interval-0@x': the event repeats with RRULE INTERVAL=0" in done.stdout
+    assert "event 'by-minute@x': more than 500 occurrences" in done.stdout
+    assert sorted(meetings(ws)) == [
+        "daily@x/20181027T080000Z",
+        "daily@x/20181028T080000Z",
+    ]
+
+
+def test_a_time_zone_that_changes_every_second_is_refused(tmp_path: Path) -> None:
+    # A VTIMEZONE's rules are expanded from their DTSTART whenever a time in the zone is
+    # read: one changing every second since 1601 kept the import going for ever.
+    zone = "\n".join(
+        [
+            "BEGIN:VTIMEZONE",
+            "TZID:Evil/Zone",
+            "BEGIN:STANDARD",
+            "DTSTART:16010101T000000",
+            "RRULE:FREQ=SECONDLY",
+            "TZOFFSETFROM:+0100",
+            "TZOFFSETTO:+0200",
+            "END:STANDARD",
+            "END:VTIMEZONE",
+            "",
+        ]
+    )
+    text = HOSTILE_TITLE.replace("BEGIN:VEVENT", zone + "BEGIN:VEVENT").replace(
+        "DTSTART:20181027T080000Z\nDTEND:20181027T090000Z",
+        "DTSTART;TZID=Evil/Zone:20181027T080000\nDTEND;TZID=Evil/Zone:20181027T090000",
+    )
+    ws = workspace(tmp_path)
+    before = (ws / "meetings.yaml").read_bytes()
+    rota = Path(sys.executable).with_name("rota")
+    try:
+        done = subprocess.run(
+            [str(rota), "import", str(ws), str(feed(tmp_path, text))],
+            capture_output=True,
+            text=True,
+            timeout=60,  # not a measure of speed: before, the import never ended
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("the import did not end: the time zone's rules were expanded")
+    assert done.returncode == 2, done.stderr
+    assert "time zone 'Evil/Zone': its offset changes and repeats every second" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert (ws / "meetings.yaml").read_bytes() == before

@@ -129,7 +129,6 @@ def _read_ics(
     raw: bytes, label: str, conference: Conference
 ) -> tuple[list[Incoming], list[Skipped], int]:
     import icalendar
-    import recurring_ical_events  # type: ignore[import-untyped]
 
     try:
         text = raw.decode("utf-8-sig")
@@ -147,6 +146,18 @@ def _read_ics(
         raise WorkspaceError.single(
             label, f"not a calendar file that can be read: {_why(error)}"
         ) from None
+    for calendar in calendars:
+        for zone in calendar.walk("VTIMEZONE"):
+            # A zone's rules are expanded whenever a time in it is read: one that
+            # changes every second would keep every read going for hours.
+            name = printable(str(zone.get("TZID", "")))[:60]
+            for part in zone.subcomponents:
+                try:
+                    why = _rule_problem(part, "its offset changes and")
+                except Exception as error:
+                    why = f"it cannot be read ({_why(error)})"
+                if why is not None:
+                    raise WorkspaceError.single(label, f"time zone {name!r}: {why}")
     opens = conference.day_opens(conference.start) - timedelta(days=1)
     closes = conference.day_closes(conference.end) + timedelta(days=1)
     found: list[Incoming] = []
@@ -167,13 +178,10 @@ def _read_ics(
         # them); the recurring ones, with their overrides, expanded.
         occurrences = [e for e in series if _uid(e) not in recurring]
         repeated = _only(calendar, [e for e in series if _uid(e) in recurring])
-        try:
-            occurrences += list(recurring_ical_events.of(repeated).between(opens, closes))
-        except Exception:  # one broken series: each on its own, then
-            for group, broken in _expand_each(repeated, opens, closes):
-                occurrences += group
-                if broken is not None:
-                    skipped.append(broken)
+        for group, broken in _expand_each(repeated, opens, closes):
+            occurrences += group
+            if broken is not None:
+                skipped.append(broken)
         per_uid: dict[str, int] = {}
         for occurrence in occurrences:
             uid = _uid(occurrence)
@@ -183,8 +191,8 @@ def _read_ics(
             skipped.append(
                 Skipped(
                     f"event '{uid}'",
-                    f"{per_uid[uid]} occurrences within the conference (more than "
-                    f"{MAX_OCCURRENCES}: a rule no meeting has)",
+                    f"more than {MAX_OCCURRENCES} occurrences within the conference (a "
+                    "rule no meeting has)",
                     uid,
                 )
             )
@@ -224,20 +232,31 @@ def _only(calendar: Any, events: list[Any]) -> Any:
 def _expand_each(
     calendar: Any, opens: datetime, closes: datetime
 ) -> Iterator[tuple[list[Any], Skipped | None]]:
-    """The occurrences of each event (the components sharing a UID together, with the
-    calendar's time zones), so that one event whose recurrence cannot be expanded is
-    skipped, and named, and the others are not."""
-    import recurring_ical_events
+    """The occurrences of each event between `opens` and `closes` (the components sharing
+    a UID together, with the calendar's time zones), one more than MAX_OCCURRENCES at
+    most: they are generated one at a time, so that a rule of a few bytes (FREQ=HOURLY
+    with every minute) cannot take hours or gigabytes. An event whose recurrence cannot
+    be expanded is skipped, and named, and the others are not."""
+    import recurring_ical_events  # type: ignore[import-untyped]
 
     groups: dict[str, list[Any]] = {}
     for event in calendar.walk("VEVENT"):
         groups.setdefault(_uid(event), []).append(event)
     for uid, events in groups.items():
         try:
-            yield (
-                list(recurring_ical_events.of(_only(calendar, events)).between(opens, closes)),
-                None,
+            why = next(
+                (w for e in events if (w := _rule_problem(e, "the event")) is not None), None
             )
+            if why is not None:
+                yield [], Skipped(f"event '{uid}'", why, uid)
+                continue
+            found: list[Any] = []
+            for occurrence in recurring_ical_events.of(_only(calendar, events)).after(opens):
+                start = occurrence["DTSTART"].dt
+                if _begins_after(start, closes) or len(found) > MAX_OCCURRENCES:
+                    break
+                found.append(occurrence)
+            yield found, None
         except Exception as problem:
             yield (
                 [],
@@ -248,10 +267,41 @@ def _expand_each(
             )
 
 
+# How often a rule may repeat, at the most: a meeting (or a time zone's change) every
+# minute or second is no meeting's rule, and expanding it over weeks would take gigabytes.
+_TOO_OFTEN = {"SECONDLY": "second", "MINUTELY": "minute"}
+
+
+def _rule_problem(component: Any, what: str) -> str | None:
+    """Why `component`'s RRULE can be no meeting's (or time zone's) rule, or None."""
+    rules = component.get("RRULE")
+    for rule in rules if isinstance(rules, list) else [] if rules is None else [rules]:
+        frequency = str((rule.get("FREQ") or [""])[0]).upper()
+        if frequency in _TOO_OFTEN:
+            return (
+                f"{what} repeats every {_TOO_OFTEN[frequency]} (RRULE FREQ={frequency}): "
+                f"more than {MAX_OCCURRENCES} occurrences, a rule no meeting has"
+            )
+        interval = (rule.get("INTERVAL") or [1])[0]
+        if not isinstance(interval, int) or interval < 1:
+            return f"{what} repeats with RRULE INTERVAL={interval} (at least 1)"
+    return None
+
+
 def _why(error: BaseException) -> str:
     # Not the file's own text, which some errors quote (a source may be any file).
     text = printable(str(error)).split(": '", 1)[0].split(': "', 1)[0][:120]
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def _begins_after(start: Any, closes: datetime) -> bool:
+    """Whether an occurrence starting at `start` (a date, or a time with or without a zone)
+    begins after `closes`."""
+    if not isinstance(start, datetime):
+        return bool(start > closes.date())
+    if start.tzinfo is None:
+        return start > closes.replace(tzinfo=None)
+    return start > closes
 
 
 def _uid(event: Any) -> str:
