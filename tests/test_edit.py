@@ -618,3 +618,46 @@ def test_an_error_in_an_edited_record_names_its_line_in_the_file(tmp_path: Path)
                    "2018-11-05 10:00"])  # fmt: skip
     _refused(result, "attendees.yaml", f"attendee 'cy' (line {line})", "unavailable")
     assert _snapshot(folder) == before
+
+
+def test_two_edits_at_once_never_lose_one_that_said_it_was_done(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Eight `rota add-meeting` at once: four said "added" and one meeting was in the file.
+    # Each edit compares the file with what it read and then replaces it; a second edit
+    # between the first's compare and its replace found the file unchanged, replaced it,
+    # and was then overwritten. Here the second edit runs while the first is writing.
+    import threading
+
+    import coverage.edit as edit
+
+    real = edit.write_atomic
+    second: dict[str, object] = {}
+
+    def add(title: str) -> None:
+        try:
+            add_meetings(ws, [NewMeeting(title, "2018-11-06 15:00", "2018-11-06 16:00")])
+            second["done"] = True
+        except WorkspaceError as error:
+            second["refused"] = str(error)
+
+    def writing(path: Path, text: str) -> None:
+        if not second:
+            second["started"] = True
+            other = threading.Thread(target=add, args=("Second edit",))
+            other.start()
+            other.join(timeout=1.0)  # it either waits for this write or is done
+            second["thread"] = other
+        real(path, text)
+
+    monkeypatch.setattr(edit, "write_atomic", writing)
+    add_meetings(ws, [NewMeeting("First edit", "2018-11-06 09:00", "2018-11-06 10:00")])
+    thread = second["thread"]
+    assert isinstance(thread, threading.Thread)
+    thread.join(timeout=30)
+    titles = {str(m["title"]) for m in _meetings(ws).values()}
+    assert "First edit" in titles
+    if second.get("done"):
+        assert "Second edit" in titles  # said it was done: it is in the file
+    else:
+        assert "changed while it was being edited" in str(second["refused"])

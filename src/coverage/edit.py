@@ -12,11 +12,14 @@ written. Nothing here knows about the command line.
 from __future__ import annotations
 
 import csv
+import fcntl
 import io as _io
 import json
+import os
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from difflib import SequenceMatcher, get_close_matches
@@ -984,13 +987,33 @@ def _commit(
         edited = replace(
             edited, workspace=edited.workspace.model_copy(update={"digest": digest_after})
         )
-    if _read(target) != original:
-        raise WorkspaceError.single(
-            str(target), "the file changed while it was being edited: nothing written, try again"
-        )
-    write_atomic(target, text)
+    with _folder_locked(target.parent):  # another edit's compare and replace, not between
+        if _read(target) != original:
+            raise WorkspaceError.single(
+                str(target),
+                "the file changed while it was being edited: nothing written, try again",
+            )
+        write_atomic(target, text)
     remember_valid(digest_after)
     return edited
+
+
+@contextmanager
+def _folder_locked(folder: Path) -> Iterator[None]:
+    """Hold a lock on `folder` (the directory itself: no file is made), so that two edits
+    of it at once cannot both find their file unchanged and then both replace it, the
+    second one losing the first's edit. A folder that cannot be locked is not locked
+    (writing there will say why)."""
+    try:
+        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # releases the lock
 
 
 def _checked_part(
