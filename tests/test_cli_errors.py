@@ -532,6 +532,47 @@ CASES = [
         "attendee 'ben'",
         "available_from",
     ),
+    # "Away for good" written as the calendar's last day, and times at its first: a
+    # day's closing or a time zone's offset there is past the end of Python's calendar
+    # (OverflowError, a traceback, before).
+    Case(
+        "away-until-year-9999",
+        lambda d: _set(
+            d.attendees, "ana", unavailable=[{"start": "2018-11-06", "end": "9999-12-31"}]
+        ),
+        "attendees.yaml",
+        "attendee 'ana'",
+        "unavailable.0.end",
+    ),
+    Case(
+        "available-until-year-9999",
+        lambda d: _set(d.attendees, "ben", available_until="9999-12-31"),
+        "attendees.yaml",
+        "attendee 'ben'",
+        "available_until",
+    ),
+    Case(
+        "available-from-year-1",
+        lambda d: _set(d.attendees, "ben", available_from="0001-01-01 00:10"),
+        "attendees.yaml",
+        "attendee 'ben'",
+        "available_from",
+    ),
+    Case(
+        "meeting-in-year-1",
+        lambda d: _set(d.meetings, "m1", start="0001-01-01 00:30"),
+        "meetings.yaml",
+        "meeting 'm1'",
+        "start",
+    ),
+    Case(
+        "conference-ends-in-year-9999",
+        lambda d: d.conference.update(end="9999-12-31"),
+        "conference.yaml",
+        None,
+        "end",
+    ),
+    Case("now-in-year-1", args=("--now", "0001-01-01 00:00")),
     # An id with a space in it.
     Case(
         "id-with-space",

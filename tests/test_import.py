@@ -739,3 +739,22 @@ def test_a_time_zone_that_changes_every_second_is_refused(tmp_path: Path) -> Non
     assert "time zone 'Evil/Zone': its offset changes and repeats every second" in done.stderr
     assert "Traceback" not in done.stderr
     assert (ws / "meetings.yaml").read_bytes() == before
+
+
+def test_an_event_at_the_ends_of_the_calendar_is_skipped_named(tmp_path: Path) -> None:
+    # Year 1 in the conference's zone, or a duration of 99,999,999 days, is past the end
+    # of Python's calendar (OverflowError, a traceback, before).
+    events = [
+        "BEGIN:VEVENT\nUID:year-1@x\nDTSTART:00010101T000000\nDTEND:00010101T010000\n"
+        "SUMMARY:Year 1\nEND:VEVENT\n",
+        "BEGIN:VEVENT\nUID:forever@x\nDTSTART:20181027T080000Z\nDURATION:P99999999D\n"
+        "SUMMARY:Forever\nEND:VEVENT\n",
+        "BEGIN:VEVENT\nUID:good@x\nDTSTART:20181027T080000Z\nDTEND:20181027T090000Z\n"
+        "SUMMARY:Good\nEND:VEVENT\n",
+    ]
+    text = HOSTILE_TITLE.split("BEGIN:VEVENT")[0] + "".join(events) + "END:VCALENDAR\n"
+    ws = workspace(tmp_path)
+    done = run("import", ws, feed(tmp_path, text))
+    assert done.exit_code == 0, done.output
+    assert "event 'forever@x'" in done.stdout and "year-1@x" in done.stdout
+    assert sorted(meetings(ws)) == ["good@x"]

@@ -310,6 +310,12 @@ class Conference(_Strict):
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Conference:
+        for name in ("start", "end"):
+            day = getattr(self, name)
+            if not FIRST_YEAR <= day.year <= LAST_YEAR:
+                raise FieldError(
+                    name, f"{day} is not a year from {FIRST_YEAR} to {LAST_YEAR}: a typing slip?"
+                )
         if self.end < self.start:
             raise FieldError("end", f"end {self.end} is before start {self.start}")
         if (self.end - self.start).days >= MAX_CONFERENCE_DAYS:
@@ -415,28 +421,64 @@ def parse_moment(
     conference day) as an aware datetime in UTC.
 
     Moments are kept in UTC because Python compares and subtracts two datetimes that share
-    a tzinfo by their wall clocks, which is wrong across a DST change."""
+    a tzinfo by their wall clocks, which is wrong across a DST change.
+
+    A moment more than YEARS_AROUND years from the conference is refused: it means nothing
+    to it, and at the ends of the calendar (year 1, year 9999) a day's opening or a time
+    zone's offset cannot be worked out."""
+    moment = _read_moment(value, conference, date_means)
+    if abs(moment.year - conference.start.year) > YEARS_AROUND:
+        raise ValueError(
+            f"'{value}' is more than {YEARS_AROUND} years from the conference "
+            f"({conference.start}): give a time near it (for 'for good', the conference's "
+            "last day or a year after it)"
+        )
+    if isinstance(moment, _Day):
+        return (
+            conference.day_opens(moment) if date_means == "open" else conference.day_closes(moment)
+        )
+    try:
+        return _in_utc(moment, value, conference)
+    except OverflowError:  # within a day of the calendar's ends: the check above keeps out
+        raise ValueError(f"'{value}' is out of range") from None
+
+
+class _Day(date):
+    """A date read where a moment was expected (its opening or closing is meant)."""
+
+
+YEARS_AROUND = 100  # how far from its conference a workspace's times may be
+FIRST_YEAR, LAST_YEAR = 1900, 2199  # a conference's years
+
+
+def _read_moment(
+    value: Any, conference: Conference, date_means: Literal["open", "close"]
+) -> datetime | _Day:
+    """`value` read as a datetime (naive when local) or, for a date, a _Day."""
     if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, date):
-        return conference.day_opens(value) if date_means == "open" else conference.day_closes(value)
-    elif isinstance(value, str):
+        return value
+    if isinstance(value, date):
+        return _Day(value.year, value.month, value.day)
+    if isinstance(value, str):
         text = value.strip()
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             try:
                 day = date.fromisoformat(text)
             except ValueError as error:
                 raise ValueError(f"'{value}' is not a date ({error})") from None
-            return conference.day_opens(day) if date_means == "open" else conference.day_closes(day)
+            return _Day(day.year, day.month, day.day)
         try:
-            moment = datetime.fromisoformat(text)
+            return datetime.fromisoformat(text)
         except ValueError:
             raise ValueError(
                 f"'{value}' is not a date-time: write 'YYYY-MM-DD HH:MM' "
                 "(local time) or add an offset such as '+04:00'"
             ) from None
-    else:
-        raise ValueError(f"expected a date-time like '2018-11-05 14:30', got {value!r}")
+    raise ValueError(f"expected a date-time like '2018-11-05 14:30', got {value!r}")
+
+
+def _in_utc(moment: datetime, value: Any, conference: Conference) -> datetime:
+    """A moment read from `value` (local unless it has an offset), in UTC."""
     if moment.second or moment.microsecond:
         raise ValueError(f"'{value}' has seconds: give times to the minute ('HH:MM')")
     if moment.tzinfo is None:

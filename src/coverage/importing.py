@@ -199,7 +199,10 @@ def _read_ics(
         for occurrence in occurrences:
             if occurrence.name != "VEVENT" or _uid(occurrence) in too_many:
                 continue
-            item = _incoming(occurrence, recurring, conference)
+            try:
+                item = _incoming(occurrence, recurring, conference)
+            except OverflowError:  # a time at the calendar's ends (year 1, 99999999 days)
+                item = Skipped(f"event '{_uid(occurrence)}'", "a time out of range")
             if isinstance(item, Skipped):
                 skipped.append(item)
             else:
