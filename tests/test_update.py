@@ -74,7 +74,7 @@ def test_an_invalid_change_writes_nothing(tmp_path: Path) -> None:
     before, published = files(folder), versions(folder)
     done = run(
         "update", folder, "--add", "--title", "Backwards", "--start", f"{DAY} 17:00", "--end",
-        f"{DAY} 16:00",
+        f"{DAY} 16:00", "--now", "08:00",
     )  # fmt: skip
     assert done.exit_code == 2 and "meetings.yaml" in done.stderr, done.output
     assert files(folder) == before and versions(folder) == published
@@ -87,7 +87,7 @@ def test_a_day_never_published_keeps_the_edit_and_says_how_to_plan_it(tmp_path: 
     folder = workspace(tmp_path)
     done = run(
         "update", folder, "--add", "--title", "Tomorrow", "--start", "2018-11-06 10:00", "--end",
-        "2018-11-06 11:00",
+        "2018-11-06 11:00", "--now", "08:00",
     )  # fmt: skip
     assert done.exit_code == 0, done.output
     assert "2018-11-06 has no published rota yet" in done.stderr
@@ -348,3 +348,22 @@ def test_a_meeting_moved_off_a_day_that_is_over_is_still_told(tmp_path: Path) ->
     assert "not replanned" not in done.output
     assert "v002-2018-11-05" in versions(folder) and "v002-2018-11-06" in versions(folder)
     assert "ADDED: Meeting evening, 18:00-19:00" in done.stdout
+
+
+def test_tonight_s_meeting_moved_to_tomorrow_tells_tonight_s_person(tmp_path: Path) -> None:
+    # At 17:00 on the 5th the evening meeting moves to the 6th. `--now 17:00` was read on
+    # the day the meeting moved to (the 6th at 17:00): the 5th was then over and kept as
+    # published, its person still on the meeting and never told.
+    folder = workspace(tmp_path)
+    assert run("plan", folder, "--day", "2018-11-06", "--quiet").exit_code == 0
+    done = run(
+        "update", folder, "--move", "evening", "--start", "2018-11-06 18:00", "--end",
+        "2018-11-06 19:00", "--now", "17:00",
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert done.stdout.count("at 2018-11-05 17:00") == 2, done.stdout
+    fifth = json.loads(next((folder / "schedules").glob("v002-2018-11-05/rota.json")).read_text())
+    assert "evening" not in {a["meeting"] for a in fifth["assignments"]}
+    assert "the meeting moved to Tue 6 Nov 18:00-19:00" in done.stdout  # told, on the 5th
+    # The 6th's messages say on which day its replan's moment was (not a bare "17:00").
+    assert "replanned at Mon 5 Nov 17:00 conference time" in done.stdout

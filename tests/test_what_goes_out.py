@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -407,9 +408,18 @@ def test_versions_are_numbered_per_day(tmp_path: Path) -> None:
 
 
 def test_a_replan_without_now_says_which_time_it_used(tmp_path: Path) -> None:
-    ws = write_workspace(tmp_path / "ws", [person("ana")], [meeting("a", "10:00", "11:00")])
-    rota("plan", ws, "--day", DAY, "--quiet")
-    result = run("replan", ws, "--day", DAY)
+    # A conference going on now (the time of the run is only used while it can matter).
+    today = date.today()
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    ws = write_workspace(
+        tmp_path / "ws",
+        [person("ana")],
+        [meeting("a", f"{tomorrow} 10:00", f"{tomorrow} 11:00")],
+        start=(today - timedelta(days=1)).isoformat(),
+        end=(today + timedelta(days=2)).isoformat(),
+    )
+    rota("plan", ws, "--day", tomorrow, "--quiet")
+    result = run("replan", ws, "--day", tomorrow)
     assert result.exit_code == 0, result.output
     assert re.search(
         r"replanning at \d{4}-\d\d-\d\d \d\d:\d\d conference time \(now", result.output
@@ -420,6 +430,27 @@ def test_a_replan_without_now_says_which_time_it_used(tmp_path: Path) -> None:
     assert replan.now.second == 0 and replan.now.microsecond == 0
     group = section((path.parent / "messages.txt").read_text(), "the group chat")
     assert "(the time of the run)" in group
+
+
+def test_the_time_of_the_run_after_the_day_is_refused_not_used(tmp_path: Path) -> None:
+    # Found by a new user: `rota update --cancel` of a meeting of a conference that is
+    # over, without --now, replanned at the time of the run, so every meeting had
+    # "started": the cancelled one stayed staffed and the message said "replanned at
+    # 16:25" (no date). Refused now, nothing written; `rota replan` the same.
+    ws = write_workspace(
+        tmp_path / "ws",
+        [person("ana")],
+        [meeting("a", "10:00", "11:00"), meeting("b", "12:00", "13:00")],
+    )
+    rota("plan", ws, "--day", DAY, "--quiet")
+    before = sorted(p.name for p in (ws / "schedules").iterdir())
+    meetings = (ws / "meetings.yaml").read_bytes()
+    for args in (("update", ws, "--cancel", "b"), ("replan", ws, "--day", DAY)):
+        result = run(*args)
+        assert result.exit_code == 2, result.output
+        assert "the time of the run (" in result.output and "give --now" in result.output
+    assert sorted(p.name for p in (ws / "schedules").iterdir()) == before
+    assert (ws / "meetings.yaml").read_bytes() == meetings
 
 
 # --- 11. outreach never proposes a time that has passed ------------------------------------

@@ -321,8 +321,9 @@ def apply(
 ) -> tuple[str, list[date], date, Workspace | None]:
     """Make one change (validated before it is written); the line saying what changed,
     the conference days it touches (a moved meeting's old day and new one; the days an
-    absence overlaps; none when nothing changed), the day it is about (where the meeting
-    now is, or the absence begins), on which a time of day such as `--now 14:00` is read,
+    absence overlaps; none when nothing changed), the day it is about (the earlier of a
+    moved meeting's two days, the day an absence begins), on which a time of day such as
+    `--now 14:00` is read,
     and the workspace as validated and written (None when nothing changed)."""
     conference = before.conference
     days: set[date] = set()
@@ -343,8 +344,10 @@ def apply(
         old = _known_meeting(before, change.meeting, folder)
         days.add(conference.day_of(old.start))
         line, edited = _move_meeting(folder, change.meeting, change.start, change.end, before)
-        anchor = conference.day_of(edited.meeting(change.meeting).start)
-        days.add(anchor)
+        days.add(conference.day_of(edited.meeting(change.meeting).start))
+        # The earlier of its two days: at 22:00 tonight's meeting moves to tomorrow, and
+        # tonight's person must be told (read on tomorrow, `22:00` left tonight as over).
+        anchor = min(days)
     elif isinstance(change, CancelChange):
         old = _known_meeting(before, change.meeting, folder)
         line, edited = _cancel_meeting(folder, change.meeting, before)

@@ -591,6 +591,14 @@ class PublishedRota(_Model):
         """'HH:MM' in conference time."""
         return f"{self.local(moment):%H:%M}"
 
+    def clock_on(self, moment: datetime, day: date) -> str:
+        """'HH:MM' in conference time when `moment` is on `day`'s date, else with its own
+        date ('Fri 16 Nov 22:00'): a replan's moment on another day says which."""
+        local = self.local(moment)
+        return (
+            self.clock(moment) if local.date() == day else f"{day_text(local.date())} {local:%H:%M}"
+        )
+
     def span(self, item: RotaMeeting | Assignment | Snapshot | Away, dash: str = "-") -> str:
         """'16:30-17:30' in conference time."""
         return f"{self.clock(item.start)}{dash}{self.clock(item.end)}"

@@ -313,18 +313,25 @@ def replan_day(
 
     ws = loaded.workspace
     now, given = parse_now(now_text, ws.conference, day)
-    ends = [m.end for m in ws.meetings_on([day])]
-    if given and ends and now >= max(ends) and not after_the_day:
-        # Nothing can change any more: a `--now` past the day is a typing slip (a wrong
-        # date or year), not a replan worth a new version.
-        last = ws.conference.localize(max(ends))
-        raise UsageError(
-            f"--now {now_text}: every meeting of {day} has ended by then (the last at "
-            f"{last:%Y-%m-%d %H:%M}): nothing left to replan"
-        )
     store = RotaStore.open(loaded.folder, ws.name, out, create=False)
     if store.latest_for(day) is None:  # before the lock, which would make the folder
         raise _nothing_to_replan(store, loaded.folder, day)
+    ends = [m.end for m in ws.meetings_on([day])]
+    if ends and now >= max(ends) and not after_the_day:
+        # Nothing can change any more: a `--now` past the day is a typing slip (a wrong
+        # date or year), not a replan worth a new version; so is the time of the run
+        # (a day of a conference that is over, replanned without --now).
+        last = ws.conference.localize(max(ends))
+        said = (
+            f"--now {now_text}"
+            if given
+            else f"the time of the run ({ws.conference.localize(now):%Y-%m-%d %H:%M})"
+        )
+        raise UsageError(
+            f"{said}: every meeting of {day} has ended by then (the last at "
+            f"{last:%Y-%m-%d %H:%M}): nothing left to replan"
+            + ("" if given else "; give --now with the moment of the change")
+        )
     store = RotaStore.open(loaded.folder, ws.name, out)
     with store.lock(wait, on_wait), _located(loaded.folder):
         version = store.latest_for(day)
@@ -737,6 +744,19 @@ def update(
     before = load_workspace(folder)
     if now_text is not None:
         parse_now(now_text, before.conference, before.conference.days()[0])  # refused early
+    else:
+        # The time of the run after the conference: every day would be kept as it was
+        # published (a cancelled meeting still staffed), which is never what is meant.
+        now, _ = parse_now(None, before.conference, before.conference.end)
+        over = before.conference.day_closes(before.conference.end)
+        if now >= over:
+            local = before.conference.localize(now)
+            raise UsageError(
+                f"the time of the run ({local:%Y-%m-%d %H:%M}) is after the conference "
+                f"(its last day, {before.conference.end}, ended "
+                f"{before.conference.localize(over):%Y-%m-%d %H:%M}): nothing written; give "
+                "--now with the moment of the change"
+            )
     _refuse_a_pin_that_cannot_hold(folder, before, change, out)
     line, days, anchor, after = apply_change(folder, change, before)
     if now_text is not None:

@@ -88,7 +88,9 @@ def _version_note(rota: PublishedRota) -> str:
     """' (version 2, replanned at 14:00)', or '' before publication."""
     if rota.version is None:
         return ""
-    replanned = f", replanned at {rota.clock(rota.replan.now)}" if rota.replan else ""
+    replanned = (
+        f", replanned at {rota.clock_on(rota.replan.now, rota.days[0])}" if rota.replan else ""
+    )
     return f" (version {rota.version}{replanned})"
 
 

@@ -133,7 +133,10 @@ class _Page:
             facts.append(f"version {rota.version}")
         replan = rota.replan
         if replan:
-            facts.append(f"replanned at {rota.clock(replan.now)} from version {replan.based_on}")
+            facts.append(
+                f"replanned at {rota.clock_on(replan.now, rota.days[0])} "
+                f"from version {replan.based_on}"
+            )
         if rota.run is not None:
             made = rota.local(rota.run.created_at)
             facts.append(f"made {made:%Y-%m-%d %H:%M} conference time")
@@ -422,7 +425,7 @@ class _Page:
             return ""
         return (
             f'<span class="now" style="left:{self._at(now, first, last):.3f}%" '
-            f'title="replanned at {_e(self.rota.clock(now))}"></span>'
+            f'title="replanned at {_e(self.rota.clock_on(now, self.rota.days[0]))}"></span>'
         )
 
     @staticmethod

@@ -85,7 +85,7 @@ def render_messages(rota: PublishedRota) -> Messages:
         return Messages({}, "")
     day = rota.days[0]
     replan = rota.replan
-    at = rota.clock(replan.now)
+    at = rota.clock_on(replan.now, day)
     version = f"version {rota.version} of {day_text(day)}" if rota.version else day_text(day)
     personal: dict[str, str] = {}
     for change in replan.changes:
@@ -197,7 +197,8 @@ def history_line(number: int, rota: PublishedRota, folder: str) -> str:
     note = ""
     if replan is not None:
         note = (
-            f", replanned at {rota.clock(replan.now)} from version {replan.based_on}: "
+            f", replanned at {rota.clock_on(replan.now, rota.days[0])} "
+            f"from version {replan.based_on}: "
             f"{replan.people_affected} person(s) told"
         )
     return f"version {number}  {made} ({rota.timezone})  {reason:<7} {scores}{note}  {folder}"
