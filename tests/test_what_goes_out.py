@@ -551,3 +551,25 @@ def test_times_after_midnight_read_as_the_night_of_the_day(tmp_path: Path) -> No
     assert made is not None
     local = made.created_at.astimezone(load_workspace(ws).conference.tz)
     assert f"{local:%Y-%m-%d %H:%M} (Asia/Dubai)" in history
+
+
+def test_a_person_taken_off_a_meeting_no_one_covers_is_not_told_someone_else_does(
+    tmp_path: Path,
+) -> None:
+    # Found by a new user: after Youssef's max_meetings_per_day was lowered by hand, the
+    # replan told him "someone else covers it now, to cover more meetings" of a meeting
+    # the same run listed as uncovered. A pin that displaces someone is said as a pin.
+    ws = write_workspace(
+        tmp_path / "ws",
+        [person("ana")],
+        [meeting("a", "10:00", "11:00"), meeting("b", "12:00", "13:00")],
+    )
+    rota("plan", ws, "--day", DAY, "--quiet")
+    attendees = yaml.safe_load((ws / "attendees.yaml").read_text())
+    attendees["attendees"][0]["max_meetings_per_day"] = 1
+    (ws / "attendees.yaml").write_text(yaml.safe_dump(attendees))
+    path = last_path(rota("replan", ws, "--day", DAY, "--now", "08:00", "--quiet"))
+    text = section((path.parent / "messages.txt").read_text(), "Ana")
+    assert "REMOVED" in text, text
+    assert "someone else covers it" not in text and "cover more meetings" not in text
+    assert "no one else can take it" in text, text

@@ -573,5 +573,25 @@ def _why_released(
             )
             parts.append(f"you are needed at {listed} instead")
         elif not parts:
-            parts.append("someone else covers it now, to cover more meetings")
+            parts.append(_who_has_it(workspace, meeting, attendee, after))
     return " and ".join(parts)
+
+
+def _who_has_it(workspace: Workspace, meeting: Meeting, attendee: str, after: set[Pair]) -> str:
+    """What became of a meeting someone was taken off (no rule bars them from it alone, and
+    nothing else needs them): who has it now, or that no one does."""
+    now_on = sorted(a for a, m in after if m == meeting.id and a != attendee)
+    if not now_on:
+        # Coverage comes first: a covered meeting is left uncovered only when the rules
+        # (limits, rest, duty hours) no longer let its person keep it with the rest of
+        # the day, and nobody else can take it.
+        return (
+            "the rules as they are now (your limits, rest and duty hours) do not let you "
+            "keep it with the rest of your day, and no one else can take it: it is uncovered"
+        )
+    pinned = [a for a in now_on if a in meeting.pinned]
+    if pinned:
+        names = {a.id: a.name for a in workspace.attendees}
+        listed = ", ".join(names.get(a, a) for a in pinned)
+        return f"{listed} {'is' if len(pinned) == 1 else 'are'} pinned to it"
+    return "someone else covers it now"
