@@ -573,3 +573,28 @@ def test_a_person_taken_off_a_meeting_no_one_covers_is_not_told_someone_else_doe
     assert "REMOVED" in text, text
     assert "someone else covers it" not in text and "cover more meetings" not in text
     assert "no one else can take it" in text, text
+
+
+def test_a_meeting_in_the_hour_the_clocks_go_back_is_not_moved_by_a_replan(
+    tmp_path: Path,
+) -> None:
+    # Found by a new user: a meeting at 02:00+02:00 on the night the clocks go back was
+    # "moved 02:00-03:30 -> 02:00-03:30" in every replan's message, where `rota diff` saw
+    # nothing: Python never finds such a local time equal to the same instant in another
+    # zone (PEP 495), and the published rota is read with fixed offsets.
+    ws = write_workspace(
+        tmp_path / "ws",
+        [person("ana")],
+        [
+            meeting("night", "2018-10-28 02:00+02:00", "2018-10-28 03:30+01:00"),
+            meeting("day", "2018-10-27 10:00", "2018-10-27 11:00"),
+        ],
+        timezone="Europe/Berlin",
+        start="2018-10-26",
+        end="2018-10-30",
+    )
+    rota("plan", ws, "--day", "2018-10-27", "--quiet")
+    path = last_path(rota("replan", ws, "--day", "2018-10-27", "--now", "09:30", "--quiet"))
+    messages = (path.parent / "messages.txt").read_text()
+    assert "== To Ana ==" not in messages and "moved" not in messages, messages
+    assert "0 people affected" in messages

@@ -18,7 +18,7 @@ import json
 import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Final, Literal, Self
@@ -272,12 +272,19 @@ class Snapshot(_Model):
     def differences(self, other: Snapshot) -> tuple[str, ...]:
         """The fields in which `other` differs: time, room, title, status."""
         found = []
-        if (self.start, self.end) != (other.start, other.end):
+        # In UTC: Python never finds a time in the hour the clocks go back (in a zone with
+        # that hour twice) equal to the same instant in another zone (PEP 495), and a rota
+        # read from its file has fixed offsets; a meeting then was "moved" by every replan.
+        if _utc(self.start, self.end) != _utc(other.start, other.end):
             found.append("time")
         for name in ("room", "title", "status"):
             if getattr(self, name) != getattr(other, name):
                 found.append(name)
         return tuple(found)
+
+
+def _utc(*moments: datetime) -> tuple[datetime, ...]:
+    return tuple(m.astimezone(UTC) for m in moments)
 
 
 class Removed(_Model):

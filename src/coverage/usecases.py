@@ -373,7 +373,6 @@ def _assignments(rota: PublishedRota, day: date) -> list[FixedAssignment]:
 def changed_meetings(before: PublishedRota, workspace: Workspace, day: date) -> set[str]:
     """Meetings of `day` that someone is on in `before` whose time, room, title or status
     is different in the workspace now."""
-    local = workspace.conference.localize
     current = {m.id: m for m in workspace.meetings}
     changed = set()
     for item in before.assignments_on(day):
@@ -382,7 +381,10 @@ def changed_meetings(before: PublishedRota, workspace: Workspace, day: date) -> 
             continue
         was = before.meeting(item.meeting)
         if (
-            (local(meeting.start), local(meeting.end)) != (was.start, was.end)
+            # In UTC: Python never finds a time in the hour the clocks go back equal to
+            # the same instant in another zone (PEP 495), so a meeting then was "moved"
+            # by every replan.
+            (meeting.start, meeting.end) != (was.start.astimezone(UTC), was.end.astimezone(UTC))
             or meeting.room != was.room
             or meeting.title != was.title
             or meeting.status != was.meeting_status
