@@ -367,3 +367,21 @@ def test_tonight_s_meeting_moved_to_tomorrow_tells_tonight_s_person(tmp_path: Pa
     assert "the meeting moved to Tue 6 Nov 18:00-19:00" in done.stdout  # told, on the 5th
     # The 6th's messages say on which day its replan's moment was (not a bare "17:00").
     assert "replanned at Mon 5 Nov 17:00 conference time" in done.stdout
+
+
+def test_an_absence_over_a_pin_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    # Found by a new user: the absence was written, then the replan failed (exit 1) on
+    # the pin it broke, with a command to finish that dropped --now and could not succeed.
+    folder = workspace(tmp_path)
+    assert (
+        run("update", folder, "--pin", "evening", "--who", "ana", "--now", "08:00").exit_code == 0
+    )
+    before = files(folder), versions(folder)
+    done = run(
+        "update", folder, "--unavailable", "ana", "--from", f"{DAY} 17:00", "--to",
+        f"{DAY} 23:00", "--now", "08:00",
+    )  # fmt: skip
+    assert done.exit_code == 2, done.output
+    assert "meeting 'evening'" in done.stderr and "field 'pinned'" in done.stderr
+    assert "--unpin evening --who ana" in done.stderr
+    assert (files(folder), versions(folder)) == before

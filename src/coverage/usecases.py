@@ -760,6 +760,7 @@ def update(
                 "--now with the moment of the change"
             )
     _refuse_a_pin_that_cannot_hold(folder, before, change, out)
+    _refuse_an_absence_over_a_pin(folder, before, change)
     line, days, anchor, after = apply_change(folder, change, before)
     if now_text is not None:
         # One moment for every day replanned: `14:00` is read on the day of the change.
@@ -793,9 +794,10 @@ def update(
                 seconds["replan"] = clock.perf_counter() - tick
                 return result
         except (UsageError, WorkspaceError) as error:
+            at = f" --now '{now_text}'" if now_text is not None else ""
             result.pending = (
                 f"the edit is kept, {day} was not replanned ({error}): finish with "
-                f"`rota replan {folder} --day {day}`"
+                f"`rota replan {folder} --day {day}{at}`"
             )
             return result
     seconds["replan"] = clock.perf_counter() - tick
@@ -847,6 +849,40 @@ def pin_attendee(
     _refuse_a_pin_that_cannot_hold(folder, before, change, out)
     line, _, _, _ = apply_change(folder, change, before)
     return line
+
+
+def _refuse_an_absence_over_a_pin(folder: Path, ws: Workspace, change: Change) -> None:
+    """An absence over a meeting the person is pinned to is refused before anything is
+    written (the replan could not hold the pin: the absence was written and the replan
+    then failed, with a command to finish that could not succeed)."""
+    from coverage.domain import parse_moment
+    from coverage.edit import AbsentChange
+    from coverage.io import Source, file_labels
+
+    if not isinstance(change, AbsentChange):
+        return
+    try:
+        start = parse_moment(change.start, ws.conference, "open")
+        end = parse_moment(change.end, ws.conference, "close")
+    except ValueError:
+        return  # the edit says what is wrong with the times
+    local = ws.conference.localize
+    for meeting in ws.meetings:
+        if (
+            change.attendee in meeting.pinned
+            and meeting.status != "cancelled"
+            and meeting.start < end
+            and start < meeting.end
+        ):
+            raise WorkspaceError.single(
+                file_labels(Source(folder))["meetings"],
+                f"{change.attendee} is pinned to it ({local(meeting.start):%Y-%m-%d %H:%M}-"
+                f"{local(meeting.end):%H:%M}), which the absence overlaps: nothing written; "
+                f"unpin first (`rota update {folder} --unpin {meeting.id} --who "
+                f"{change.attendee}`)",
+                f"meeting '{meeting.id}'",
+                "pinned",
+            )
 
 
 def _refuse_a_pin_that_cannot_hold(
