@@ -471,3 +471,62 @@ def test_a_meeting_on_many_issues_repeats_a_bounded_list_in_each_event(tmp_path:
     assert len(list(folder.glob("issue-*.ics"))) == 300
     text = (folder / "issue-i150.ics").read_text().replace("\n ", "")
     assert "and 288 more" in text and "Issue 299" not in text
+
+
+# --- files at the limits of the readers: huge numbers, deep nesting, strange folders ------
+
+
+def test_a_number_with_thousands_of_digits_is_refused_naming_the_field(tmp_path: Path) -> None:
+    ws = small(tmp_path)
+    text = (ws / "conference.yaml").read_text()
+    assert "weight: 3\n" in text
+    (ws / "conference.yaml").write_text(text.replace("weight: 3\n", f"weight: {'9' * 5000}\n", 1))
+    refused(run("check", ws), "conference.yaml", "weight'")
+    refused(run("plan", ws, "--day", DAY))
+    assert not (ws / "schedules").exists()
+
+
+DEEP = "[" * 200_000 + "]" * 200_000
+
+
+@pytest.mark.parametrize("command", ["plan", "history", "digest"])
+def test_a_published_rota_nested_too_deep_is_refused(tmp_path: Path, command: str) -> None:
+    ws, path = planned(tmp_path)
+    path.write_text(DEEP)
+    before = files_under(ws)
+    args = {"plan": ["plan", ws, "--day", DAY], "history": ["history", ws, "--day", DAY]}
+    refused(run(*args.get(command, [command, ws, "--day", DAY])), str(path), "nested too deep")
+    assert files_under(ws) == before
+
+
+def test_a_store_record_nested_too_deep_is_refused(tmp_path: Path) -> None:
+    ws, _ = planned(tmp_path)
+    record = ws / "schedules" / "store.json"
+    record.write_text(DEEP)
+    before = files_under(ws)
+    refused(run("plan", ws, "--day", DAY), str(record), "nested too deep")
+    assert files_under(ws) == before
+
+
+def test_a_folder_numbered_past_any_version_is_not_read_as_one(tmp_path: Path) -> None:
+    ws, path = planned(tmp_path)
+    path.parent.rename(path.parent.with_name("v" + "9" * 30 + f"-{DAY}"))
+    result = run("plan", ws, "--day", DAY, "--quiet")
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    assert Path(result.output.strip()).parent.name == f"v001-{DAY}"
+    made = run("ical", ws)
+    assert made.exit_code == 0, made.output
+
+
+def test_a_lock_file_that_is_a_link_is_refused_and_nothing_is_made_elsewhere(
+    tmp_path: Path,
+) -> None:
+    ws, _ = planned(tmp_path)
+    target = tmp_path / "elsewhere" / "planted"
+    (tmp_path / "elsewhere").mkdir()
+    lock = ws / "schedules" / ".lock"
+    lock.unlink(missing_ok=True)
+    lock.symlink_to(target)
+    before = files_under(ws)
+    refused(run("plan", ws, "--day", DAY), ".lock", "is a link")
+    assert not target.exists() and files_under(ws) == before

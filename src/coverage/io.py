@@ -80,7 +80,8 @@ class _WorkspaceLoader(_Loader):  # type: ignore[valid-type,misc]
 
 for _tag, _pattern, _first in (
     ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
-    ("tag:yaml.org,2002:int", r"^[-+]?[0-9]+$", list("-+0123456789")),
+    # At most 100 digits: Python refuses to read an int of over 4,300 (a traceback).
+    ("tag:yaml.org,2002:int", r"^[-+]?[0-9]{1,100}$", list("-+0123456789")),
     (
         "tag:yaml.org,2002:float",
         r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$",

@@ -71,6 +71,9 @@ REASONS: dict[str, str] = {
 # Uncovered meetings the group can still do something about (the group message lists them).
 ACTIONABLE: frozenset[str] = frozenset(REASONS) - {"closed", "already_started"}
 
+# Versions of a day are numbered 1 to MAX_VERSION (the store names no folder past it).
+MAX_VERSION = 1_000_000
+
 PROOF = {
     "OPTIMAL": "proven optimal",
     "FEASIBLE": "NOT proven optimal (time limit)",
@@ -249,7 +252,7 @@ class SolverInfo(_Model):
 class Run(_Model):
     """The publication: the version number (per day), when, why, from which input."""
 
-    version: int = Field(ge=1, le=1_000_000)
+    version: int = Field(ge=1, le=MAX_VERSION)
     reason: Line
     created_at: Moment
     seconds: float = 0.0
@@ -752,6 +755,10 @@ def parse_rota(text: str, label: str) -> PublishedRota:
     the field when it is not one."""
     try:
         data = json.loads(text, parse_constant=_no_constant)
+    except RecursionError:  # `[[[[...` nested 200,000 deep
+        raise WorkspaceError.single(
+            label, "not a published rota: malformed JSON (nested too deep)"
+        ) from None
     except (json.JSONDecodeError, ValueError) as error:
         raise WorkspaceError.single(
             label, f"not a published rota: malformed JSON ({error})"

@@ -37,7 +37,7 @@ from pathlib import Path
 from coverage.domain import ID_PATTERN, printable_line
 from coverage.errors import UsageError, WorkspaceError
 from coverage.problem import FixedAssignment
-from coverage.published import PublishedRota, read_rota
+from coverage.published import MAX_VERSION, PublishedRota, read_rota
 
 ROTA_JSON = "rota.json"
 ROTA_MD = "rota.md"
@@ -46,7 +46,9 @@ STORE_FILE = "store.json"
 STORE_FORMAT = "rota-store/1"
 DEFAULT_STORE = "schedules"  # inside the workspace folder
 LOCK_FILE = ".lock"
-_FOLDER = re.compile(r"^v(\d+)-(\d{4}-\d{2}-\d{2})(?:_to_(\d{4}-\d{2}-\d{2}))?$")
+# A version's number has at most 7 digits (versions go to 1,000,000): a folder named with
+# more is not one of them.
+_FOLDER = re.compile(r"^v(\d{1,7})-(\d{4}-\d{2}-\d{2})(?:_to_(\d{4}-\d{2}-\d{2}))?$")
 _STAGING = ".staging-"
 
 
@@ -174,6 +176,8 @@ class RotaStore:
             match = _FOLDER.match(child.name)
             if not match or not (child / ROTA_JSON).is_file():
                 continue
+            if int(match.group(1)) > MAX_VERSION:
+                continue  # not a folder we wrote
             try:
                 first = date.fromisoformat(match.group(2))
                 last = date.fromisoformat(match.group(3) or match.group(2))
@@ -236,6 +240,12 @@ class RotaStore:
                 str(self.folder), f"cannot create the folder of versions ({error.strerror})"
             ) from None
         number = self.next_number(days)
+        if number > MAX_VERSION:
+            raise WorkspaceError.single(
+                str(self.folder),
+                f"{label} already has {MAX_VERSION:,} versions: nothing written; "
+                "move the folder of versions aside to start again",
+            )
         return stage_folder(self.folder, lambda n: f"v{n:03d}-{label}", fill, number)
 
     @contextmanager
@@ -246,8 +256,18 @@ class RotaStore:
         `wait` seconds for another run to finish, saying so through `on_wait`."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            handle = (self.folder / LOCK_FILE).open("a+")
+            # Never through a link: a planted `.lock` link would have the run create or
+            # lock a file elsewhere.
+            descriptor = os.open(
+                self.folder / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644
+            )
+            handle = os.fdopen(descriptor, "a+")
         except OSError as error:
+            if error.errno == errno.ELOOP:
+                raise WorkspaceError.single(
+                    str(self.folder / LOCK_FILE),
+                    "is a link, not the store's lock file: nothing written; remove it",
+                ) from None
             raise WorkspaceError.single(
                 str(self.folder), f"cannot use the folder of versions ({error.strerror})"
             ) from None
@@ -368,9 +388,13 @@ def _read_identity(path: Path) -> Identity | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+    except RecursionError:  # `[[[[...` nested 200,000 deep
         raise WorkspaceError.single(
-            str(path), f"cannot read the store's record ({error})"
+            str(path), "cannot read the store's record (its JSON is nested too deep)"
+        ) from None
+    except (OSError, ValueError) as error:  # (JSON and UTF-8 errors are ValueErrors)
+        raise WorkspaceError.single(
+            str(path), f"cannot read the store's record ({str(error)[:200]})"
         ) from None
     if (
         not isinstance(data, dict)
@@ -422,6 +446,6 @@ def next_number_in(parent: Path) -> int:
     numbers = [
         int(match.group(1))
         for child in (parent.iterdir() if parent.is_dir() else [])
-        if (match := re.match(r"v(\d+)-", child.name)) and child.is_dir()
+        if (match := re.match(r"v(\d{1,7})-", child.name)) and child.is_dir()
     ]
     return max(numbers, default=0) + 1
