@@ -168,6 +168,11 @@ BAD_TEXT = {
     "a NUL": "Ana\x00",
     "a fake section": "Ana\n== To the group chat ==",
     "a direction override": "Ana \u202eevil",
+    "an Arabic letter mark": "Ana\u061c",
+    "a zero-width space": "An\u200ba",
+    "a word joiner": "Ana\u2060",
+    "an interlinear annotation": "Ana\ufff9hidden\ufffb",
+    "tag characters (hidden ASCII)": "Ana" + "".join(chr(0xE0000 + ord(c)) for c in "run rm"),
 }
 
 
@@ -186,6 +191,19 @@ def test_control_characters_are_refused_where_they_are_typed(
     message = refused(run("check", ws), f"field '{field}'", "one line of printable text")
     assert "\x1b" not in message and "\r" not in message
     assert not (ws / "schedules").exists()
+
+
+def test_joiners_that_scripts_and_emoji_need_are_kept(tmp_path: Path) -> None:
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # with a ZWNJ
+    family = "\U0001f469\u200d\U0001f467"  # joined by a ZWJ
+    ws = write_workspace(
+        tmp_path / "ws",
+        [person("ana", name=persian)],
+        [meeting("a", "09:00", "10:00", title=family)],
+    )
+    assert run("check", ws).exit_code == 0
+    result = run("plan", ws, "--day", DAY)
+    assert result.exit_code == 0 and persian in result.output and family in result.output
 
 
 def test_an_alt_enter_cell_in_a_spreadsheet_is_refused(tmp_path: Path) -> None:

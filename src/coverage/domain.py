@@ -12,6 +12,7 @@ so that local times can be read in the right timezone.
 from __future__ import annotations
 
 import re
+import unicodedata
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -47,11 +48,19 @@ def _id_from_number(value: Any) -> Any:
 Id = Annotated[str, BeforeValidator(_id_from_number), Field(pattern=ID_PATTERN, max_length=80)]
 
 # What a name, title or room may not hold: control characters (line breaks, tabs, escape
-# sequences that act on a terminal), line and paragraph separators, and the invisible
-# direction overrides and isolates that reorder the text around them.
-_FORBIDDEN = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+# sequences that act on a terminal), line and paragraph separators, the invisible
+# direction marks, overrides and isolates that reorder the text around them (U+061C,
+# U+200E/F, U+202A-E, U+2066-9), and the invisible characters that can hide text in a
+# name that looks the same as another: the zero-width space, the word joiner and the
+# invisible operators (U+2060-4), the byte-order mark, the interlinear annotation marks
+# (U+FFF9-B) and the tag characters (U+E0000-7F, "ASCII smuggling"). The zero-width
+# joiner and non-joiner (U+200C/D) stay: Persian, Indic scripts and emoji need them.
+# The exports replace the same characters by spaces in what they read back.
+UNPRINTABLE = (
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
 )
+_FORBIDDEN = re.compile(UNPRINTABLE)
 _CHARACTER_NAMES = {
     "\n": "a line break",
     "\r": "a carriage return",
@@ -78,7 +87,8 @@ def printable_line(value: Any) -> Any:
     found = _FORBIDDEN.search(value)
     if found is not None:
         char = found.group()
-        what = _CHARACTER_NAMES.get(char, f"the control character U+{ord(char):04X}")
+        kind = "control" if unicodedata.category(char) == "Cc" else "invisible"
+        what = _CHARACTER_NAMES.get(char, f"the {kind} character U+{ord(char):04X}")
         raise ValueError(
             f"contains {what} at character {found.start() + 1}: names, titles and rooms are "
             "one line of printable text"

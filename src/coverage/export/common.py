@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Characters that could act on a terminal or a chat app, or break a line: C0 and C1
-# controls (ESC among them), line and paragraph separators, and the bidirectional
-# embeddings, overrides and isolates (they can reorder what is around them).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+from coverage.domain import UNPRINTABLE
+
+# Characters that could act on a terminal or a chat app, hide text or break a line (the
+# same the workspace refuses where they are typed: controls, separators, direction marks
+# and overrides, invisible characters).
+_UNSAFE = re.compile(UNPRINTABLE)
 
 
 def printable(text: str) -> str:
