@@ -202,6 +202,58 @@ def test_a_publish_target_saved_in_the_workspace(
     assert again.exit_code == 0 and "0 created, 0 updated" in again.stdout, again.output
 
 
+def test_a_password_file_in_the_setting_is_read_from_the_workspace_folder(
+    tmp_path: Path,
+    radicale: Server,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Found by trying it as a new user: `password_file: ../caldav-password` was read from
+    wherever the command ran, and the error named an option no one had typed."""
+    import yaml
+
+    folder = workspace(tmp_path)
+    (tmp_path / "caldav-password").write_text(radicale.password_file.read_text())
+    conference = yaml.safe_load((folder / "conference.yaml").read_text())
+    conference["publish"] = {
+        "caldav": radicale.url,
+        "user": USER,
+        "password_file": "../caldav-password",
+    }
+    (folder / "conference.yaml").write_text(yaml.safe_dump(conference, sort_keys=False))
+    elsewhere = tmp_path / "somewhere" / "else"  # where ../caldav-password is not
+    elsewhere.mkdir(parents=True)
+    monkeypatch.chdir(elsewhere)
+    done = run("update", folder, "--cancel", "evening", "--now", "08:00")
+    assert done.exit_code == 0, done.output
+    assert "published 1 calendar(s)" in done.stdout
+    (tmp_path / "caldav-password").unlink()
+    missing = run("publish", folder)
+    assert missing.exit_code == 2, missing.output
+    assert "conference.yaml: publish: field 'password_file' (../caldav-password)" in missing.stderr
+    assert "--password-file" not in missing.stderr
+
+
+def test_a_password_file_that_never_ends_is_refused_at_once(tmp_path: Path) -> None:
+    """Found by trying it as an attacker: `--password-file /dev/zero` read forever."""
+    import subprocess
+    import sys
+
+    folder = workspace(tmp_path)
+    rota = Path(sys.executable).with_name("rota")
+    done = subprocess.run(
+        [str(rota), "publish", str(folder), "--caldav", "http://127.0.0.1:1/", "--user", USER,
+         "--password-file", "/dev/zero"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "--password-file /dev/zero: the first line is over 4,096 characters" in done.stderr
+    (tmp_path / "control").write_text("pass\x1b[2Jword\n")
+    controlled = run("publish", folder, "--caldav", "http://127.0.0.1:1/", "--user", USER,
+                     "--password-file", tmp_path / "control")  # fmt: skip
+    assert controlled.exit_code == 2 and "holds a control character" in controlled.stderr
+    assert "\x1b" not in controlled.output
+
+
 def test_a_password_never_sits_in_the_workspace(tmp_path: Path) -> None:
     import yaml
 

@@ -792,17 +792,28 @@ def dump_json(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
-def read_password(path: Path) -> str:
-    """The first line of a password file, stripped; the file may hold nothing else."""
+MAX_PASSWORD = 4096
+
+
+def read_password(path: Path, label: str | None = None) -> str:
+    """The first line of a password file, stripped; the file may hold nothing else. At
+    most MAX_PASSWORD characters are read (a device such as /dev/zero never ends), and a
+    password holds no control characters. `label` names where the path was given
+    (`--password-file PATH` by default)."""
+    label = label or f"--password-file {path}"
     try:
         with path.open(encoding="utf-8") as file:
-            line = file.readline()
+            line = file.readline(MAX_PASSWORD + 1)
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or type(error).__name__
-        raise UsageError(f"--password-file {path}: cannot read it ({reason})") from None
+        raise UsageError(f"{label}: cannot read it ({reason})") from None
+    if len(line) > MAX_PASSWORD and not line.endswith("\n"):
+        raise UsageError(f"{label}: the first line is over {MAX_PASSWORD:,} characters")
     password = line.strip()
     if not password:
-        raise UsageError(f"--password-file {path}: the first line is empty")
+        raise UsageError(f"{label}: the first line is empty")
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in password):
+        raise UsageError(f"{label}: the password holds a control character")
     return password
 
 

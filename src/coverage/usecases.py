@@ -657,6 +657,7 @@ def caldav_target(
     `password_file` (given, or the setting's), else $ROTA_CALDAV_PASSWORD; never from the
     workspace itself."""
     import os
+    import shlex
 
     from coverage.io import CONFERENCE_FILE, Source, parse_conference, read_password
 
@@ -667,22 +668,26 @@ def caldav_target(
         setting = conference.publish
     if url is None and setting is None:
         return None
+    label = f"--password-file {password_file}"
     if setting is not None:
         url, user = setting.caldav, user or setting.user
         if password_file is None and setting.password_file:
-            password_file = Path(setting.password_file).expanduser()
+            # A path in conference.yaml is read from the workspace's folder, as every
+            # other path there, not from wherever the command is run.
+            password_file = folder / Path(setting.password_file).expanduser()
+            label = (
+                f"{source.label(CONFERENCE_FILE)}: publish: field 'password_file' "
+                f"({setting.password_file})"
+            )
     if not user:
         raise UsageError("--caldav needs --user")
     assert url is not None
     _check_caldav_url(url)
     if password_file is not None:
         if _inside(password_file, folder):
-            raise UsageError(
-                f"--password-file {password_file}: inside the workspace; keep passwords out of it"
-            )
-        return CalDavTarget(
-            url, user, read_password(password_file), f"--password-file {password_file}"
-        )
+            raise UsageError(f"{label}: inside the workspace; keep passwords out of it")
+        hint = f"--password-file {shlex.quote(str(password_file))}"
+        return CalDavTarget(url, user, read_password(password_file, label), hint)
     if os.environ.get("ROTA_CALDAV_PASSWORD"):
         return CalDavTarget(url, user, os.environ["ROTA_CALDAV_PASSWORD"], "--password-file FILE")
     raise UsageError("publishing needs --password-file or $ROTA_CALDAV_PASSWORD")
