@@ -317,6 +317,16 @@ def test_numbers_and_names_out_of_range_are_refused(
     assert not (ws / "schedules").exists()
 
 
+def test_a_time_zone_of_thousands_of_parts_is_refused_in_a_short_line(tmp_path: Path) -> None:
+    """Found by an attacker: `timezone: Europe/Europe/...` (4,901 characters) sent Python's
+    tz lookup into a RecursionError, and a long name was echoed whole."""
+    ws = small(tmp_path, timezone="Europe/" * 700 + "X")
+    message = refused(run("check", ws), "conference.yaml", "field 'timezone'", "4,901 characters")
+    assert len(message) < 400 + len(str(ws))
+    refused(run("plan", ws, "--day", DAY))
+    assert not (ws / "schedules").exists()
+
+
 @pytest.mark.parametrize(
     "option",
     [

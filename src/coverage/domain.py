@@ -315,7 +315,9 @@ class Conference(_Strict):
     @classmethod
     def _known_timezone(cls, value: str) -> str:
         if not known_timezone(value):
-            raise ValueError(f"unknown timezone '{value}' (use an IANA name such as 'Asia/Dubai')")
+            raise ValueError(
+                f"unknown timezone {shown(value)} (use an IANA name such as 'Asia/Dubai')"
+            )
         return value
 
     @model_validator(mode="after")
@@ -404,14 +406,30 @@ class Conference(_Strict):
 _NOT_ZONES = {"Factory", "localtime", "posixrules"}
 
 
+def shown(value: str, limit: int = 60) -> str:
+    """`value` quoted for a message, cut to `limit` characters (a hostile value can be
+    megabytes long)."""
+    return (
+        repr(value) if len(value) <= limit else f"{value[:limit]!r}... ({len(value):,} characters)"
+    )
+
+
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]{0,40}(?:/[A-Za-z0-9_+-]{1,40}){0,3}")
+
+
 def known_timezone(name: str) -> bool:
     """Whether `name` is a real IANA time zone (not a tz database file such as
     `localtime`, `posixrules` or `Factory`, nor one under `posix/` or `right/`)."""
-    if name in _NOT_ZONES or name.startswith(("posix/", "right/")) or "\x00" in name:
+    if name in _NOT_ZONES or name.startswith(("posix/", "right/")):
+        return False
+    # The shape of an IANA name (`America/Argentina/Buenos_Aires`, `Etc/GMT+5`) before the
+    # tz database is asked: a name of thousands of `a/` parts sent Python's resource
+    # lookup into a RecursionError.
+    if not _ZONE_NAME.fullmatch(name):
         return False
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError, RecursionError):
         return False
     return True
 

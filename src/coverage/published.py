@@ -35,7 +35,17 @@ from pydantic import (
     model_validator,
 )
 
-from coverage.domain import Access, Id, Line, Pair, Stance, Status, fresh_copy, known_timezone
+from coverage.domain import (
+    Access,
+    Id,
+    Line,
+    Pair,
+    Stance,
+    Status,
+    fresh_copy,
+    known_timezone,
+    shown,
+)
 from coverage.errors import Problem, WorkspaceError
 
 FORMAT: Final = "rota/1"
@@ -394,7 +404,7 @@ class PublishedRota(_Model):
     @classmethod
     def _known_timezone(cls, value: str) -> str:
         if not known_timezone(value):
-            raise ValueError(f"unknown timezone {value!r}")
+            raise ValueError(f"unknown timezone {shown(value)}")
         return value
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
