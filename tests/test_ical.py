@@ -269,6 +269,8 @@ def test_awkward_titles_survive_a_round_trip(tmp_path: Path) -> None:
         "punct": 'Res. 102, 130; "PP-18" \\ draft: §3, a;b,c',
         "tabs": "Informal on Res. 206 -- second part; third, with punctuation",
         "zh": "关于互联网公共政策问题的非正式磋商（第二轮）",
+        # A typed `\N` is text, not a line break (icalendar's own escaping made it one).
+        "slash": "C:\\Notes\\new \\N and \\n; \\, end",
         "ar": "مشاورات غير رسمية بشأن القرار 130 - الأمن السيبراني",
         "long": (
             "Ad hoc group on Resolution 101 (Rev. Dubai, 2018), Internet Protocol-based "
@@ -279,16 +281,16 @@ def test_awkward_titles_survive_a_round_trip(tmp_path: Path) -> None:
     }
     titles["long"] = titles["long"][:500]
     assert len(titles["long"]) == 500
-    people = [person(p, **contacts(p)) for p in ("ana", "ben", "cai", "dua", "eve")]
-    slots = ["09:00", "10:30", "12:00", "13:30", "15:00"]
+    people = [person(p, **contacts(p)) for p in ("ana", "ben", "cai", "dua", "eve", "fay")]
+    slots = ["09:00", "10:30", "12:00", "13:30", "15:00", "16:30"]
     meetings = [
         meeting(
             key,
             slots[n],
             f"{int(slots[n][:2]) + 1:02d}{slots[n][2:]}",
             title=title,
-            room=f"Salle {n}, niveau 1; 会议室",
-            seats=5,
+            room=f"Salle {n}, niveau 1; 会议室 \\N{n}",
+            seats=6,
         )
         for n, (key, title) in enumerate(titles.items())
     ]

@@ -35,6 +35,31 @@ PRODID = "-//rota//Coverage rotas//EN"
 MAX_LISTED = 12
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
+
+def _escaped(text: str) -> bytes:
+    """TEXT escaped as RFC 5545 section 3.3.11 says: backslash first, then `;`, `,` and line
+    breaks. (icalendar's own escaping turns a typed `\\N` into a line break first, so a
+    title `C:\\Notes` showed on two lines.)"""
+    for raw, escaped in (("\\", "\\\\"), (";", "\\;"), (",", "\\,"), ("\r\n", "\\n"),
+                         ("\n", "\\n"), ("\r", "\\n")):  # fmt: skip
+        text = text.replace(raw, escaped)
+    return text.encode("utf-8")
+
+
+class _Text(icalendar.vText):
+    """A TEXT value escaped by `_escaped`."""
+
+    def to_ical(self) -> bytes:
+        return _escaped(str(self))
+
+
+class _Categories(icalendar.vCategory):
+    """CATEGORIES, each escaped by `_escaped`."""
+
+    def to_ical(self) -> bytes:
+        return b",".join(_escaped(str(category)) for category in self.cats)
+
+
 CalendarKey = tuple[str, str]  # ("person", attendee id), ("team", ""), ("issue", issue id)
 
 
@@ -366,7 +391,7 @@ def _calendar(name: str, states: list[_State], alarm_minutes: int | None) -> ica
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", _Text(name))
     for state in sorted(states, key=lambda s: (s.entry.start, s.entry.end, s.entry.uid)):
         calendar.add_component(_event(state, alarm_minutes))
     return calendar
@@ -381,20 +406,20 @@ def _event(state: _State, alarm_minutes: int | None) -> icalendar.Event:
     event.add("sequence", state.sequence)
     event.add("dtstart", entry.start)
     event.add("dtend", entry.end)
-    event.add("summary", entry.summary)
+    event.add("summary", _Text(entry.summary))
     if entry.location:
-        event.add("location", entry.location)
+        event.add("location", _Text(entry.location))
     if entry.description:
-        event.add("description", entry.description)
+        event.add("description", _Text(entry.description))
     if entry.categories:
-        event.add("categories", list(entry.categories))
+        event.add("categories", _Categories(list(entry.categories)))
     event.add("status", entry.status)
     event.add("transp", "OPAQUE" if entry.busy and entry.status != "CANCELLED" else "TRANSPARENT")
     if alarm_minutes is not None and entry.status != "CANCELLED":
         alarm = icalendar.Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("trigger", timedelta(minutes=-alarm_minutes))
-        alarm.add("description", entry.summary)
+        alarm.add("description", _Text(entry.summary))
         event.add_component(alarm)
     return event
 
