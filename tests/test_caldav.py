@@ -374,6 +374,7 @@ def test_wrong_password_fails_in_one_line(tmp_path: Path, radicale: Server) -> N
     assert "refused the login of user 'coord'" in result.output
     assert "not the password" not in result.output
     assert server_state(radicale) == {}
+    assert not (out / "caldav-sync.json").exists()
 
 
 def test_unreachable_server_fails_in_one_line(tmp_path: Path) -> None:
@@ -388,6 +389,7 @@ def test_unreachable_server_fails_in_one_line(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 2
     assert result.output == f"error: cannot reach the CalDAV server at {url}: connection refused\n"
+    assert not (out / "caldav-sync.json").exists()  # nothing written: the server holds nothing
 
 
 def test_publish_needs_a_published_rota(tmp_path: Path) -> None:

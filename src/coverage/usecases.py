@@ -984,12 +984,16 @@ def put_calendars(
     path = store.folder / SYNC_FILE
     targets = _read_sync_file(path)
     key = f"{caldav.url} {caldav.user}"
-    known = dict(targets.get(key, {}))
+    before = dict(targets.get(key, {}))
+    known = dict(before)
     try:
         return sync_people(caldav.url, caldav.user, caldav.password, people, names, known=known)
     finally:
-        targets[key] = known
-        _write_sync_file(path, targets)
+        # Kept when the server now holds something else (also when a later person
+        # failed); a publish that failed before changing anything writes nothing.
+        if known != before:
+            targets[key] = known
+            _write_sync_file(path, targets)
 
 
 def _read_sync_file(path: Path) -> dict[str, Known]:
