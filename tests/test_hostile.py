@@ -383,6 +383,33 @@ def test_a_full_disk_gives_one_line_and_leaves_nothing_half_written(tmp_path: Pa
         assert not any(".staging-" in name for name in leftovers), leftovers
 
 
+def test_a_full_disk_names_the_file_being_written(tmp_path: Path) -> None:
+    """Found by an attacker: a full disk was 'error: a file: No space left on device', or
+    named the hidden temporary file."""
+    with small_disk(tmp_path / "disk", "size=64k") as disk:
+        ws = small(disk)
+        meetings = (ws / "meetings.yaml").read_bytes()
+        filler = disk / "filler"
+        with contextlib.suppress(OSError), filler.open("wb") as handle:
+            while True:
+                handle.write(b"x" * 512)
+                handle.flush()
+        for args in (
+            ["add-meeting", ws, "--title", "X" * 400, "--start", f"{DAY} 13:00", "--end",
+             f"{DAY} 14:00", "--room", "R" * 400],
+            ["plan", ws, "--day", DAY],
+        ):  # fmt: skip
+            result = run(*args)
+            assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+            assert "No space left on device" in result.output
+            line = result.output.strip().splitlines()[-1]
+            assert "a file" not in line and "/." not in line, line
+        again = run("add-meeting", ws, "--title", "X" * 400, "--start", f"{DAY} 13:00",
+                    "--end", f"{DAY} 14:00")  # fmt: skip
+        assert "meetings.yaml" in refused(again)
+        assert (ws / "meetings.yaml").read_bytes() == meetings
+
+
 def test_a_read_only_folder_gives_one_line(tmp_path: Path) -> None:
     with small_disk(tmp_path / "ro", "size=1m") as disk:
         ws = small(disk)
