@@ -585,3 +585,16 @@ def test_a_lock_file_that_is_a_link_is_refused_and_nothing_is_made_elsewhere(
     before = files_under(ws)
     refused(run("plan", ws, "--day", DAY), ".lock", "is a link")
     assert not target.exists() and files_under(ws) == before
+
+
+def test_a_store_record_that_is_a_link_to_another_workspace_is_refused(tmp_path: Path) -> None:
+    """Found by an attacker: `schedules/store.json` linked to another workspace's record
+    gave this workspace the other's identity, and with it the other's history."""
+    other, _ = planned(tmp_path / "other")
+    ws = small(tmp_path / "this")
+    (ws / "schedules").mkdir()
+    (ws / "schedules" / "store.json").symlink_to(other / "schedules" / "store.json")
+    before = files_under(ws), files_under(other)
+    refused(run("plan", ws, "--day", DAY), "store.json", "is a link")
+    refused(run("history", ws, "--day", DAY), "store.json", "is a link")
+    assert (files_under(ws), files_under(other)) == before

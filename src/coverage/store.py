@@ -384,6 +384,13 @@ def peek_identity(workspace_folder: Path, name: str = "") -> Identity | None:
 
 
 def _read_identity(path: Path) -> Identity | None:
+    if path.is_symlink():
+        # A link would lend this workspace another's identity, and with it its history.
+        raise WorkspaceError.single(
+            str(path),
+            "is a link: a workspace's identity is its own file (copy it, for a deliberate "
+            "copy of the workspace); nothing written",
+        )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
