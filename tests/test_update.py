@@ -437,3 +437,33 @@ def test_an_absence_over_a_pin_is_refused_before_anything_is_written(tmp_path: P
     assert "meeting 'evening'" in done.stderr and "field 'pinned'" in done.stderr
     assert "--unpin evening --who ana" in done.stderr
     assert (files(folder), versions(folder)) == before
+
+
+def test_someone_marked_away_during_a_meeting_that_started_is_named_to_the_group(
+    tmp_path: Path,
+) -> None:
+    """Found by trying it as a new user: Ana, on a meeting that had started, marked away
+    from 11:00 was kept on it (a started meeting stays as published) and nothing said that
+    from 11:00 no one was there."""
+    folder = write_workspace(
+        tmp_path / "ws",
+        [person("ana", name="Ana"), person("ben", name="Ben")],
+        [meeting("long", "10:00", "12:00", title="Long talks"), meeting("b", "13:00", "14:00")],
+    )
+    assert run("plan", folder, "--day", DAY, "--quiet").exit_code == 0
+    rota = json.loads(next((folder / "schedules").glob("v001-*/rota.json")).read_text())
+    on_long = next(a["attendee"] for a in rota["assignments"] if a["meeting"] == "long")
+    name = {"ana": "Ana", "ben": "Ben"}[on_long]
+    done = run("update", folder, "--unavailable", on_long, "--from", f"{DAY} 11:00", "--to",
+               f"{DAY} 18:00", "--now", "10:30")  # fmt: skip
+    assert done.exit_code == 0, done.output
+    line = (
+        f"! {name} leaves Long talks 10:00-12:00 at 11:00 (away 11:00-18:00): "
+        "no one else is on it then"
+    )
+    assert line in done.stdout
+    messages = next((folder / "schedules").glob("v002-*/messages.txt")).read_text()
+    assert line in messages
+    # Once the meeting is over there is nothing to do about it: not said again.
+    again = run("replan", folder, "--day", DAY, "--now", "12:30")
+    assert again.exit_code == 0 and "Long talks" not in again.stdout.split("group chat")[-1]

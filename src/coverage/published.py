@@ -563,6 +563,22 @@ class PublishedRota(_Model):
         mine = self._by_person.get(attendee_id, [])
         return [a for a in mine if day is None or a.day == day]
 
+    def away_during(self, day: date) -> list[tuple[Assignment, Away]]:
+        """Assignments of `day` that overlap a stretch when their person is away, with
+        that stretch, by time. A plan never makes one; a replan keeps a meeting that had
+        started as published, so someone marked away during it is still shown on it
+        (and the group must be told that nobody is there from then)."""
+        found = []
+        for assignment in self.assignments:
+            if assignment.day != day:
+                continue
+            person = self._people.get(assignment.attendee)
+            for away in person.away if person else ():
+                if away.start < assignment.end and assignment.start < away.end:
+                    found.append((assignment, away))
+                    break
+        return sorted(found, key=lambda pair: (pair[0].start, pair[0].meeting, pair[0].attendee))
+
     def counts(self, day: date | None = None, issue: str | None = None) -> DayCounts:
         """The meeting counts of a day (or of every planned day), optionally of one issue."""
         chosen = [

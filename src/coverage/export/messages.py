@@ -9,6 +9,8 @@ from datetime import date
 
 from coverage.published import (
     ACTIONABLE,
+    Assignment,
+    Away,
     Changed,
     PersonChange,
     PublishedRota,
@@ -127,7 +129,30 @@ def render_messages(rota: PublishedRota) -> Messages:
         for reason in actionable:
             meeting = rota.meeting(reason.meeting)
             summary.append(f"! {meeting.title} {rota.span_in_day(meeting)}: {reason.label}")
+    leaving = [
+        (assignment, away)
+        for assignment, away in rota.away_during(day)
+        if assignment.end > replan.now
+    ]
+    if leaving:
+        summary.append("Away during a meeting they are on (it had started: check who is there):")
+        summary += [f"! {away_text(rota, assignment, away, day)}" for assignment, away in leaving]
     return Messages(personal, "\n".join(summary))
+
+
+def away_text(rota: PublishedRota, assignment: Assignment, away: Away, day: date) -> str:
+    """'Ana leaves Meeting a 10:00-12:00 at 11:00 (away 11:00-18:00): no one else is on it
+    then', or 'Ana, on ..., is away 09:00-18:00'."""
+    meeting = rota.meeting(assignment.meeting)
+    name = rota.name(assignment.attendee)
+    span = "all day" if away.all_day else rota.span(away)
+    head = f"{meeting.title} {rota.span_in_day(assignment)}"
+    if away.start > assignment.start:
+        text = f"{name} leaves {head} at {rota.clock_on(away.start, day)} (away {span})"
+    else:
+        text = f"{name}, on {head}, is away {span}"
+    others = [a for a in meeting.attendees if a != assignment.attendee]
+    return text + (": no one else is on it then" if not others else "")
 
 
 def person_lines(
