@@ -129,6 +129,13 @@ def render_messages(rota: PublishedRota) -> Messages:
         for reason in actionable:
             meeting = rota.meeting(reason.meeting)
             summary.append(f"! {meeting.title} {rota.span_in_day(meeting)}: {reason.label}")
+    # The rest of the day's uncovered meetings, counted, so that the numbers add up.
+    rest = counts.uncovered - len(actionable)
+    if rest > 0:
+        summary.append(
+            f"({'and ' if actionable else ''}{plural(rest, 'uncovered meeting')} no one can "
+            "go to now: over, closed, or started with no one there)"
+        )
     leaving = [
         (assignment, away)
         for assignment, away in rota.away_during(day)
