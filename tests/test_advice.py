@@ -229,3 +229,18 @@ def test_ctrl_c_before_the_baseline_is_known_gives_no_ranking(
     monkeypatch.setattr(advice, "optimum", stopped)
     result = CliRunner().invoke(main, ["recruit", str(ws), "--day", DAY])
     assert result.exit_code == 130 and "interrupted" in result.output
+
+
+def test_a_meeting_after_midnight_is_named_as_the_night_of_its_day(tmp_path: Path) -> None:
+    """Found by trying it as a new user: `rota critical` listed a 00:30 meeting of the
+    night of Monday as 'Mon 05 Nov 00:30', which reads as the morning before Monday's day."""
+    ws = write_workspace(
+        tmp_path / "ws",
+        [person("ana", name="Ana")],
+        [meeting("day", "10:00", "11:00"),
+         meeting("late", "2018-11-06 00:30", "2018-11-06 01:30", title="Late drafting")],
+        day_end="03:00",
+    )  # fmt: skip
+    text = rota("critical", str(ws), "--day", DAY)
+    assert "00:30-01:30, the night of Mon 5 Nov: Late drafting (late)" in text
+    assert "Mon 5 Nov 10:00-11:00 Meeting day (day)" in text

@@ -12,6 +12,7 @@ from typing import Any
 from coverage.advice import Criticality, Optimum, Ranking, Scenario
 from coverage.domain import Meeting, Workspace
 from coverage.export.common import printable
+from coverage.published import day_text
 
 
 def _days(days: Sequence[date]) -> str:
@@ -31,7 +32,13 @@ def _meeting_line(ws: Workspace, meeting_id: str, who: Sequence[str], names: dic
     when = ""
     if meeting:
         day = ws.conference.day_of(meeting.start)
-        when = f"{day:%a %d %b} {local(meeting.start):%H:%M}-{local(meeting.end):%H:%M} "
+        span = f"{local(meeting.start):%H:%M}-{local(meeting.end):%H:%M}"
+        # After midnight a meeting belongs to the conference day before: say so, as the
+        # rota's outputs do ('Mon 5 Nov 00:30' reads as the morning before it).
+        if local(meeting.start).date() > day:
+            when = f"{span}, the night of {day_text(day)}: "
+        else:
+            when = f"{day_text(day)} {span} "
     title = meeting.title if meeting else meeting_id
     people = ", ".join(names.get(a, a) for a in who)
     return "     " + printable(f"{when}{title} ({meeting_id})" + (f": {people}" if people else ""))
