@@ -370,3 +370,22 @@ def test_without_a_published_rota_it_fails_cleanly(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["ical", str(ws), "--out", str(out), "--day", "2018-11-06"])
     assert result.exit_code == 2 and "no published rota for 2018-11-06" in result.output
     assert not (out / f"v001-{DAY}" / "ical").exists()
+
+
+def test_who_may_attend_is_said_in_words(tmp_path: Path) -> None:
+    """Found by trying it as a new user: the events said 'Access: member_states'."""
+    ws = write_workspace(
+        tmp_path / "ws",
+        [person("ana", delegation="BRA"), person("ben", delegation="KEN")],
+        [meeting("ms", "09:00", "10:00", access="member_states"),
+         meeting("dl", "11:00", "12:00", access="delegations", delegations=["BRA", "KEN"]),
+         meeting("op", "13:00", "14:00")],
+    )  # fmt: skip
+    out = tmp_path / "out"
+    plan(ws, out)
+    team = events(ical(ws, out) / "team.ics")
+    said = {uid.split("@")[0]: e.description.value for uid, e in team.items()}
+    assert "Access: member states only" in said["ms"]
+    assert "Access: listed delegations only (BRA, KEN)" in said["dl"]
+    assert "Access: open" in said["op"]
+    assert not any("member_states" in text for text in said.values())

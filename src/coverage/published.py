@@ -81,6 +81,14 @@ REASONS: dict[str, str] = {
 # Uncovered meetings the group can still do something about (the group message lists them).
 ACTIONABLE: frozenset[str] = frozenset(REASONS) - {"closed", "already_started"}
 
+# Who may attend, in words (every output says it the same way).
+ACCESS_TEXT = {
+    "open": "open",
+    "member_states": "member states only",
+    "delegations": "listed delegations only",
+    "closed": "closed",
+}
+
 # Versions of a day are numbered 1 to MAX_VERSION (the store names no folder past it).
 MAX_VERSION = 1_000_000
 

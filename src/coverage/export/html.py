@@ -19,6 +19,7 @@ from importlib.resources import files
 from typing import Any
 
 from coverage.published import (
+    ACCESS_TEXT,
     DayChanges,
     PublishedRota,
     Snapshot,
@@ -48,13 +49,6 @@ PALETTE = (
 )
 NO_ISSUE = "#8a8a8a"
 AXIS_EVERY = 8  # repeat the hours after this many people, so they stay in sight
-
-ACCESS_TEXT = {
-    "open": "open",
-    "member_states": "member states only",
-    "delegations": "listed delegations only",
-    "closed": "closed",
-}
 
 
 def _e(text: Any) -> str:

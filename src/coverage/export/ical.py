@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 import icalendar
 
 from coverage.domain import Workspace
-from coverage.published import Assignment, PublishedRota, RotaMeeting
+from coverage.published import ACCESS_TEXT, Assignment, PublishedRota, RotaMeeting
 
 __all__ = ["Calendars", "build_calendars", "event_uid"]
 
@@ -306,7 +306,8 @@ class _Context:
             extra = f" and {more} more" if more > 0 else ""
             lines.append("Issues: " + ", ".join(self._categories(meeting)) + extra)
         listed = meeting.delegations
-        lines.append(f"Access: {meeting.access}" + (f" ({', '.join(listed)})" if listed else ""))
+        access = ACCESS_TEXT.get(meeting.access, meeting.access)
+        lines.append(f"Access: {access}" + (f" ({', '.join(listed)})" if listed else ""))
         if meeting.kind:
             lines.append(f"Kind: {meeting.kind.replace('_', ' ')}")
         if meeting.meeting_status == "tentative":
