@@ -343,10 +343,10 @@ def test_a_meeting_moved_to_another_day_says_so_and_both_days_share_one_now(
     # `HH:MM` is read once, on the day of the change (where the meeting now is).
     again = run(
         "update", folder, "--move", "evening", "--start", "2018-11-05 18:00", "--end",
-        "2018-11-05 19:00", "--now", "07:30",
+        "2018-11-05 19:00", "--now", "08:30",
     )  # fmt: skip
     assert again.exit_code == 0, again.output
-    assert again.stdout.count("at 2018-11-05 07:30") == 2, again.stdout
+    assert again.stdout.count("at 2018-11-05 08:30") == 2, again.stdout
     nows = set()
     for folder_name in [v for v in versions(folder) if v.startswith("v003")]:
         data = json.loads((folder / "schedules" / folder_name / "rota.json").read_text())
@@ -485,3 +485,19 @@ def test_the_group_message_accounts_for_every_uncovered_meeting(tmp_path: Path) 
     assert "2 of 4 meetings covered" in group
     assert group.count("\n! ") == 1
     assert "(and 1 uncovered meeting no one can go to now: over, closed, or started" in group
+
+
+def test_a_replan_at_a_moment_before_the_last_one_is_refused(tmp_path: Path) -> None:
+    """Found by trying it as a new user: after a replan at 14:00, `--now 10:00` planned the
+    meetings of 10:00-14:00 again, telling people to go to meetings that were over."""
+    folder = workspace(tmp_path)
+    assert run("replan", folder, "--day", DAY, "--now", "14:00").exit_code == 0
+    held = versions(folder)
+    done = run("replan", folder, "--day", DAY, "--now", "10:00")
+    assert done.exit_code == 2, done.output
+    assert (
+        f"--now 10:00: version 2 of {DAY} was replanned at {DAY} 14:00, later: the meetings "
+        "that started by then are held as it says; nothing written; give --now 14:00 or later"
+    ) in done.stderr
+    assert versions(folder) == held
+    assert run("replan", folder, "--day", DAY, "--now", "14:00").exit_code == 0

@@ -332,11 +332,13 @@ def replan_day(
             f"{last:%Y-%m-%d %H:%M}): nothing left to replan"
             + ("" if given else "; give --now with the moment of the change")
         )
+    _not_before_the_last_replan(store.latest_for(day), ws, day, now, now_text, given)
     store = RotaStore.open(loaded.folder, ws.name, out)
     with store.lock(wait, on_wait), _located(loaded.folder):
         version = store.latest_for(day)
         if version is None:
             raise _nothing_to_replan(store, loaded.folder, day)
+        _not_before_the_last_replan(version, ws, day, now, now_text, given)
         before = version.rota
         published = _assignments(before, day)
         history, used = _history_versions(store, ws, [day])
@@ -356,6 +358,30 @@ def replan_day(
         )
         folder, new = publish(rota, store, "replan", loaded.digest, messages_file, history=used)
     return Outcome(folder, new, rota, used, version)
+
+
+def _not_before_the_last_replan(
+    version: Version | None,
+    ws: Workspace,
+    day: date,
+    now: datetime,
+    now_text: str | None,
+    given: bool,
+) -> None:
+    """Refuse a replan at a moment before the one the newest version was replanned at:
+    the meetings that started in between are held as that version says, and planning
+    them again would tell people to go to meetings that are over (or take them off ones
+    they attended)."""
+    last = version.rota.replan if version is not None else None
+    if version is None or last is None or now >= last.now:
+        return
+    local = ws.conference.localize
+    said = f"--now {now_text}" if given else f"the time of the run ({local(now):%Y-%m-%d %H:%M})"
+    raise UsageError(
+        f"{said}: version {version.number} of {day} was replanned at "
+        f"{local(last.now):%Y-%m-%d %H:%M}, later: the meetings that started by then are "
+        f"held as it says; nothing written; give --now {local(last.now):%H:%M} or later"
+    )
 
 
 def _nothing_to_replan(store: RotaStore, folder: Path, day: date) -> UsageError:
