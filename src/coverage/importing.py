@@ -372,16 +372,15 @@ def _read_event(event: Any, recurring: set[str], conference: Conference) -> Inco
             end = start + event["DURATION"].dt
         else:
             return Skipped(where, "no end time (DTEND or DURATION)")
-    elif isinstance(start_value, date):  # all day: the conference day's hours
-        last = (
-            end_prop.dt
-            if end_prop is not None and isinstance(end_prop.dt, date)
-            else start_value + timedelta(days=1)
+    elif isinstance(start_value, date):
+        # An all-day event ("Youth day of action", "Deadline for proposals", a range of
+        # days) has no times: a marker, not a meeting someone can sit in. Made a meeting
+        # over the day's hours, it was a 19-hour meeting no one could cover.
+        return Skipped(
+            where,
+            "an all-day event (no times: a marker, not a meeting; if it is one, add it with "
+            "its hours: `rota add-meeting`)",
         )
-        if last > start_value + timedelta(days=1):
-            return Skipped(where, "an all-day event over several days (a range, not a meeting)")
-        start = conference.day_opens(start_value)
-        end = conference.day_closes(start_value)
     else:
         return Skipped(where, "a start that is not a date or a time")
     # To the minute, as an instant (UTC): a time the clocks show twice compares exactly.
