@@ -501,3 +501,13 @@ def test_a_replan_at_a_moment_before_the_last_one_is_refused(tmp_path: Path) -> 
     ) in done.stderr
     assert versions(folder) == held
     assert run("replan", folder, "--day", DAY, "--now", "14:00").exit_code == 0
+
+
+@pytest.mark.parametrize("typed", ["25:00", "9.30", "14h30"])
+def test_a_time_of_day_that_is_none_is_said_to_be_one(tmp_path: Path, typed: str) -> None:
+    """Found by trying it as a new user: `--now 25:00` was called 'not a date-time: write
+    YYYY-MM-DD HH:MM', as if a time of day were not allowed."""
+    folder = workspace(tmp_path)
+    done = run("replan", folder, "--day", DAY, "--now", typed)
+    assert done.exit_code == 2, done.output
+    assert f"--now {typed}: not a time of day: give HH:MM, 00:00 to 23:59" in done.stderr

@@ -232,6 +232,11 @@ def parse_now(text: str | None, conference: Conference, day: date) -> tuple[date
     try:
         clock = time.fromisoformat(text.strip())
     except ValueError:
+        if re.fullmatch(r"\s*\d{1,2}[:.h]\d{2}\s*", text):
+            raise UsageError(
+                f"--now {text}: not a time of day: give HH:MM, 00:00 to 23:59 (after "
+                "midnight, e.g. 01:30, is the night of the day), or 'YYYY-MM-DD HH:MM'"
+            ) from None
         try:
             return parse_moment(text, conference, "open"), True
         except ValueError as error:
