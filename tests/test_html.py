@@ -138,3 +138,27 @@ def test_the_replanned_page_shows_what_changed(day: Published) -> None:
 def test_the_same_rota_gives_the_same_page(day: Published) -> None:
     assert render_html(day.rota(2)) == render_html(day.rota(2))
     assert render_html(day.rota(2)) == (day.v2 / "rota.html").read_text(encoding="utf-8")
+
+
+def test_my_day_says_when_the_person_is_away(tmp_path: Path) -> None:
+    """Found by trying it as a new user: a person's own day listed their meetings but not
+    their time away, so the rest of the day read as free."""
+    from click.testing import CliRunner
+    from workspaces import meeting, person, write_workspace
+
+    from coverage.cli import main
+
+    away = [{"start": "2018-11-05 12:00", "end": "2018-11-05 14:00"}]
+    ws = write_workspace(
+        tmp_path / "ws",
+        [person("ana", name="Ana", unavailable=away), person("ben", name="Ben")],
+        [meeting("a", "09:00", "10:00"), meeting("b", "15:00", "16:00")],
+    )
+    done = CliRunner().invoke(main, ["plan", str(ws), "--day", "2018-11-05", "--quiet"])
+    assert done.exit_code == 0, done.output
+    page = (Path(done.output.strip()).parent / "rota.html").read_text()
+    sections = dict(
+        re.findall(r'<section class="person-day" data-person="(\w+)" hidden>(.*?)</section>', page)
+    )
+    assert '<p class="away-note">Away: 12:00–14:00</p>' in sections["ana"]
+    assert "away-note" not in sections["ben"]

@@ -205,7 +205,8 @@ class _Page:
             )
             days.append(
                 f'<section class="person-day" data-person="{_e(person.id)}" hidden>'
-                f"<h2>{_e(person.name)}: {_e(rota.days_text())}</h2>{listing}</section>"
+                f"<h2>{_e(person.name)}: {_e(rota.days_text())}</h2>"
+                f"{self._away_note(person.id)}{listing}</section>"
             )
         return (
             '<section class="my-day" hidden>\n'
@@ -217,6 +218,19 @@ class _Page:
             "<code>rota.html#person=ana</code>); <code>rota links</code> prints them all.</p>"
             "\n</section>"
         )
+
+    def _away_note(self, attendee: str) -> str:
+        """'Away: 12:00–14:00' (with the day when the page has several) for a person's own
+        day, so that the list of their meetings does not read as a free day."""
+        rota = self.rota
+        stretches = []
+        for day in rota.days:
+            for away in rota.away(attendee, day):
+                span = "all day" if away.all_day else rota.span(away, "–")
+                stretches.append(span if len(rota.days) == 1 else f"{day_text(day)} {span}")
+        if not stretches:
+            return ""
+        return f'<p class="away-note">Away: {_e("; ".join(stretches))}</p>'
 
     # --- one day ------------------------------------------------------------------------------
 
