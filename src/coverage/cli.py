@@ -10,7 +10,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -232,6 +232,28 @@ class _OneLineErrors(click.Group):
 @click.version_option(package_name="rota")
 def main() -> None:
     """Coverage rotas for a civil-society coordination group at a treaty conference."""
+
+
+@main.command()
+@click.argument("workspace", type=click.Path(path_type=Path))
+@click.option("--name", required=True, help="The conference's name.")
+@click.option("--timezone", required=True, help="Its IANA time zone, e.g. Asia/Dubai.")
+@click.option("--start", required=True, type=click.DateTime(["%Y-%m-%d"]), help="First day.")
+@click.option("--end", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Last day.")
+@_fails_cleanly
+def init(workspace: Path, name: str, timezone: str, start: datetime, end: datetime) -> None:
+    """Start a new WORKSPACE: conference.yaml with the conference given and the usual
+    rules, and an empty attendees.yaml and meetings.yaml, each showing what a record
+    looks like. Never overwrites a workspace."""
+    from coverage.usecases import init_workspace
+
+    for path in init_workspace(workspace, name, timezone, start.date(), end.date()):
+        click.echo(f"wrote {path}")
+    click.echo(
+        f"next: add the issues to {workspace / 'conference.yaml'}, the people to "
+        f"attendees.yaml, the programme with `rota import {workspace} programme.ics` (or "
+        f"`rota add-meeting`), then `rota check {workspace}`"
+    )
 
 
 @main.command()

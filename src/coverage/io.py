@@ -16,6 +16,7 @@ import stat
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
@@ -595,6 +596,61 @@ def parse_conference(raw: bytes, label: str) -> Conference:
     if problems or conference is None:
         raise WorkspaceError(problems)
     return conference
+
+
+def starter_files(name: str, timezone: str, start: date, end: date) -> dict[str, str]:
+    """The files of a new workspace (`rota init`): the conference as given, the usual rules,
+    and no issue, person or meeting yet (each file shows, commented out, what a record
+    looks like). Every value is written as a quoted YAML string or a date."""
+    quoted = json.dumps(name, ensure_ascii=False)  # a JSON string is a YAML one
+    conference = f"""\
+# The conference (made by `rota init`). Every field: `rota schema --file conference`.
+name: {quoted}
+timezone: {json.dumps(timezone)}
+start: {start.isoformat()}
+end: {end.isoformat()}
+day_start: "08:00"   # a conference day runs from day_start
+day_end: "03:00"     # to day_end: a meeting after midnight belongs to the day before
+# What the group follows; the weight (1 to 1000) says how much a meeting on it matters.
+issues: []
+#  - {{id: privacy, name: "Privacy and data protection", weight: 4}}
+#  - {{id: ai, name: "Artificial intelligence", weight: 2}}
+rules:
+  changeover_minutes: 15        # between two meetings in a row
+  max_duty_hours: 10            # in meetings, per person and day
+  min_rest_hours: 7             # between one day's last meeting and the next day's first
+  late_night_after: "00:00"     # a meeting ending after this makes a late night
+  max_late_nights_in_a_row: 2
+  default_min_expertise: 1      # the level (1 to 3) a meeting needs on its issues
+"""
+    attendees = """\
+# The coordination group, one record per person (or attendees.csv, the same columns).
+# Every field: `rota schema --file attendees`. Contact details never appear in anything
+# shared (pages, digests, calendars).
+attendees: []
+#  - id: ana-souza
+#    name: "Ana Souza"
+#    organisation: "Instituto Rede Aberta"
+#    delegation: BRA            # the member state whose delegation seats them, or null
+#    expertise: {privacy: 3, ai: 1}
+#    email: ana@example.org     # private
+#    unavailable:
+#      - {start: "2018-11-05 12:00", end: "2018-11-05 14:00"}
+"""
+    meetings = """\
+# The programme, one record per meeting: import the conference's own calendar with
+# `rota import WORKSPACE programme.ics` (or a .csv), or add one with `rota add-meeting`.
+# Every field: `rota schema --file meetings`. Times are local, in the conference's zone.
+meetings: []
+#  - id: plenary-1
+#    title: "Plenary, Res. 102"
+#    start: "2018-11-05 09:00"
+#    end: "2018-11-05 12:00"
+#    room: "Hall A"
+#    issues: [privacy]
+#    access: open               # open, member_states, delegations or closed
+"""
+    return {CONFERENCE_FILE: conference, ATTENDEES_YAML: attendees, MEETINGS_FILE: meetings}
 
 
 _LIST_SPLIT = re.compile(r"\s*[;,]\s*")

@@ -1215,3 +1215,52 @@ def import_source(
         return Imported(plan, False, source, workspace.conference)
     import_meetings(folder, plan, workspace.conference)
     return Imported(plan, True, source, workspace.conference)
+
+
+# --- rota init --------------------------------------------------------------------------------
+
+_INIT_OPTIONS = {"name": "--name", "timezone": "--timezone", "start": "--start", "end": "--end"}
+
+
+def init_workspace(folder: Path, name: str, timezone: str, start: date, end: date) -> list[Path]:
+    """Write the files of a new workspace into `folder` (made if missing) and return their
+    paths. Refused, with nothing written, when `folder` already holds a workspace file or
+    the conference given is not valid (the message names the option)."""
+    from coverage.io import (
+        ATTENDEES_CSV,
+        CONFERENCE_FILE,
+        MEETINGS_CSV,
+        STATES_FILE,
+        load_workspace,
+        parse_conference,
+        starter_files,
+        write_atomic,
+    )
+
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is a file, not a folder: nothing written")
+    files = starter_files(name, timezone, start, end)
+    taken = [f for f in [*files, ATTENDEES_CSV, MEETINGS_CSV, STATES_FILE] if (folder / f).exists()]
+    if taken:
+        raise UsageError(
+            f"{folder} already holds {', '.join(sorted(taken))}: nothing written (rota init "
+            "never overwrites a workspace)"
+        )
+    try:
+        parse_conference(files[CONFERENCE_FILE].encode("utf-8"), str(folder / CONFERENCE_FILE))
+    except WorkspaceError as error:
+        first = error.problems[0]
+        option = _INIT_OPTIONS.get((first.field or "").split(".")[0])
+        given = {"--name": name, "--timezone": timezone, "--start": start, "--end": end}
+        where = f"{option} {given[option]}" if option else str(folder / CONFERENCE_FILE)
+        raise UsageError(f"{where}: {first.message}: nothing written") from None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(f"{folder}: cannot make the folder ({error.strerror})") from None
+    written = []
+    for file, text in files.items():
+        write_atomic(folder / file, text)
+        written.append(folder / file)
+    load_workspace(folder)  # what was written is a valid workspace
+    return written
