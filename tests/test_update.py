@@ -511,3 +511,21 @@ def test_a_time_of_day_that_is_none_is_said_to_be_one(tmp_path: Path, typed: str
     done = run("replan", folder, "--day", DAY, "--now", typed)
     assert done.exit_code == 2, done.output
     assert f"--now {typed}: not a time of day: give HH:MM, 00:00 to 23:59" in done.stderr
+
+
+def test_a_reason_is_told_to_the_person_and_said_of_them_to_the_group(tmp_path: Path) -> None:
+    """Found by trying it as a new user: the page and `rota diff`, which everyone reads,
+    said 'you are not available then' of Ana."""
+    folder = write_workspace(
+        tmp_path / "ws", [person("ana", name="Ana")], [meeting("a", "15:00", "16:00")]
+    )
+    assert run("plan", folder, "--day", DAY, "--quiet").exit_code == 0
+    done = run("update", folder, "--unavailable", "ana", "--from", f"{DAY} 14:00", "--to",
+               f"{DAY} 18:00", "--now", "10:00")  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert "- REMOVED: Meeting a, 15:00-16:00: you are not available then" in done.stdout
+    diff = run("diff", folder, "--day", DAY, "1", "2")
+    assert "Meeting a, 15:00-16:00: Ana is not available then" in diff.stdout
+    assert "you are" not in diff.stdout
+    page = next((folder / "schedules").glob("v002-*/rota.html")).read_text()
+    assert "Ana is not available then" in page and "you are not available" not in page

@@ -15,6 +15,7 @@ the README documents (fields are only ever added, never renamed).
 from __future__ import annotations
 
 import json
+import re
 import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -685,6 +686,26 @@ class _Located(ValueError):
     def __init__(self, collection: str, index: int, field: str, message: str) -> None:
         super().__init__(message)
         self.where = (collection, index, field)
+
+
+# A reason told to the person ("you are needed at ... instead"), said of them to the
+# group (on the page, in `rota diff`): the words of the reasons the planner writes.
+_OF_THEM = (
+    (r"\byou are\b", "{name} is"),
+    (r"\bwhich you\b", "which {name}"),
+    (r"\blet you\b", "let them"),
+    (r"\byour\b", "their"),
+    (r"\byou\b", "{name}"),
+)
+
+
+def said_of(why: str, name: str) -> str:
+    """`why`, written to a person, as said of them (`name`) to the others."""
+    for pattern, words in _OF_THEM:
+        # A function, not a template: a name is text, `\1` in it included.
+        said = words.format(name=name)
+        why = re.sub(pattern, lambda _match, said=said: said, why)  # type: ignore[misc]
+    return why
 
 
 def day_text(day: date) -> str:

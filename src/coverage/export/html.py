@@ -26,6 +26,7 @@ from coverage.published import (
     day_text,
     long_day_text,
     plural,
+    said_of,
 )
 
 CSS = files("coverage.export").joinpath("rota.css").read_text(encoding="utf-8")
@@ -335,7 +336,8 @@ class _Page:
                         "removed",
                         snap.start,
                         snap.end,
-                        note=f"removed in this version: {item.why}",
+                        note="removed in this version: "
+                        + said_of(item.why, rota.name(person.attendee)),
                     )
                 )
         uncovered = [
@@ -383,7 +385,7 @@ class _Page:
                     title, when = item.meeting, ""
                 bits.append(
                     f"<del>− <bdi>{_e(title)}</bdi> {_e(when.replace('-', '–'))}</del> "
-                    f"({_e(item.why)})"
+                    f"({_e(said_of(item.why, rota.name(change.attendee)))})"
                 )
             name = rota.name(change.attendee)
             items.append(f"<li><b><bdi>{_e(name)}</bdi></b>: {'; '.join(bits)}</li>")

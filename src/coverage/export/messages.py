@@ -18,6 +18,7 @@ from coverage.published import (
     Snapshot,
     day_text,
     plural,
+    said_of,
 )
 
 MESSAGES_TXT = "messages.txt"
@@ -69,9 +70,11 @@ def change_text(rota: PublishedRota, change: Changed, day: date) -> str:
     return f"{head}: {'; '.join(parts)}"
 
 
-def removed_text(rota: PublishedRota, item: Removed, day: date) -> str:
-    """'Plenary, 14:00-15:00, Hall A: the meeting was cancelled'."""
-    return f"{describe_snapshot(rota, item.was, item.meeting, day)}: {item.why}"
+def removed_text(rota: PublishedRota, item: Removed, day: date, of: str | None = None) -> str:
+    """'Plenary, 14:00-15:00, Hall A: the meeting was cancelled'; the reason as told to the
+    person, or, with `of` (their attendee id), as said of them to others."""
+    why = item.why if of is None else said_of(item.why, rota.name(of))
+    return f"{describe_snapshot(rota, item.was, item.meeting, day)}: {why}"
 
 
 def with_whom(rota: PublishedRota, meeting_id: str, attendee: str) -> str:
@@ -206,7 +209,7 @@ def diff_text(
         for changed in change.changed:
             lines.append(f"  ~ {change_text(new, changed, day)}")
         for item in change.removed:
-            lines.append(f"  - {removed_text(new, item, day)}")
+            lines.append(f"  - {removed_text(new, item, day, of=change.attendee)}")
         for meeting_id in change.unchanged:
             lines.append(f"  = {_line(new, meeting_id)}")
     return "\n".join(lines)
