@@ -60,7 +60,7 @@ def test_an_existing_workspace_is_never_overwritten(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("change", "says"),
     [
-        (["--timezone", "Mars/Base"], "--timezone Mars/Base: unknown timezone"),
+        (["--timezone", "Mars/Base"], "--timezone 'Mars/Base': unknown timezone"),
         (["--start", "2018-11-20"], "--end 2018-11-16: end 2018-11-16 is before start"),
         (["--name", "PP\x1b[2J"], "--name"),
         (["--name", " "], "--name"),

@@ -529,3 +529,43 @@ def test_a_reason_is_told_to_the_person_and_said_of_them_to_the_group(tmp_path: 
     assert "you are" not in diff.stdout
     page = next((folder / "schedules").glob("v002-*/rota.html")).read_text()
     assert "Ana is not available then" in page and "you are not available" not in page
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ["--cancel", "evening"],
+        ["--move", "evening", "--start", f"{DAY} 20:00", "--end", f"{DAY} 21:00"],
+        ["--unavailable", "ana", "--from", f"{DAY} 17:00", "--to", f"{DAY} 23:00"],
+        ["--add", "--title", "Informal", "--start", f"{DAY} 16:00", "--end", f"{DAY} 17:00"],
+        ["--pin", "evening", "--who", "ana"],
+    ],
+)
+def test_an_update_before_the_last_replan_is_refused_before_the_edit(
+    tmp_path: Path, change: list[str]
+) -> None:
+    folder = workspace(tmp_path)
+    assert run("replan", folder, "--day", DAY, "--now", "14:00").exit_code == 0
+    before, published = files(folder), versions(folder)
+    done = run("update", folder, *change, "--now", "10:00")
+    assert done.exit_code == 2, done.output
+    assert "was replanned at 2018-11-05 14:00, later" in done.stderr
+    assert "give --now 14:00 or later" in done.stderr
+    assert files(folder) == before and versions(folder) == published
+
+
+def test_a_second_day_replanned_later_gives_the_moment_to_finish_with(tmp_path: Path) -> None:
+    """A meeting moved to a day whose newest version was replanned after `--now`: the
+    edit and the first day's replan are kept, and the command to finish gives the earliest
+    moment that day can be replanned at (the `--now` given would be refused again)."""
+    folder = workspace(tmp_path)
+    assert run("plan", folder, "--day", "2018-11-06", "--quiet").exit_code == 0
+    later = run("replan", folder, "--day", "2018-11-06", "--now", "2018-11-06 14:00")
+    assert later.exit_code == 0, later.output
+    done = run("update", folder, "--move", "evening", "--start", "2018-11-06 18:00", "--end",
+               "2018-11-06 19:00", "--now", "2018-11-05 10:00")  # fmt: skip
+    assert done.exit_code == 1, done.output
+    assert (
+        f"finish with `rota replan {folder} --day 2018-11-06 --now '2018-11-06 14:00'`"
+        in done.stderr
+    )

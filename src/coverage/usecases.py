@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coverage import rules
-from coverage.domain import Conference, Workspace, parse_moment
+from coverage.domain import Conference, Workspace, parse_moment, shown
 from coverage.errors import UsageError, WorkspaceError
 from coverage.problem import FixedAssignment, relevant_history
 from coverage.published import PublishedRota
@@ -382,11 +382,20 @@ def _not_before_the_last_replan(
         return
     local = ws.conference.localize
     said = f"--now {now_text}" if given else f"the time of the run ({local(now):%Y-%m-%d %H:%M})"
-    raise UsageError(
+    raise TooEarly(
         f"{said}: version {version.number} of {day} was replanned at "
         f"{local(last.now):%Y-%m-%d %H:%M}, later: the meetings that started by then are "
-        f"held as it says; nothing written; give --now {local(last.now):%H:%M} or later"
+        f"held as it says; nothing written; give --now {local(last.now):%H:%M} or later",
+        f"{local(last.now):%Y-%m-%d %H:%M}",
     )
+
+
+class TooEarly(UsageError):
+    """A replan asked for before the moment the newest version was replanned at."""
+
+    def __init__(self, message: str, earliest: str) -> None:
+        super().__init__(message)
+        self.earliest = earliest  # the first moment a replan may be at, as `--now` takes it
 
 
 def _nothing_to_replan(store: RotaStore, folder: Path, day: date) -> UsageError:
@@ -703,8 +712,8 @@ def caldav_target(
     if setting is not None:
         url, user = setting.caldav, user or setting.user
         if password_file is None and setting.password_file:
-            # A path in conference.yaml is read from the workspace's folder, as every
-            # other path there, not from wherever the command is run.
+            # A path in conference.yaml is read from the workspace's folder, not from
+            # wherever the command is run.
             password_file = folder / Path(setting.password_file).expanduser()
             label = (
                 f"{source.label(CONFERENCE_FILE)}: publish: field 'password_file' "
@@ -797,6 +806,7 @@ def update(
             )
     _refuse_a_pin_that_cannot_hold(folder, before, change, out)
     _refuse_an_absence_over_a_pin(folder, before, change)
+    _refuse_a_replan_before_the_last(folder, before, change, now_text, out)
     line, days, anchor, after = apply_change(folder, change, before)
     if now_text is not None:
         # One moment for every day replanned: `14:00` is read on the day of the change.
@@ -831,6 +841,8 @@ def update(
                 return result
         except (UsageError, WorkspaceError) as error:
             at = f" --now '{now_text}'" if now_text is not None else ""
+            if isinstance(error, TooEarly):
+                at = f" --now '{error.earliest}'"  # the earliest it can be replanned at
             result.pending = (
                 f"the edit is kept, {day} was not replanned ({error}): finish with "
                 f"`rota replan {folder} --day {day}{at}`"
@@ -885,6 +897,38 @@ def pin_attendee(
     _refuse_a_pin_that_cannot_hold(folder, before, change, out)
     line, _, _, _ = apply_change(folder, change, before)
     return line
+
+
+def _refuse_a_replan_before_the_last(
+    folder: Path, ws: Workspace, change: Change, now_text: str | None, out: Path | None
+) -> None:
+    """A `--now` before the moment the newest version of the change's day was replanned
+    at is refused before the edit is written (`replan_day` refuses it too, but only after
+    the edit). The day is the one the edit reads `HH:MM` on (see `edit.apply`); when the
+    change's times do not parse, the edit says what is wrong with them."""
+    from coverage.domain import parse_moment
+    from coverage.edit import AbsentChange, AddChange, MoveChange
+
+    if now_text is None:
+        return
+    conference = ws.conference
+    try:
+        if isinstance(change, AddChange):
+            day = conference.day_of(parse_moment(change.meeting.start, conference, "open"))
+        elif isinstance(change, AbsentChange):
+            day = conference.day_of(parse_moment(change.start, conference, "open"))
+        else:
+            day = conference.day_of(ws.meeting(change.meeting).start)
+            if isinstance(change, MoveChange) and change.start is not None:
+                moved = conference.day_of(parse_moment(change.start, conference, "open"))
+                day = min(day, moved)
+    except (ValueError, KeyError):
+        return
+    if not conference.start <= day <= conference.end:
+        return
+    store = RotaStore.open(folder, ws.name, out, create=False)
+    now, given = parse_now(now_text, conference, day)
+    _not_before_the_last_replan(store.latest_for(day), ws, day, now, now_text, given)
 
 
 def _refuse_an_absence_over_a_pin(folder: Path, ws: Workspace, change: Change) -> None:
@@ -1252,7 +1296,9 @@ def init_workspace(folder: Path, name: str, timezone: str, start: date, end: dat
         first = error.problems[0]
         option = _INIT_OPTIONS.get((first.field or "").split(".")[0])
         given = {"--name": name, "--timezone": timezone, "--start": start, "--end": end}
-        where = f"{option} {given[option]}" if option else str(folder / CONFERENCE_FILE)
+        value = given[option] if option else None
+        shown_value = shown(value) if isinstance(value, str) else str(value)
+        where = f"{option} {shown_value}" if option else str(folder / CONFERENCE_FILE)
         raise UsageError(f"{where}: {first.message}: nothing written") from None
     try:
         folder.mkdir(parents=True, exist_ok=True)
