@@ -690,22 +690,15 @@ class _Located(ValueError):
 
 # A reason told to the person ("you are needed at ... instead"), said of them to the
 # group (on the page, in `rota diff`): the words of the reasons the planner writes.
-_OF_THEM = (
-    (r"\byou are\b", "{name} is"),
-    (r"\bwhich you\b", "which {name}"),
-    (r"\blet you\b", "let them"),
-    (r"\byour\b", "their"),
-    (r"\byou\b", "{name}"),
-)
+_OF_THEM = {"you are": "{name} is", "which you": "which {name}", "let you": "let them",
+            "your": "their", "you": "{name}"}  # fmt: skip
+_TO_THEM = re.compile(r"\b(?:you are|which you|let you|your|you)\b")
 
 
 def said_of(why: str, name: str) -> str:
-    """`why`, written to a person, as said of them (`name`) to the others."""
-    for pattern, words in _OF_THEM:
-        # A function, not a template: a name is text, `\1` in it included.
-        said = words.format(name=name)
-        why = re.sub(pattern, lambda _match, said=said: said, why)  # type: ignore[misc]
-    return why
+    """`why`, written to a person, as said of them (`name`) to the others (in one pass:
+    a name is text, never read again)."""
+    return _TO_THEM.sub(lambda match: _OF_THEM[match.group()].format(name=name), why)
 
 
 def day_text(day: date) -> str:
