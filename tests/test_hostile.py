@@ -598,3 +598,19 @@ def test_a_store_record_that_is_a_link_to_another_workspace_is_refused(tmp_path:
     refused(run("plan", ws, "--day", DAY), "store.json", "is a link")
     refused(run("history", ws, "--day", DAY), "store.json", "is a link")
     assert (files_under(ws), files_under(other)) == before
+
+
+def test_a_meeting_over_several_days_is_refused(tmp_path: Path) -> None:
+    """Found by an attacker: a meeting of four days was planned and shown '08:00-08:00'."""
+    ws = small(tmp_path)
+    before = files_under(ws), (ws / "meetings.yaml").read_bytes()
+    refused(
+        run("add-meeting", ws, "--title", "X", "--start", f"{DAY} 09:00", "--end",
+            "2018-11-07 09:00"),
+        "field 'end'", "at most 24 hours (this one 48)",
+    )  # fmt: skip
+    assert (files_under(ws), (ws / "meetings.yaml").read_bytes()) == before
+    long = write_workspace(
+        tmp_path / "long", [person("ana")], [meeting("long", "08:00", "2018-11-09 08:00")]
+    )
+    refused(run("check", long), "meeting 'long'", "field 'end'", "at most 24 hours (this one 96)")

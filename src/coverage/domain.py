@@ -69,6 +69,7 @@ _CHARACTER_NAMES = {
     "\x00": "a NUL character",
 }
 MAX_TEXT = 500
+MAX_MEETING_HOURS = 24  # a meeting belongs to one conference day
 
 
 def one_line(value: Any) -> Any:
@@ -712,6 +713,14 @@ class Meeting(_Strict):
     def _consistent(self, info: ValidationInfo) -> Meeting:
         if self.end <= self.start:
             raise FieldError("end", _not_after(self.start, self.end, _conference(info)))
+        if self.end - self.start > timedelta(hours=MAX_MEETING_HOURS):
+            # A meeting belongs to one conference day; over days it read '08:00-08:00'.
+            hours = (self.end - self.start).total_seconds() / 3600
+            raise FieldError(
+                "end",
+                f"a meeting lasts at most {MAX_MEETING_HOURS} hours (this one {hours:g}): "
+                "give each day's sitting as a meeting of its own",
+            )
         if self.access == "delegations" and not self.delegations:
             raise FieldError("delegations", "access 'delegations' needs a list of delegations")
         if self.access != "delegations" and self.delegations:
