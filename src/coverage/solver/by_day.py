@@ -73,6 +73,10 @@ class DayByDay:
 # what the relaxed days left) ran the scarce conference into the wall clock.
 RELAXED_SHARE = 0.8
 AGAIN_SHARE = 0.15
+# A day's search again is skipped only when its share is below what loading its model
+# costs at the cheapest measured (2.4e-5 deterministic seconds per eligible pair, against
+# the 5e-5 each search is charged, see `model.LOAD_WORK_PER_PAIR`).
+FRUITLESS_SHARE = 0.48
 # The days with their links relaxed are independent: this many are solved at once, each in
 # a thread of its own (CP-SAT releases the interpreter while it searches). Two cores: two.
 PARALLEL = 2
@@ -322,11 +326,14 @@ def solve_by_day(
             hint = better & part.options.keys()
             if time.monotonic() >= deadline:
                 better = hint  # out of time: what of the day's rota keeps the rules
-            elif again_time < load * len(part.options):
-                # Its model costs more to load than its share would search: the day's
-                # rota repaired as a search would start from it (measured: on the
-                # 200-person whole conference, 18 such searches of 0.12 deterministic
-                # seconds each found no rota at all, for 11 s of wall time).
+            elif again_time < load * FRUITLESS_SHARE * len(part.options):
+                # Its model costs more to load, even at the cheapest load measured, than
+                # its share would search: the day's rota repaired as a search would start
+                # from it (measured: on the 200-person whole conference, 18 such searches
+                # of 0.12 deterministic seconds each found no rota at all, for 4-11 s of
+                # wall time; on the scarce 40-person one, searches of 0.05 on days a
+                # fifth that size still found better rotas: depth 5,088 against 4,973
+                # when they were skipped at the full charge).
                 better = warm_start(part, hint)
             else:
                 found = solve_part(part, tiers, again_time, hint, known.get(day, {}))
