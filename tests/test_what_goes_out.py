@@ -598,3 +598,17 @@ def test_a_meeting_in_the_hour_the_clocks_go_back_is_not_moved_by_a_replan(
     messages = (path.parent / "messages.txt").read_text()
     assert "== To Ana ==" not in messages and "moved" not in messages, messages
     assert "0 people affected" in messages
+
+
+def test_the_scores_heading_stays_on_one_line_in_a_narrow_terminal(tmp_path: Path) -> None:
+    """Found by trying it as a new user: in an 80-column terminal the scores table's title
+    wrapped mid-phrase ('... for the' / 'whole day)')."""
+    from click.testing import CliRunner
+
+    from coverage.cli import main
+
+    ws = write_workspace(tmp_path / "ws", [person("ana")], [meeting("a", "09:00", "10:00")])
+    done = CliRunner(env={"COLUMNS": "80"}).invoke(main, ["plan", str(ws), "--day", DAY])
+    assert done.exit_code == 0, done.output
+    heading = "scores of the whole day, tier by tier in this order (lexicographic):"
+    assert heading in done.output.splitlines()

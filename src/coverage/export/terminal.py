@@ -56,7 +56,9 @@ def print_rota(rota: PublishedRota, console: Console) -> None:
         "weight = priority x the heaviest weight of the meeting's issues; the tiers below count it",
         style="dim",
     )
-    scores = Table(title="scores (lexicographic, in this order, for the whole day)")
+    # The heading as a line of its own: as a table's title it wrapped to the table's width.
+    console.print("scores of the whole day, tier by tier in this order (lexicographic):")
+    scores = Table()
     for column in ("tier", "value", "bound", "proven optimal"):
         scores.add_column(column, justify="right" if column in ("value", "bound") else "left")
     for score in rota.scores:
