@@ -389,3 +389,29 @@ def test_who_may_attend_is_said_in_words(tmp_path: Path) -> None:
     assert "Access: listed delegations only (BRA, KEN)" in said["dl"]
     assert "Access: open" in said["op"]
     assert not any("member_states" in text for text in said.values())
+
+
+def test_a_meeting_moved_to_a_day_planned_since_stays_in_the_calendars(tmp_path: Path) -> None:
+    """Found by trying it as a new user: a meeting moved from a day with several versions
+    to the next day showed only as CANCELLED at its old time: the versions were read by
+    their number per day (v1 of the 5th, v1 of the 6th, v2 of the 5th, ...), not in the
+    order they were published, so the old day's later versions undid the new day's."""
+    ws = write_workspace(
+        tmp_path / "ws",
+        [person("ana"), person("ben")],
+        [meeting("a", "09:00", "10:00"), meeting("m", "18:00", "19:00", title="Drafting")],
+    )
+    rota("plan", str(ws), "--day", DAY, "--quiet")
+    rota("replan", str(ws), "--day", DAY, "--now", "08:00")  # v2 of the 5th, m still on it
+    rota("update", str(ws), "--move", "m", "--start", "2018-11-06 11:00", "--end",
+         "2018-11-06 12:00", "--now", "08:30")  # fmt: skip
+    rota("plan", str(ws), "--day", "2018-11-06", "--quiet")  # v1 of the 6th, m on it
+    folder = last_path(rota("ical", str(ws)))
+    team = events(folder / "team.ics")
+    moved = team[f"m@team.{domain(tmp_path)}.rota"]
+    assert moved.status.value == "CONFIRMED"
+    assert utc(moved, "dtstart") == datetime(2018, 11, 6, 11, 0, tzinfo=UTC) - timedelta(hours=4)
+    who = next(p for p in ("ana", "ben") if f"m.{p}@{domain(tmp_path)}.rota" in events(
+        folder / f"person-{p}.ics"))  # fmt: skip
+    mine = events(folder / f"person-{who}.ics")[f"m.{who}@{domain(tmp_path)}.rota"]
+    assert mine.status.value == "CONFIRMED" and "2018-11-06" in str(mine.dtstart.value)

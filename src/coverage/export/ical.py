@@ -132,7 +132,11 @@ def build_calendars(
     wanted = set(days)
     context = _Context(workspace, versions, include_contacts)
     states: dict[tuple[CalendarKey, str], _State] = {}
-    for version in versions:
+    # In the order they were published, not by their number per day: a meeting moved to
+    # another day is dropped by the old day's next version and added by the new day's,
+    # and read by number (v1 of the 5th, v1 of the 6th, v2 of the 5th, ...) the old day's
+    # later versions undid the new day's, leaving it CANCELLED at its old time.
+    for version in _published_order(versions):
         covered = [d for d in version.days if d in wanted]
         if not covered:
             continue
@@ -423,6 +427,17 @@ def _event(state: _State, alarm_minutes: int | None) -> icalendar.Event:
         alarm.add("description", _Text(entry.summary))
         event.add_component(alarm)
     return event
+
+
+def _published_order(versions: Sequence[PublishedRota]) -> list[PublishedRota]:
+    """`versions` as they were published: by creation time (a version from before rota
+    recorded it first), versions made the same moment by day and number."""
+    given = {id(version): n for n, version in enumerate(versions)}
+
+    def made(version: PublishedRota) -> datetime:
+        return _EPOCH if version.run is None else version.run.created_at.astimezone(UTC)
+
+    return sorted(versions, key=lambda v: (made(v), v.days[0], v.version or 0, given[id(v)]))
 
 
 def _created(version: PublishedRota) -> datetime:
