@@ -569,3 +569,21 @@ def test_a_second_day_replanned_later_gives_the_moment_to_finish_with(tmp_path: 
         f"finish with `rota replan {folder} --day 2018-11-06 --now '2018-11-06 14:00'`"
         in done.stderr
     )
+
+
+def test_a_plan_of_a_day_already_replanned_is_refused_unless_fresh(tmp_path: Path) -> None:
+    """Found by trying it as a new user: `rota plan` of a day replanned at 01:05 published
+    a plan from scratch, taking people off meetings they had attended, without a word."""
+    folder = workspace(tmp_path)
+    assert run("replan", folder, "--day", DAY, "--now", "12:30").exit_code == 0
+    before, published = files(folder), versions(folder)
+    done = run("plan", folder, "--day", DAY, "--quiet")
+    assert done.exit_code == 2, done.output
+    assert f"{DAY} was replanned at {DAY} 12:30 (version 2): a new plan would plan again" in (
+        done.stderr
+    )
+    assert "--fresh" in done.stderr and versions(folder) == published
+    assert files(folder) == before
+    fresh = run("plan", folder, "--day", DAY, "--quiet", "--fresh")
+    assert fresh.exit_code == 0, fresh.output
+    assert len(versions(folder)) == len(published) + 1

@@ -290,6 +290,12 @@ def check(workspace: Path) -> None:
 @click.option("--day", type=DAY, help="The conference day to plan (YYYY-MM-DD).")
 @click.option("--from", "first", type=DAY, help="First day of a range planned jointly.")
 @click.option("--to", "last", type=DAY, help="Last day of the range.")
+@click.option(
+    "--fresh",
+    is_flag=True,
+    help="Plan from scratch a day already replanned: the meetings that had started are "
+    "planned again as if they had not (without it, such a day is refused).",
+)
 @_solve_options
 @_fails_cleanly
 def plan(
@@ -297,6 +303,7 @@ def plan(
     day: date | None,
     first: date | None,
     last: date | None,
+    fresh: bool,
     out: Path | None,
     time_limit: float,
     workers: int,
@@ -312,7 +319,7 @@ def plan(
     days = conference_days(loaded.workspace.conference, day, first, last)
     with _progress(quiet) as on_progress:
         options = PlanOptions(time_limit, workers, seed, on_progress=on_progress)
-        outcome = plan_days(loaded, days, options, out, wait, _err)
+        outcome = plan_days(loaded, days, options, out, wait, _err, from_scratch=fresh)
     _report(outcome, out, quiet)
     if not quiet:
         _print_rota(outcome.rota)

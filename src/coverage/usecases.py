@@ -273,9 +273,12 @@ def plan_days(
     out: Path | None = None,
     wait: float = 300.0,
     on_wait: Notify | None = None,
+    from_scratch: bool = False,
 ) -> Outcome:
     """Plan `days` jointly against the published history of the other days and publish
-    a new version. Holds the store's lock from reading the history to publishing."""
+    a new version. Holds the store's lock from reading the history to publishing. A day
+    whose newest version is a replan is refused unless `from_scratch`: a plan would plan again
+    the meetings that had started, telling people who attended them that they had not."""
     import shutil
 
     from coverage.publish import publish
@@ -285,6 +288,8 @@ def plan_days(
     store = RotaStore.open(loaded.folder, ws.name, out)
     try:
         with store.lock(wait, on_wait), _located(loaded.folder):
+            if not from_scratch:
+                _not_over_a_replan(store, ws, loaded.folder, days)
             history, used = _history_versions(store, ws, days)
             from coverage.plan import plan as solve_plan
 
@@ -296,6 +301,21 @@ def plan_days(
             shutil.rmtree(store.folder, ignore_errors=True)
         raise
     return Outcome(folder, published, rota, used)
+
+
+def _not_over_a_replan(store: RotaStore, ws: Workspace, folder: Path, days: Sequence[date]) -> None:
+    """Refuse a plan of a day whose newest version was replanned (see `plan_days`)."""
+    for day in days:
+        version = store.latest_for(day)
+        if version is None or version.rota.replan is None:
+            continue
+        at = ws.conference.localize(version.rota.replan.now)
+        raise UsageError(
+            f"{day} was replanned at {at:%Y-%m-%d %H:%M} (version {version.number}): a new "
+            "plan would plan again the meetings that had started, as if they had not; "
+            f"replan it (`rota replan {folder} --day {day} --now HH:MM`), or give --fresh to "
+            "plan it from scratch anyway: nothing written"
+        )
 
 
 def replan_day(
