@@ -614,3 +614,59 @@ def test_a_meeting_over_several_days_is_refused(tmp_path: Path) -> None:
         tmp_path / "long", [person("ana")], [meeting("long", "08:00", "2018-11-09 08:00")]
     )
     refused(run("check", long), "meeting 'long'", "field 'end'", "at most 24 hours (this one 96)")
+
+
+# --- found by an attacker, session 13 -------------------------------------------------------
+
+
+def test_a_store_record_that_is_a_pipe_or_huge_is_refused_at_once(tmp_path: Path) -> None:
+    ws, _ = planned(tmp_path)
+    record = ws / "schedules" / "store.json"
+    record.unlink()
+    os.mkfifo(record)  # read whole, it was waited on for ever
+    refused(run("plan", ws, "--day", DAY), "store.json", "is not a regular file")
+    record.unlink()
+    with record.open("wb") as handle:
+        handle.truncate(200 * 1024 * 1024)  # read whole, it took gigabytes
+    refused(run("history", ws, "--day", DAY), "store.json", "209,715,200 bytes")
+
+
+def test_a_lock_that_is_a_pipe_is_named(tmp_path: Path) -> None:
+    ws, _ = planned(tmp_path)
+    lock = ws / "schedules" / ".lock"
+    lock.unlink(missing_ok=True)
+    os.mkfifo(lock)
+    refused(run("plan", ws, "--day", DAY), ".lock", "is not a regular file")
+
+
+@pytest.mark.parametrize("typed", ["09:30Z", "09:30+05:00"])
+def test_a_time_of_day_with_an_offset_is_refused(tmp_path: Path, typed: str) -> None:
+    ws, _ = planned(tmp_path)
+    refused(run("replan", ws, "--day", DAY, "--now", typed), f"--now {typed}", "without an offset")
+
+
+def test_a_version_folder_whose_range_runs_backwards_is_not_one(tmp_path: Path) -> None:
+    ws, path = planned(tmp_path)
+    backwards = ws / "schedules" / "v002-2018-11-07_to_2018-11-05"
+    backwards.mkdir()
+    (backwards / "rota.json").write_bytes(path.read_bytes())
+    for args in (["history", ws, "--day", DAY], ["digest", ws, "--day", DAY]):
+        result = run(*args)
+        assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    assert "version 2" not in run("history", ws, "--day", DAY).output
+
+
+def test_a_password_file_under_an_unknown_home_is_refused(tmp_path: Path) -> None:
+    ws, _ = planned(tmp_path)
+    data = yaml.safe_load((ws / "conference.yaml").read_text())
+    data["publish"] = {"caldav": "https://cal.example.org/", "user": "coord",
+                       "password_file": "~nobody-such-user-xyz/pw"}  # fmt: skip
+    (ws / "conference.yaml").write_text(yaml.safe_dump(data))
+    refused(run("publish", ws, "--day", DAY), "password_file", "no such home folder")
+
+
+def test_schedules_that_is_a_file_names_no_option_never_given(tmp_path: Path) -> None:
+    ws = small(tmp_path)
+    (ws / "schedules").write_text("notes\n")
+    message = refused(run("plan", ws, "--day", DAY), "schedules is a file")
+    assert "--out" not in message

@@ -25,6 +25,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -44,6 +45,7 @@ ROTA_MD = "rota.md"
 ROTA_HTML = "rota.html"
 STORE_FILE = "store.json"
 STORE_FORMAT = "rota-store/1"
+STORE_FILE_LIMIT = 64 * 1024  # the record is a few hundred bytes
 DEFAULT_STORE = "schedules"  # inside the workspace folder
 LOCK_FILE = ".lock"
 # A version's number has at most 7 digits (versions go to 1,000,000): a folder named with
@@ -122,7 +124,8 @@ class RotaStore:
         folder or one that belongs to this workspace."""
         folder = default_store(workspace_folder) if out is None else out
         if folder.exists() and not folder.is_dir():
-            raise UsageError(f"--out {folder} is a file, not a folder")
+            given = f"--out {folder}" if out is not None else str(folder)
+            raise UsageError(f"{given} is a file, not a folder of versions")
         known = peek_identity(workspace_folder, name)
         store = cls(folder, known or Identity("", name))
         # Before an identity is made, so that a refusal writes nothing. With none yet, any
@@ -183,7 +186,7 @@ class RotaStore:
                 last = date.fromisoformat(match.group(3) or match.group(2))
             except ValueError:
                 continue  # not a folder we wrote
-            if (last - first).days > 400:
+            if not 0 <= (last - first).days <= 400:  # a range backwards is not ours either
                 continue
             days = tuple(first + timedelta(days=n) for n in range((last - first).days + 1))
             found.append(Version(int(match.group(1)), child, days))
@@ -261,6 +264,12 @@ class RotaStore:
             descriptor = os.open(
                 self.folder / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644
             )
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):  # a pipe, a device
+                os.close(descriptor)
+                raise WorkspaceError.single(
+                    str(self.folder / LOCK_FILE),
+                    "is not a regular file, not the store's lock file: nothing written; remove it",
+                )
             handle = os.fdopen(descriptor, "a+")
         except OSError as error:
             if error.errno == errno.ELOOP:
@@ -269,7 +278,8 @@ class RotaStore:
                     "is a link, not the store's lock file: nothing written; remove it",
                 ) from None
             raise WorkspaceError.single(
-                str(self.folder), f"cannot use the folder of versions ({error.strerror})"
+                str(self.folder),
+                f"cannot use the folder of versions ({error.strerror or error})",
             ) from None
         try:
             deadline = time.monotonic() + wait
@@ -390,6 +400,20 @@ def _read_identity(path: Path) -> Identity | None:
             str(path),
             "is a link: a workspace's identity is its own file (copy it, for a deliberate "
             "copy of the workspace); nothing written",
+        )
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise WorkspaceError.single(
+            str(path), f"cannot read the store's record ({error.strerror})"
+        ) from None
+    if not stat.S_ISREG(info.st_mode):  # a pipe would be waited on for ever
+        raise WorkspaceError.single(str(path), "is not a regular file: not the store's record")
+    if info.st_size > STORE_FILE_LIMIT:
+        raise WorkspaceError.single(
+            str(path), f"is {info.st_size:,} bytes: not the store's record (a few hundred)"
         )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))

@@ -241,6 +241,11 @@ def parse_now(text: str | None, conference: Conference, day: date) -> tuple[date
             return parse_moment(text, conference, "open"), True
         except ValueError as error:
             raise UsageError(f"--now {text}: {error}") from None
+    if clock.tzinfo is not None:  # `09:30Z`, `09:30+05:00`: a time of day has no offset
+        raise UsageError(
+            f"--now {text}: a time of day is in conference time, without an offset; for "
+            "another zone give the full moment ('YYYY-MM-DD HH:MM+05:00')"
+        )
     if clock.second or clock.microsecond:
         raise UsageError(f"--now {text}: give the time to the minute (HH:MM)")
     on = day + timedelta(days=1) if conference.overnight and clock < conference.day_end else day
@@ -734,7 +739,13 @@ def caldav_target(
         if password_file is None and setting.password_file:
             # A path in conference.yaml is read from the workspace's folder, not from
             # wherever the command is run.
-            password_file = folder / Path(setting.password_file).expanduser()
+            try:
+                password_file = folder / Path(setting.password_file).expanduser()
+            except RuntimeError:  # `~nobody/pw`: no such user's home
+                raise UsageError(
+                    f"{source.label(CONFERENCE_FILE)}: publish: field 'password_file' "
+                    f"({setting.password_file}): no such home folder"
+                ) from None
             label = (
                 f"{source.label(CONFERENCE_FILE)}: publish: field 'password_file' "
                 f"({setting.password_file})"
