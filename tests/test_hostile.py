@@ -670,3 +670,38 @@ def test_schedules_that_is_a_file_names_no_option_never_given(tmp_path: Path) ->
     (ws / "schedules").write_text("notes\n")
     message = refused(run("plan", ws, "--day", DAY), "schedules is a file")
     assert "--out" not in message
+
+
+@pytest.mark.parametrize("name", [os.fsdecode(b"ws\xff"), "wsA\u202eB", "ws\tB"])
+def test_a_workspace_folder_with_an_odd_name_plans_and_plans_again(
+    tmp_path: Path, name: str
+) -> None:
+    """Found by an attacker: a folder named with bytes that are not UTF-8 was a traceback
+    (leaving store.json behind), and one named with a tab or U+202E wrote a store.json
+    every later run refused."""
+    ws = write_workspace(tmp_path / name, [person("ana")], [meeting("a", "09:00", "10:00")])
+    for _ in range(2):
+        result = run("plan", ws, "--day", DAY, "--quiet")
+        assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+        assert "\t" not in result.output and "\u202e" not in result.output
+    assert run("history", ws, "--day", DAY).exit_code == 0
+
+
+def test_options_that_are_not_utf8_are_refused_naming_them(tmp_path: Path) -> None:
+    ws = small(tmp_path)
+    before = files_under(ws), (ws / "meetings.yaml").read_bytes()
+    refused(run("add-meeting", ws, "--title", os.fsdecode(b"X\xff"), "--start", f"{DAY} 13:00",
+                "--end", f"{DAY} 14:00"), "--title: not UTF-8 text")  # fmt: skip
+    assert (files_under(ws), (ws / "meetings.yaml").read_bytes()) == before
+    refused(run("init", tmp_path / "new", "--name", os.fsdecode(b"X\xff"), "--timezone", "UTC",
+                "--start", DAY, "--end", DAY), "--name: not UTF-8 text")  # fmt: skip
+    assert not (tmp_path / "new").exists()
+
+
+def test_a_path_given_on_the_command_line_is_printed_without_controls(tmp_path: Path) -> None:
+    ws, _ = planned(tmp_path)
+    into = tmp_path / "x\x1b]0;PWNED\x07"
+    result = run("ical", ws, "--into", into)
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert into.is_dir()  # written where asked, only shown safely

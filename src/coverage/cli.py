@@ -123,8 +123,22 @@ def _print_rota(rota: PublishedRota) -> None:
     print_rota(rota, Console(highlight=False))
 
 
+# What no line rota prints may hold (a path given on the command line can: a folder named
+# with ESC ] 0 ; would retitle the terminal): C0 and C1 controls but the line break, and
+# the direction overrides (the isolates the digest puts around right-to-left names
+# stay). The texts from the workspace are checked where they are read; this is for paths
+# and for bytes that are not UTF-8 in a name (shown as U+FFFD; printing them failed).
+_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e]")
+
+
+def _echo(text: object = "", err: bool = False, nl: bool = True) -> None:
+    """`click.echo`, with nothing in it that acts on a terminal."""
+    shown = str(text).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    click.echo(_CONTROLS.sub("?", shown), err=err, nl=nl)
+
+
 def _err(text: str) -> None:
-    click.echo(text, err=True)
+    _echo(text, err=True)
 
 
 @contextmanager
@@ -152,7 +166,7 @@ def _report(outcome: Outcome, out: Path | None, quiet: bool) -> None:
     if out is not None and not quiet:
         _err(f"note: versions in {out} (not the workspace's own); history respected: {history}")
     elif not quiet and outcome.history:
-        click.echo(f"planned against the published days near it: {history}")
+        _echo(f"planned against the published days near it: {history}")
     rota = outcome.result
     if rota.interrupted:
         unsolved = ", ".join(rota.unsolved) or "none"
@@ -162,6 +176,21 @@ def _report(outcome: Outcome, out: Path | None, quiet: bool) -> None:
         )
 
 
+def _refuse_text_that_is_not_utf8(options: dict[str, Any]) -> None:
+    """An option typed with bytes that are not UTF-8 (a title pasted from a Latin-1 file:
+    Python keeps them as lone surrogates) is refused, naming it, before anything is done:
+    written into a file it made that file unreadable, or failed with a traceback."""
+    for name, value in options.items():
+        values = value if isinstance(value, (tuple, list)) else (value,)
+        for item in values:
+            if isinstance(item, str) and any("\udc80" <= c <= "\udcff" for c in item):
+                context = click.get_current_context(silent=True)
+                params = context.command.params if context else []
+                found = next((p for p in params if p.name == name), None)
+                option = (found.opts[0] if found and found.opts else None) or name.upper()
+                raise UsageError(f"{option}: not UTF-8 text (save or type it as UTF-8)")
+
+
 def _fails_cleanly(command: F) -> F:
     """Turn input errors into located messages on stderr and exit code 2; Ctrl-C before a
     rota exists into a message and exit code 130, with nothing written."""
@@ -169,6 +198,7 @@ def _fails_cleanly(command: F) -> F:
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            _refuse_text_that_is_not_utf8(kwargs)
             return command(*args, **kwargs)
         except WorkspaceError as error:
             for problem in error.problems:
@@ -209,7 +239,7 @@ class _OneLineErrors(click.Group):
         except click.exceptions.NoArgsIsHelpError as error:
             if not standalone:
                 raise
-            click.echo(error.format_message())  # `rota` alone: the help
+            _echo(error.format_message())  # `rota` alone: the help
             sys.exit(0)
         except click.exceptions.ClickException as error:
             if not standalone:
@@ -248,8 +278,8 @@ def init(workspace: Path, name: str, timezone: str, start: datetime, end: dateti
     from coverage.usecases import init_workspace
 
     for path in init_workspace(workspace, name, timezone, start.date(), end.date()):
-        click.echo(f"wrote {path}")
-    click.echo(
+        _echo(f"wrote {path}")
+    _echo(
         f"next: add the issues to {workspace / 'conference.yaml'}, the people to "
         f"attendees.yaml, the programme with `rota import {workspace} programme.ics` (or "
         f"`rota add-meeting`), then `rota check {workspace}`"
@@ -266,20 +296,20 @@ def check(workspace: Path) -> None:
 
     ws = load_workspace(workspace)
     summary = summarise(ws)
-    click.echo(f"{ws.conference.name} ({ws.conference.timezone}): workspace is valid")
-    click.echo(
+    _echo(f"{ws.conference.name} ({ws.conference.timezone}): workspace is valid")
+    _echo(
         f"{len(summary.days)} days, {len(ws.attendees)} attendees, {len(ws.meetings)} meetings, "
         f"{summary.eligible_pairs} eligible (attendee, meeting) pairs"
     )
-    click.echo(f"{'day':<12} {'meetings':>8} {'eligible pairs':>15} {'nobody eligible':>16}")
+    _echo(f"{'day':<12} {'meetings':>8} {'eligible pairs':>15} {'nobody eligible':>16}")
     for day in summary.days:
-        click.echo(
+        _echo(
             f"{day.day.isoformat():<12} {day.meetings:>8} {day.eligible_pairs:>15} "
             f"{day.without_candidates:>16}"
         )
     coalitions = ws.coalitions
     if coalitions is not None:
-        click.echo(
+        _echo(
             f"states.yaml: {len(coalitions.states)} states, {len(coalitions.ties)} ties "
             "(regional ones included)"
         )
@@ -323,7 +353,7 @@ def plan(
     _report(outcome, out, quiet)
     if not quiet:
         _print_rota(outcome.rota)
-    click.echo(str(outcome.folder / "rota.json"))
+    _echo(str(outcome.folder / "rota.json"))
 
 
 @main.command()
@@ -339,7 +369,7 @@ def schema(which: str) -> None:
     from coverage.schema import workspace_schema
 
     schemas = workspace_schema()
-    click.echo(json.dumps(schemas if which == "all" else schemas[f"{which}.yaml"], indent=2))
+    _echo(json.dumps(schemas if which == "all" else schemas[f"{which}.yaml"], indent=2))
 
 
 # --- Editing the workspace --------------------------------------------------------------------
@@ -401,7 +431,7 @@ def add_meeting(
         seats=seats,
         status=status,
     )
-    click.echo(edit.add_meeting(workspace, new))
+    _echo(edit.add_meeting(workspace, new))
 
 
 @main.command("cancel-meeting")
@@ -412,7 +442,7 @@ def cancel_meeting(workspace: Path, meeting_id: str) -> None:
     """Mark meeting ID as cancelled (the record stays in meetings.yaml)."""
     from coverage import edit
 
-    click.echo(edit.cancel_meeting(workspace, meeting_id))
+    _echo(edit.cancel_meeting(workspace, meeting_id))
 
 
 @main.command("move-meeting")
@@ -425,7 +455,7 @@ def move_meeting(workspace: Path, meeting_id: str, start: str | None, end: str |
     """Change the start and/or end of meeting ID."""
     from coverage import edit
 
-    click.echo(edit.move_meeting(workspace, meeting_id, start, end))
+    _echo(edit.move_meeting(workspace, meeting_id, start, end))
 
 
 @main.command("pin")
@@ -440,7 +470,7 @@ def pin(workspace: Path, meeting_id: str, attendee: str, out: Path | None) -> No
     at once, naming the rule, and nothing is written."""
     from coverage.usecases import pin_attendee
 
-    click.echo(pin_attendee(workspace, meeting_id, attendee, out=out))
+    _echo(pin_attendee(workspace, meeting_id, attendee, out=out))
 
 
 @main.command("unpin")
@@ -452,7 +482,7 @@ def unpin(workspace: Path, meeting_id: str, attendee: str) -> None:
     """Take ATTENDEE's pin off MEETING."""
     from coverage.usecases import pin_attendee
 
-    click.echo(pin_attendee(workspace, meeting_id, attendee, on=False))
+    _echo(pin_attendee(workspace, meeting_id, attendee, on=False))
 
 
 @main.command("unavailable")
@@ -466,7 +496,7 @@ def unavailable(workspace: Path, attendee: str, start: str, end: str, reason: st
     """Add a period when ATTENDEE cannot cover meetings."""
     from coverage import edit
 
-    click.echo(edit.add_unavailable(workspace, attendee, start, end, reason))
+    _echo(edit.add_unavailable(workspace, attendee, start, end, reason))
 
 
 @main.command()
@@ -511,13 +541,13 @@ def replan(
     if not quiet:
         _print_rota(rota)
         replanned = rota.replan
-        click.echo(
+        _echo(
             f"replanned from version {replanned.based_on} at {at:%Y-%m-%d %H:%M}: "
             f"{replanned.disruption} change(s) of who goes where, "
             f"{replanned.people_affected} person(s) to message"
         )
-        click.echo((outcome.folder / MESSAGES_TXT).read_text(encoding="utf-8"))
-    click.echo(str(outcome.folder / "rota.json"))
+        _echo((outcome.folder / MESSAGES_TXT).read_text(encoding="utf-8"))
+    _echo(str(outcome.folder / "rota.json"))
 
 
 @main.command()
@@ -532,10 +562,10 @@ def history(workspace: Path, day: date, out: Path | None) -> None:
 
     the_day, versions, store = day_versions(workspace, day, out)
     if not versions:
-        click.echo(f"no published rota for {the_day} in {store}")
+        _echo(f"no published rota for {the_day} in {store}")
         return
     for version in versions:
-        click.echo(history_line(version.number, version.rota, version.name))
+        _echo(history_line(version.number, version.rota, version.name))
 
 
 @main.command()
@@ -549,7 +579,7 @@ def diff(workspace: Path, first: int, second: int, day: date, out: Path | None) 
     """Show per person what changed on a day between its versions FIRST and SECOND."""
     from coverage.usecases import compare_versions
 
-    click.echo(compare_versions(workspace, day, first, second, out))
+    _echo(compare_versions(workspace, day, first, second, out))
 
 
 @main.command()
@@ -601,8 +631,8 @@ def digest(
         messages = render_digest(version.rota, the_day, by or "issue", issue)
     for index, message in enumerate(messages, start=1):
         if len(messages) > 1:
-            click.echo(f"----- message {index} of {len(messages)} -----")
-        click.echo(message)
+            _echo(f"----- message {index} of {len(messages)} -----")
+        _echo(message)
 
 
 @main.command()
@@ -653,13 +683,11 @@ def ical(
     days = chosen.days
     span = str(days[0]) if len(days) == 1 else f"{days[0]} to {days[-1]}"
     team = "1 team" if written.team else "no team"
-    click.echo(
-        f"{written.people} personal, {team} and {written.issues} issue calendar(s) for {span}"
-    )
+    _echo(f"{written.people} personal, {team} and {written.issues} issue calendar(s) for {span}")
     if written.without_events:
         names = ", ".join(loaded.workspace.attendee(a).name for a in written.without_events)
-        click.echo(f"no calendar for {names}: no meetings on these days")
-    click.echo(str(written.folder))
+        _echo(f"no calendar for {names}: no meetings on these days")
+    _echo(str(written.folder))
 
 
 @main.command()
@@ -716,11 +744,11 @@ def publish(
     for person in report.people:
         made = " (new calendar)" if person.created_calendar else ""
         asked = "" if person.asked else " (known up to date: nothing asked)"
-        click.echo(
+        _echo(
             f"{person.name} ({person.attendee}): {person.created} created, "
             f"{person.updated} updated, {person.unchanged} unchanged{made}{asked}"
         )
-    click.echo(
+    _echo(
         f"published {len(chosen.days)} day(s) from {len(chosen.versions)} version(s) to "
         f"{len(report.people)} calendar(s) at {redacted(target.url)}: {report.created} created, "
         f"{report.updated} updated, {report.unchanged} unchanged"
@@ -873,26 +901,26 @@ def update(
     started = clock.perf_counter()
     options = PlanOptions(time_limit, workers, seed)
     done = run_update(workspace, change, now_text, options, caldav, out, wait, _err)
-    click.echo(done.edit)
+    _echo(done.edit)
     for day in done.unplanned:
         _err(f"note: {day} has no published rota yet: `rota plan {workspace} --day {day}`")
     for outcome in done.outcomes:
         replanned = outcome.rota.replan
         assert replanned is not None
         at = outcome.rota.local(replanned.now)
-        click.echo(
+        _echo(
             f"replanned {outcome.rota.days[0]} from version {replanned.based_on} at "
             f"{at:%Y-%m-%d %H:%M}: {replanned.disruption} change(s) of who goes where, "
             f"{replanned.people_affected} person(s) to message"
         )
         if not quiet:
-            click.echo((outcome.folder / MESSAGES_TXT).read_text(encoding="utf-8"))
+            _echo((outcome.folder / MESSAGES_TXT).read_text(encoding="utf-8"))
     if done.published:
-        click.echo(done.published)
+        _echo(done.published)
     steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in (done.seconds or {}).items())
     _err(f"took {clock.perf_counter() - started:.1f} s ({steps})")
     for outcome in done.outcomes:
-        click.echo(str(outcome.folder / "rota.json"))
+        _echo(str(outcome.folder / "rota.json"))
     if done.pending:
         _err(f"not finished: {done.pending}")
         raise SystemExit(1)
@@ -948,8 +976,8 @@ def outreach(
     result = outreach_report(loaded, issue, top, the_day, minutes, now_text, out, add)
     print_outreach(result.data, Console(highlight=False))
     for line in result.added:
-        click.echo(line)
-    click.echo(str(result.folder))
+        _echo(line)
+    _echo(str(result.folder))
 
 
 # --- The coordinator's advisor -------------------------------------------------------------------
@@ -1018,9 +1046,9 @@ def recruit(
     given = advice_input(workspace, day, first, last, out)
     ranking = rank(given, top, level, time_limit, _advice_progress(as_json))
     if as_json:
-        click.echo(recruit_json(ranking, given.days, top), nl=False)
+        _echo(recruit_json(ranking, given.days, top), nl=False)
     else:
-        click.echo(recruit_text(ranking, given.workspace, given.days, top), nl=False)
+        _echo(recruit_text(ranking, given.workspace, given.days, top), nl=False)
     if ranking.partial:
         sys.exit(130)
 
@@ -1046,9 +1074,9 @@ def critical(
     given = advice_input(workspace, day, first, last, out)
     found = weigh(given, time_limit, _advice_progress(as_json))
     if as_json:
-        click.echo(critical_json(found, given.days), nl=False)
+        _echo(critical_json(found, given.days), nl=False)
     else:
-        click.echo(critical_text(found, given.workspace, given.days), nl=False)
+        _echo(critical_text(found, given.workspace, given.days), nl=False)
     if found.partial:
         sys.exit(130)
 
@@ -1090,9 +1118,9 @@ def what_if(
     given = advice_input(workspace, day, first, last, out)
     found = weigh(given, without, rules, profiles, seats, time_limit)
     if as_json:
-        click.echo(what_if_json(found, given.days), nl=False)
+        _echo(what_if_json(found, given.days), nl=False)
     else:
-        click.echo(what_if_text(found, given.workspace, given.days), nl=False)
+        _echo(what_if_text(found, given.workspace, given.days), nl=False)
 
 
 @main.command()
@@ -1111,7 +1139,7 @@ def links(workspace: Path, day: date, base_url: str, out: Path | None) -> None:
     from coverage.usecases import person_links
 
     for name, link, count in person_links(workspace, day, base_url, out):
-        click.echo(printable(f"{name} ({count} meeting{'s' if count != 1 else ''}): {link}"))
+        _echo(printable(f"{name} ({count} meeting{'s' if count != 1 else ''}): {link}"))
 
 
 @main.command("import")
@@ -1133,4 +1161,4 @@ def import_(workspace: Path, source: Path, dry_run: bool, cancel_missing: bool) 
 
     done = import_source(workspace, source, dry_run, cancel_missing)
     text = import_text(done.plan, done.source, done.written, dry_run, done.conference)
-    click.echo(text, nl=False)
+    _echo(text, nl=False)

@@ -24,6 +24,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from coverage.domain import (
+    MAX_TEXT,
+    UNPRINTABLE,
     Attendee,
     Coalitions,
     Conference,
@@ -483,10 +485,20 @@ def parse_workspace(source: Source) -> Workspace:
         conference=conference,
         attendees=people,
         meetings=tuple(m for _, m in meetings),
-        name=root.resolve().name,
+        name=shown_folder_name(root.resolve().name),
         coalitions=coalitions,
         digest=source.digest(),
     )
+
+
+def shown_folder_name(raw: str) -> str:
+    """A folder's name as the workspace's name in what rota writes (rota.json, store.json,
+    calendars): bytes that are not UTF-8 (a folder unzipped from another system) as
+    U+FFFD, controls and invisible characters as spaces, at most MAX_TEXT characters. A
+    folder named with a tab or U+202E had its store's record refused ever after."""
+    text = raw.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    text = " ".join(re.sub(UNPRINTABLE, " ", text).split())[:MAX_TEXT].strip()
+    return text or "workspace"
 
 
 def file_labels(source: Source) -> dict[str, str]:
