@@ -587,3 +587,18 @@ def test_a_plan_of_a_day_already_replanned_is_refused_unless_fresh(tmp_path: Pat
     fresh = run("plan", folder, "--day", DAY, "--quiet", "--fresh")
     assert fresh.exit_code == 0, fresh.output
     assert len(versions(folder)) == len(published) + 1
+
+
+def test_a_title_quoted_in_a_reason_is_never_rewritten() -> None:
+    """Found by an attacker: said of Ana, 'you are needed at Ask your questions: you
+    decide (10:00-11:00) instead' became '... Ask their questions: Ana decide ...'."""
+    from coverage.published import said_of
+
+    why = "you are needed at Ask your questions: you decide (10:00-11:00) instead"
+    assert said_of(why, "Ana") == (
+        "Ana is needed at Ask your questions: you decide (10:00-11:00) instead"
+    )
+    clash = "it would clash with You are welcome (09:00-10:00), which you already attended"
+    assert said_of(clash, "A \\1 {0}") == (
+        "it would clash with You are welcome (09:00-10:00), which A \\1 {0} already attended"
+    )

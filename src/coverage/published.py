@@ -689,10 +689,18 @@ class _Located(ValueError):
 
 
 # A reason told to the person ("you are needed at ... instead"), said of them to the
-# group (on the page, in `rota diff`): the words of the reasons the planner writes.
-_OF_THEM = {"you are": "{name} is", "which you": "which {name}", "let you": "let them",
-            "your": "their", "you": "{name}"}  # fmt: skip
-_TO_THEM = re.compile(r"\b(?:you are|which you|let you|your|you)\b")
+# group (on the page, in `rota diff`): the planner's own phrases, whole, so that a title
+# quoted in a reason ("you are needed at Ask your questions ...") is never rewritten.
+_OF_THEM = {
+    "you are not available then": "{name} is not available then",
+    "your delegation is no longer admitted": "their delegation is no longer admitted",
+    "which you already attended": "which {name} already attended",
+    "you are needed at ": "{name} is needed at ",
+    "(your limits, rest and duty hours) do not let you keep it with the rest of your day": (
+        "(their limits, rest and duty hours) do not let them keep it with the rest of their day"
+    ),
+}
+_TO_THEM = re.compile("|".join(re.escape(phrase) for phrase in _OF_THEM))
 
 
 def said_of(why: str, name: str) -> str:
