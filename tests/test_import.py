@@ -760,3 +760,39 @@ def test_an_event_at_the_ends_of_the_calendar_is_skipped_named(tmp_path: Path) -
     assert done.exit_code == 0, done.output
     assert "event 'forever@x'" in done.stdout and "year-1@x" in done.stdout
     assert sorted(meetings(ws)) == ["good@x"]
+
+
+def _fold(line: str) -> str:
+    """An iCalendar content line folded at 70 characters (RFC 5545 3.1)."""
+    return "\r\n ".join(line[i : i + 70] for i in range(0, len(line), 70))
+
+
+@pytest.mark.parametrize(
+    "zone",
+    ["localtime", "posixrules", "Factory", "right/Europe/Berlin",
+     "/usr/share/zoneinfo/Europe/Berlin", "Asia/" + "Dubai/" * 800 + "X", "A" * 5000],
+)  # fmt: skip
+def test_an_event_in_a_zone_of_the_computers_own_files_is_skipped_named(
+    tmp_path: Path, zone: str
+) -> None:
+    """Found by an attacker: TZID=localtime (or posixrules, a path...) was read from the
+    machine's own zone files, so the times depended on the computer; a TZID thousands of
+    characters long made the whole feed refused with a RecursionError."""
+    ws = workspace(tmp_path)
+    events = [
+        ("odd", f"DTSTART;TZID={zone}:20181029T100000", f"DTEND;TZID={zone}:20181029T110000"),
+        ("good", "DTSTART;TZID=Europe/Berlin:20181029T120000",
+         "DTEND;TZID=Europe/Berlin:20181029T130000"),
+    ]  # fmt: skip
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN"]
+    for uid, start, end in events:
+        lines += ["BEGIN:VEVENT", f"UID:{uid}@conf", "DTSTAMP:20181001T000000Z",
+                  _fold(start), _fold(end), f"SUMMARY:Meeting {uid}", "END:VEVENT"]  # fmt: skip
+    path = tmp_path / "feed.ics"
+    path.write_bytes(("\r\n".join([*lines, "END:VCALENDAR"]) + "\r\n").encode())
+    done = run("import", ws, path)
+    assert done.exit_code == 0 and "Traceback" not in done.output, done.output
+    assert "event 'odd@conf': DTSTART in a time zone of the computer's own files" in done.stdout
+    found = meetings(ws)
+    assert set(found) == {"good@conf"}
+    assert found["good@conf"].start == datetime(2018, 10, 29, 11, 0, tzinfo=ZoneInfo("UTC"))

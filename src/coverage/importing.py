@@ -15,6 +15,7 @@ writes it."""
 from __future__ import annotations
 
 import hashlib
+import re
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -140,6 +141,7 @@ def _read_ics(
         raise WorkspaceError.single(
             label, "not a calendar file: no BEGIN:VCALENDAR ... END:VCALENDAR (cut short?)"
         )
+    text = _unnamed_zones(text)
     try:
         calendars = icalendar.Calendar.from_ical(text, multiple=True)
     except Exception as error:
@@ -320,6 +322,31 @@ def _uid(event: Any) -> str:
     return "no-uid-" + hashlib.sha256(basis.encode()).hexdigest()[:16]
 
 
+# A TZID a feed may not use: the host's own zone files (`localtime`, `posixrules`,
+# `Factory`, `posix/...`, `right/...`, a path), which icalendar would read and so make the
+# times depend on the machine, or a name too long to be one (thousands of `Asia/` parts
+# sent the zone lookup into a RecursionError and the whole feed was refused).
+_HOST_ZONE = re.compile(r"(?i)(?:localtime|posixrules|factory|(?:posix|right)/.*|/.*|.{101,})")
+_TZID_PARAM = re.compile(r'(?i)(;TZID=)("?)([^";:\r\n]*)(\2)(?=[;:])')
+UNNAMED_ZONE = "X-ROTA-NOT-A-ZONE"
+
+
+def _unnamed_zones(text: str) -> str:
+    """`text` with every TZID parameter that names no zone a feed may use replaced by one
+    icalendar cannot resolve: the events in it are then skipped, named, as in any zone
+    the file does not define."""
+
+    def replaced(match: re.Match[str]) -> str:
+        if not _HOST_ZONE.fullmatch(match.group(3)):
+            return match.group(0)
+        return f"{match.group(1)}{UNNAMED_ZONE}"
+
+    if "TZID=" not in text.upper():
+        return text
+    # Unfolded first (RFC 5545 3.1), as icalendar reads it: a long name is folded.
+    return _TZID_PARAM.sub(replaced, re.sub(r"\r?\n[ \t]", "", text))
+
+
 def _incoming(event: Any, recurring: set[str], conference: Conference) -> Incoming | Skipped:
     try:
         found = _read_event(event, recurring, conference)
@@ -343,6 +370,12 @@ def _read_event(event: Any, recurring: set[str], conference: Conference) -> Inco
     for name, prop in (("DTSTART", start_prop), ("DTEND", end_prop)):
         zone = prop.params.get("TZID") if prop is not None else None
         value = prop.dt if prop is not None else None
+        if zone == UNNAMED_ZONE:
+            return Skipped(
+                where,
+                f"{name} in a time zone of the computer's own files or a name too long to "
+                "be one (not an IANA name such as Europe/Berlin)",
+            )
         if zone and isinstance(value, datetime) and value.tzinfo is None:
             return Skipped(
                 where,
