@@ -173,6 +173,11 @@ BAD_TEXT = {
     "a word joiner": "Ana\u2060",
     "an interlinear annotation": "Ana\ufff9hidden\ufffb",
     "tag characters (hidden ASCII)": "Ana" + "".join(chr(0xE0000 + ord(c)) for c in "run rm"),
+    "a soft hyphen": "An\u00ada",
+    "a Hangul filler": "Ana\u3164",
+    "a variation selector": "Ana\ufe01",
+    "a deprecated format character": "Ana\u206a",
+    "a shorthand format control": "Ana\U0001bca1",
 }
 
 
@@ -195,7 +200,7 @@ def test_control_characters_are_refused_where_they_are_typed(
 
 def test_joiners_that_scripts_and_emoji_need_are_kept(tmp_path: Path) -> None:
     persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # with a ZWNJ
-    family = "\U0001f469\u200d\U0001f467"  # joined by a ZWJ
+    family = "\U0001f469\u200d\U0001f467 \u2764\ufe0f"  # joined by a ZWJ; a heart as emoji
     ws = write_workspace(
         tmp_path / "ws",
         [person("ana", name=persian)],

@@ -53,12 +53,19 @@ Id = Annotated[str, BeforeValidator(_id_from_number), Field(pattern=ID_PATTERN, 
 # U+200E/F, U+202A-E, U+2066-9), and the invisible characters that can hide text in a
 # name that looks the same as another: the zero-width space, the word joiner and the
 # invisible operators (U+2060-4), the byte-order mark, the interlinear annotation marks
-# (U+FFF9-B) and the tag characters (U+E0000-7F, "ASCII smuggling"). The zero-width
-# joiner and non-joiner (U+200C/D) stay: Persian, Indic scripts and emoji need them.
-# The exports replace the same characters by spaces in what they read back.
+# (U+FFF9-B), the tag characters (U+E0000-7F, "ASCII smuggling"), and the characters that
+# show as nothing: the soft hyphen, the combining grapheme joiner, the Hangul fillers
+# (U+115F, U+1160, U+3164, U+FFA0), the Mongolian vowel separator, the deprecated format
+# characters (U+206A-F), the shorthand format controls (U+1BCA0-3) and the variation
+# selectors 1 to 14 (U+FE00-D): `An\u00ada` showed as "Ana". The zero-width joiner and
+# non-joiner (U+200C/D) stay: Persian, Indic scripts and emoji need them; so do the
+# emoji and text presentation selectors (U+FE0E/F, as in the heart of "I ❤️ ...") and
+# the ideographic variation selectors (U+E0100-EF, for the exact form of a name's
+# character). The exports replace the same characters by spaces in what they read back.
 UNPRINTABLE = (
-    "[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e"
-    "\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+    "[\x00-\x1f\x7f-\x9f\xad\u034f\u061c\u115f\u1160\u180e\u200b\u200e\u200f"
+    "\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0d\ufeff"
+    "\uffa0\ufff9-\ufffb\U0001bca0-\U0001bca3\U000e0000-\U000e007f]"
 )
 _FORBIDDEN = re.compile(UNPRINTABLE)
 _CHARACTER_NAMES = {
