@@ -562,7 +562,7 @@ def test_a_published_rota_nested_too_deep_is_refused(tmp_path: Path, command: st
 def test_a_store_record_nested_too_deep_is_refused(tmp_path: Path) -> None:
     ws, _ = planned(tmp_path)
     record = ws / "schedules" / "store.json"
-    record.write_text(DEEP)
+    record.write_text("[" * 30_000 + "]" * 30_000)  # within the record's 64 KB
     before = files_under(ws)
     refused(run("plan", ws, "--day", DAY), str(record), "nested too deep")
     assert files_under(ws) == before
@@ -710,3 +710,16 @@ def test_a_path_given_on_the_command_line_is_printed_without_controls(tmp_path: 
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
     assert into.is_dir()  # written where asked, only shown safely
+
+
+def test_a_version_copied_in_from_another_workspace_is_refused(tmp_path: Path) -> None:
+    """Found by an attacker: a version folder of another workspace, copied or linked into
+    this one's schedules, was listed as this workspace's and its digest shown as ours."""
+    import shutil
+
+    ws, _ = planned(tmp_path / "this")
+    _, theirs = planned(tmp_path / "other")
+    planted = ws / "schedules" / f"v002-{DAY}"
+    shutil.copytree(theirs.parent, planted)
+    for args in (["history", ws, "--day", DAY], ["digest", ws, "--day", DAY]):
+        refused(run(*args), str(planted / "rota.json"), "belongs to another workspace")

@@ -62,11 +62,22 @@ class Version:
     number: int
     path: Path
     days: tuple[date, ...]
+    owner: str = ""  # the workspace_id of the store it was found in ("" before one)
 
     @cached_property
     def rota(self) -> PublishedRota:
-        """The rota as published (read once per process: a version never changes)."""
-        return _read_once(self.path / ROTA_JSON)
+        """The rota as published (read once per process: a version never changes). One
+        that names another workspace (a version folder copied or linked in from another
+        workspace's store) is refused, naming the folder."""
+        rota = _read_once(self.path / ROTA_JSON)
+        if self.owner and rota.workspace_id and rota.workspace_id != self.owner:
+            raise WorkspaceError.single(
+                str(self.path / ROTA_JSON),
+                f"belongs to another workspace ({rota.workspace_id}), not this one "
+                f"({self.owner}): a version folder copied in from elsewhere; move it out",
+                field="workspace_id",
+            )
+        return rota
 
     @property
     def name(self) -> str:
@@ -189,7 +200,7 @@ class RotaStore:
             if not 0 <= (last - first).days <= 400:  # a range backwards is not ours either
                 continue
             days = tuple(first + timedelta(days=n) for n in range((last - first).days + 1))
-            found.append(Version(int(match.group(1)), child, days))
+            found.append(Version(int(match.group(1)), child, days, self.identity.workspace_id))
         return sorted(found, key=lambda v: (v.number, v.days[0], v.name))
 
     def versions_of(self, day: date) -> list[Version]:
