@@ -612,13 +612,17 @@ def test_a_meeting_over_several_days_is_refused(tmp_path: Path) -> None:
     refused(
         run("add-meeting", ws, "--title", "X", "--start", f"{DAY} 09:00", "--end",
             "2018-11-07 09:00"),
-        "field 'end'", "at most 24 hours (this one 48)",
+        "field 'end'", "less than 24 hours (this one 48)",
     )  # fmt: skip
     assert (files_under(ws), (ws / "meetings.yaml").read_bytes()) == before
     long = write_workspace(
         tmp_path / "long", [person("ana")], [meeting("long", "08:00", "2018-11-09 08:00")]
     )
-    refused(run("check", long), "meeting 'long'", "field 'end'", "at most 24 hours (this one 96)")
+    refused(run("check", long), "meeting 'long'", "field 'end'", "less than 24 hours (this one 96)")
+    day = write_workspace(
+        tmp_path / "day", [person("ana")], [meeting("day", "20:00", "2018-11-06 20:00")]
+    )
+    refused(run("check", day), "meeting 'day'", "less than 24 hours (this one 24)")
 
 
 # --- found by an attacker, session 13 -------------------------------------------------------

@@ -720,12 +720,12 @@ class Meeting(_Strict):
     def _consistent(self, info: ValidationInfo) -> Meeting:
         if self.end <= self.start:
             raise FieldError("end", _not_after(self.start, self.end, _conference(info)))
-        if self.end - self.start > timedelta(hours=MAX_MEETING_HOURS):
+        if self.end - self.start >= timedelta(hours=MAX_MEETING_HOURS):
             # A meeting belongs to one conference day; over days it read '08:00-08:00'.
             hours = (self.end - self.start).total_seconds() / 3600
             raise FieldError(
                 "end",
-                f"a meeting lasts at most {MAX_MEETING_HOURS} hours (this one {hours:g}): "
+                f"a meeting lasts less than {MAX_MEETING_HOURS} hours (this one {hours:g}): "
                 "give each day's sitting as a meeting of its own",
             )
         if self.access == "delegations" and not self.delegations:

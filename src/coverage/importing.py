@@ -421,8 +421,8 @@ def _read_event(event: Any, recurring: set[str], conference: Conference) -> Inco
     end = end.astimezone(UTC).replace(second=0, microsecond=0)
     if end <= start:
         return Skipped(where, "it ends before it starts")
-    if end - start > timedelta(hours=24):
-        return Skipped(where, "longer than a day")
+    if end - start >= timedelta(hours=24):
+        return Skipped(where, "a day long or longer (a meeting lasts less than 24 hours)")
     day = conference.day_of(start)
     if not conference.start <= day <= conference.end:
         return Skipped(where, "outside the conference dates")
