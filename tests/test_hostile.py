@@ -235,6 +235,7 @@ def test_markdown_escapes_html_links_images_and_table_breaks(tmp_path: Path) -> 
         "[click](javascript:alert(1))",
         "![tracker](http://example.org/t.png)",
         "a | b | c",
+        "see https://evil.example/x or www.evil.example",  # GitHub makes bare URLs links
     ]
     ws = write_workspace(
         tmp_path / "ws",
@@ -251,6 +252,8 @@ def test_markdown_escapes_html_links_images_and_table_breaks(tmp_path: Path) -> 
     assert not re.search(r"(?<!\\)\]\(", markdown)  # no link or image can form
     assert "![" not in markdown
     assert "&lt;script&gt;" in markdown
+    assert "https://evil" not in markdown and "www.evil" not in markdown
+    assert "https\\://evil.example/x or www\\.evil.example" in markdown
     for line in markdown.splitlines():
         if line.startswith("| ") and "a \\| b" in line:
             assert line.count(" | ") == 4  # the five cells of the row, none split

@@ -17,11 +17,26 @@ _MARKDOWN = re.compile(r"([\\`*_\[\]|~])")
 _BREAKS = re.compile(r"[\r\n\u2028\u2029\x85\v\f]+")
 
 
+# What GitHub-style Markdown turns into a link by itself (its autolinks): `scheme://`,
+# `www.` and an e-mail address; a backslash before the `:`, the `.` or the `@` keeps each
+# text.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9])(:)(?=//)|(?<![\w.])(www)(\.)|(@)")
+
+
+def _no_autolink(match: re.Match[str]) -> str:
+    if match.group(1):
+        return "\\:"
+    if match.group(2):
+        return f"{match.group(2)}\\."
+    return "\\@"
+
+
 def cell(text: object) -> str:
     """Text safe inside a Markdown table cell or list item: one line, HTML escaped,
-    Markdown punctuation escaped."""
+    Markdown punctuation escaped, nothing an autolink would make a link of."""
     value = _BREAKS.sub(" ", "" if text is None else str(text))
-    return _MARKDOWN.sub(r"\\\1", html.escape(value, quote=False))
+    escaped = _MARKDOWN.sub(r"\\\1", html.escape(value, quote=False))
+    return _AUTOLINK.sub(_no_autolink, escaped)
 
 
 def render_markdown(rota: PublishedRota) -> str:
