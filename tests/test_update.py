@@ -602,3 +602,24 @@ def test_a_title_quoted_in_a_reason_is_never_rewritten() -> None:
     assert said_of(clash, "A \\1 {0}") == (
         "it would clash with You are welcome (09:00-10:00), which A \\1 {0} already attended"
     )
+
+
+def test_a_clock_time_that_would_make_the_new_meeting_over_is_refused(tmp_path: Path) -> None:
+    """Found by trying it as a new user: at 23:00, adding tomorrow's 09:30 briefing with
+    `--now 23:00` read the time on tomorrow (the day of the change): the briefing was
+    planned as over and tomorrow's rota could no longer be replanned before 23:00."""
+    folder = workspace(tmp_path)
+    assert run("plan", folder, "--day", "2018-11-06", "--quiet").exit_code == 0
+    before, published = files(folder), versions(folder)
+    done = run("update", folder, "--add", "--title", "Breakfast briefing", "--start",
+               "2018-11-06 09:30", "--end", "2018-11-06 10:00", "--now", "23:00")  # fmt: skip
+    assert done.exit_code == 2, done.output
+    assert "--now 23:00 is read on 2018-11-06 (the day of the change), after the meeting" in (
+        done.stderr
+    )
+    assert "'2018-11-05 23:00'" in done.stderr
+    assert files(folder) == before and versions(folder) == published
+    done = run("update", folder, "--add", "--title", "Breakfast briefing", "--start",
+               "2018-11-06 09:30", "--end", "2018-11-06 10:00",
+               "--now", "2018-11-05 23:00")  # fmt: skip
+    assert done.exit_code == 0, done.output

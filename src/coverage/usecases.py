@@ -943,22 +943,35 @@ def _refuse_a_replan_before_the_last(
     if now_text is None:
         return
     conference = ws.conference
+    starts: datetime | None = None  # when the meeting added or moved will start
     try:
         if isinstance(change, AddChange):
-            day = conference.day_of(parse_moment(change.meeting.start, conference, "open"))
+            starts = parse_moment(change.meeting.start, conference, "open")
+            day = conference.day_of(starts)
         elif isinstance(change, AbsentChange):
             day = conference.day_of(parse_moment(change.start, conference, "open"))
         else:
             day = conference.day_of(ws.meeting(change.meeting).start)
             if isinstance(change, MoveChange) and change.start is not None:
-                moved = conference.day_of(parse_moment(change.start, conference, "open"))
-                day = min(day, moved)
+                starts = parse_moment(change.start, conference, "open")
+                day = min(day, conference.day_of(starts))
     except (ValueError, KeyError):
         return
     if not conference.start <= day <= conference.end:
         return
     store = RotaStore.open(folder, ws.name, out, create=False)
     now, given = parse_now(now_text, conference, day)
+    clock_only = re.fullmatch(r"\s*\d{1,2}:\d{2}\s*", now_text) is not None
+    if clock_only and starts is not None and now >= starts:
+        # `23:00` typed the evening before, for a meeting of tomorrow morning, is read on
+        # tomorrow: the meeting would be planned as over, and tomorrow kept as it was.
+        local = conference.localize
+        raise UsageError(
+            f"--now {now_text} is read on {day} (the day of the change), after the meeting "
+            f"starts ({local(starts):%Y-%m-%d %H:%M}): it would be planned as over; nothing "
+            f"written; give the date too (e.g. '{day - timedelta(days=1)} {now_text.strip()}' "
+            "for the evening before)"
+        )
     _not_before_the_last_replan(store.latest_for(day), ws, day, now, now_text, given)
 
 
