@@ -38,13 +38,21 @@ def test_a_new_workspace_is_valid_and_says_what_comes_next(tmp_path: Path) -> No
 def test_the_commented_examples_are_valid_records(tmp_path: Path) -> None:
     folder = tmp_path / "pp18"
     assert run("init", folder, *ARGS).exit_code == 0
-    for path in folder.iterdir():
-        text = re.sub(r"^(\w+): \[\]$", r"\1:", path.read_text(), flags=re.M)
-        path.write_text(re.sub(r"^#  ", "  ", text, flags=re.M))
+    for path in folder.iterdir():  # uncommented, as a user would: nothing else to change
+        path.write_text(re.sub(r"^#  ", "  ", path.read_text(), flags=re.M))
     ws = load_workspace(folder)
     assert [a.id for a in ws.attendees] == ["ana-souza"] and len(ws.meetings) == 1
-    planned = run("plan", folder, "--day", "2018-11-05", "--quiet")
+    planned = run("plan", folder, "--day", "2018-10-29", "--quiet")  # the examples' day
     assert planned.exit_code == 0, planned.output
+
+
+def test_a_new_workspace_takes_the_editing_commands(tmp_path: Path) -> None:
+    folder = tmp_path / "pp18"
+    assert run("init", folder, *ARGS).exit_code == 0
+    added = run("add-meeting", folder, "--title", "Plenary", "--start", "2018-10-29 09:00",
+                "--end", "2018-10-29 10:00")  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert [m.title for m in load_workspace(folder).meetings] == ["Plenary"]
 
 
 def test_an_existing_workspace_is_never_overwritten(tmp_path: Path) -> None:

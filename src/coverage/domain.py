@@ -319,6 +319,11 @@ class Conference(_Strict):
     publish: PublishTarget | None = None
     import_rules: tuple[ImportRule, ...] = ()
 
+    @field_validator("issues", "import_rules", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return () if value is None else value  # `issues:` with nothing under it: none
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

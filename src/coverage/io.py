@@ -612,8 +612,9 @@ def parse_conference(raw: bytes, label: str) -> Conference:
 
 def starter_files(name: str, timezone: str, start: date, end: date) -> dict[str, str]:
     """The files of a new workspace (`rota init`): the conference as given, the usual rules,
-    and no issue, person or meeting yet (each file shows, commented out, what a record
-    looks like). Every value is written as a quoted YAML string or a date."""
+    and no issue, person or meeting yet (each file shows, commented out, a record that is
+    valid as it stands once uncommented, on the conference's first day). Every value is
+    written as a quoted YAML string or a date."""
     quoted = json.dumps(name, ensure_ascii=False)  # a JSON string is a YAML one
     conference = f"""\
 # The conference (made by `rota init`). Every field: `rota schema --file conference`.
@@ -624,7 +625,7 @@ end: {end.isoformat()}
 day_start: "08:00"   # a conference day runs from day_start
 day_end: "03:00"     # to day_end: a meeting after midnight belongs to the day before
 # What the group follows; the weight (1 to 1000) says how much a meeting on it matters.
-issues: []
+issues:  # none yet: uncomment these, or write your own
 #  - {{id: privacy, name: "Privacy and data protection", weight: 4}}
 #  - {{id: ai, name: "Artificial intelligence", weight: 2}}
 rules:
@@ -639,7 +640,7 @@ rules:
 # The coordination group, one record per person (or attendees.csv, the same columns).
 # Every field: `rota schema --file attendees`. Contact details never appear in anything
 # shared (pages, digests, calendars).
-attendees: []
+attendees:  # none yet: uncomment this one, or write your own
 #  - id: ana-souza
 #    name: "Ana Souza"
 #    organisation: "Instituto Rede Aberta"
@@ -647,21 +648,24 @@ attendees: []
 #    expertise: {privacy: 3, ai: 1}
 #    email: ana@example.org     # private
 #    unavailable:
-#      - {start: "2018-11-05 12:00", end: "2018-11-05 14:00"}
+#      - {start: "{day} 12:00", end: "{day} 14:00"}
 """
     meetings = """\
 # The programme, one record per meeting: import the conference's own calendar with
 # `rota import WORKSPACE programme.ics` (or a .csv), or add one with `rota add-meeting`.
 # Every field: `rota schema --file meetings`. Times are local, in the conference's zone.
-meetings: []
+meetings:  # none yet: uncomment this one, or import them
 #  - id: plenary-1
 #    title: "Plenary, Res. 102"
-#    start: "2018-11-05 09:00"
-#    end: "2018-11-05 12:00"
+#    start: "{day} 09:00"
+#    end: "{day} 12:00"
 #    room: "Hall A"
 #    issues: [privacy]
 #    access: open               # open, member_states, delegations or closed
 """
+    # The examples fall on the conference's first day, so that they are valid uncommented.
+    day = start.isoformat()
+    attendees, meetings = (text.replace("{day}", day) for text in (attendees, meetings))
     return {CONFERENCE_FILE: conference, ATTENDEES_YAML: attendees, MEETINGS_FILE: meetings}
 
 
