@@ -623,3 +623,21 @@ def test_a_clock_time_that_would_make_the_new_meeting_over_is_refused(tmp_path: 
                "2018-11-06 09:30", "--end", "2018-11-06 10:00",
                "--now", "2018-11-05 23:00")  # fmt: skip
     assert done.exit_code == 0, done.output
+
+
+def test_a_person_away_during_a_started_meeting_is_told_so_in_their_day(tmp_path: Path) -> None:
+    """Found by trying it as a new user: Lena, sick from 14:30 in a meeting of 14:00-15:00,
+    read 'Your day now: Side event, 14:00-15:00' as if she were still there; and an
+    absence running past the day's close was shown 'away 01:00-03:00', as if back at 03:00."""
+    folder = write_workspace(
+        tmp_path / "ws",
+        [person("ana", name="Ana")],
+        [meeting("side", "14:00", "15:00", title="Side event"), meeting("late", "17:00", "18:00")],
+    )
+    assert run("plan", folder, "--day", DAY, "--quiet").exit_code == 0
+    done = run("update", folder, "--unavailable", "ana", "--from", f"{DAY} 14:30", "--to",
+               "2018-11-06 09:00", "--now", "14:30")  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert "Your day now: Side event, 14:00-15:00 (you are away from 14:30)" in done.stdout
+    assert "! Ana leaves Side event 14:00-15:00 at 14:30 (away from 14:30)" in done.stdout
+    assert "away 14:30-03:00" not in done.stdout

@@ -100,8 +100,16 @@ def render_messages(rota: PublishedRota) -> Messages:
         ]
         lines += person_lines(rota, change, day, personal=True)
         mine = rota.assignments_of(change.attendee, day)
+        # A meeting that had started stays on their day; said so when they are away then.
+        gone = {a.meeting: w for a, w in rota.away_during(day) if a.attendee == change.attendee}
         if mine:
-            lines.append("Your day now: " + "; ".join(describe(rota, a.meeting, day) for a in mine))
+            items = []
+            for held in mine:
+                text = describe(rota, held.meeting, day)
+                if held.meeting in gone:
+                    text += f" (you are {away_words(rota, gone[held.meeting])})"
+                items.append(text)
+            lines.append("Your day now: " + "; ".join(items))
         else:
             lines.append("You have no meetings now.")
         personal[change.attendee] = "\n".join(lines)
@@ -150,17 +158,28 @@ def render_messages(rota: PublishedRota) -> Messages:
     return Messages(personal, "\n".join(summary))
 
 
+def away_words(rota: PublishedRota, away: Away) -> str:
+    """'away 12:00-14:00', 'away all day', or 'away from 01:00' for a stretch that runs to
+    the day's close (the rota knows the day only: the absence may go on after it, and
+    '01:00-03:00' read as back at 03:00)."""
+    if away.all_day:
+        return "away all day"
+    if rota.clock(away.end) == f"{rota.day_window.end:%H:%M}":
+        return f"away from {rota.clock(away.start)}"
+    return f"away {rota.span(away)}"
+
+
 def away_text(rota: PublishedRota, assignment: Assignment, away: Away, day: date) -> str:
     """'Ana leaves Meeting a 10:00-12:00 at 11:00 (away 11:00-18:00): no one else is on it
     then', or 'Ana, on ..., is away 09:00-18:00'."""
     meeting = rota.meeting(assignment.meeting)
     name = rota.name(assignment.attendee)
-    span = "all day" if away.all_day else rota.span(away)
+    span = away_words(rota, away)
     head = f"{meeting.title} {rota.span_in_day(assignment)}"
     if away.start > assignment.start:
-        text = f"{name} leaves {head} at {rota.clock_on(away.start, day)} (away {span})"
+        text = f"{name} leaves {head} at {rota.clock_on(away.start, day)} ({span})"
     else:
-        text = f"{name}, on {head}, is away {span}"
+        text = f"{name}, on {head}, is {span}"
     others = [a for a in meeting.attendees if a != assignment.attendee]
     return text + (": no one else is on it then" if not others else "")
 
