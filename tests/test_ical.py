@@ -415,3 +415,23 @@ def test_a_meeting_moved_to_a_day_planned_since_stays_in_the_calendars(tmp_path:
         folder / f"person-{p}.ics"))  # fmt: skip
     mine = events(folder / f"person-{who}.ics")[f"m.{who}@{domain(tmp_path)}.rota"]
     assert mine.status.value == "CONFIRMED" and "2018-11-06" in str(mine.dtstart.value)
+
+
+def test_a_cancelled_event_says_nothing_of_who_was_there(tmp_path: Path) -> None:
+    """Found by trying it as a new user: a dropped event read 'No longer on your rota:
+    Ben is pinned to it' and then 'Nobody else from the group is there.'; the team's
+    cancelled event still said 'Covered by: ...'."""
+    ws = write_workspace(
+        tmp_path / "ws", [person("ana"), person("ben")], [meeting("a", "15:00", "16:00")]
+    )
+    rota("plan", str(ws), "--day", DAY, "--quiet")
+    rota("cancel-meeting", str(ws), "a")
+    rota("replan", str(ws), "--day", DAY, "--now", "08:00")
+    folder = last_path(rota("ical", str(ws)))
+    for path in folder.glob("*.ics"):
+        for event in events(path).values():
+            if event.status.value != "CANCELLED":
+                continue
+            text = event.description.value
+            assert "Nobody else" not in text and "Covered by" not in text
+            assert "With you" not in text

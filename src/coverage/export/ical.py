@@ -198,7 +198,15 @@ def _cancelled(entry: _Entry, calendar_key: CalendarKey, version: PublishedRota)
                     if removed.meeting == meeting:
                         why = removed.why
     note = f"No longer on your rota: {why}." if why else "No longer on the rota."
-    return replace(entry, status="CANCELLED", description=f"{note}\n\n{entry.description}")
+    # What the meeting is (issues, access, kind) stays; who was there no longer holds
+    # ("Mei is pinned to it" above "Nobody else from the group is there").
+    kept = "\n".join(
+        line for line in entry.description.split("\n") if not line.startswith(_WHO_LINES)
+    )
+    return replace(entry, status="CANCELLED", description=f"{note}\n\n{kept}".rstrip())
+
+
+_WHO_LINES = ("With you: ", "Nobody else from the group is there.", "Covered by: ", "Uncovered")
 
 
 class _Context:
