@@ -218,7 +218,10 @@ END:VCALENDAR""",
     ]
     # Only the records of the moved, renamed and cancelled meetings, and the new one.
     assert all(
-        any(word in line for word in ("start:", "end:", "title:", "status:", "id:", "source:"))
+        any(
+            word in line
+            for word in ("start:", "end:", "title:", "status:", "id:", "source:", "source_digest:")
+        )
         for line in changed_lines
     ), changed_lines
     kept = [line for line in before.splitlines() if line in after.splitlines()]
@@ -796,3 +799,37 @@ def test_an_event_in_a_zone_of_the_computers_own_files_is_skipped_named(
     found = meetings(ws)
     assert set(found) == {"good@conf"}
     assert found["good@conf"].start == datetime(2018, 10, 29, 11, 0, tzinfo=ZoneInfo("UTC"))
+
+
+def test_a_change_made_here_survives_an_import_of_a_feed_that_did_not_change_it(
+    tmp_path: Path,
+) -> None:
+    """Found by trying it as a new user: the chair moved the plenary at 2 a.m.
+    (`rota update --move`), and the next import of the feed, which still had the old
+    time, moved it back without a word. Now the meeting changed here is left as it is
+    while its event is as it was imported; an event the organisers changed since wins."""
+    ws = workspace(tmp_path)
+    first = feed(tmp_path)
+    assert run("import", ws, first).exit_code == 0
+    found = meetings(ws)
+    plenary = found["plenary-3@conf.example"]
+    ad_hoc = found["ad-hoc-ai@conf.example"]
+    moved = run("move-meeting", ws, plenary.id, "--start", "2018-10-28 03:00",
+                "--end", "2018-10-28 04:00")  # fmt: skip
+    assert moved.exit_code == 0, moved.output
+    again = run("import", ws, first)
+    assert again.exit_code == 0, again.output
+    assert "0 moved" in again.stdout
+    assert "changed here and not at the source since they were imported" in again.stdout
+    assert plenary.id in again.stdout
+    assert meetings(ws)["plenary-3@conf.example"].start != plenary.start  # still moved
+    # The organisers change the ad hoc group's name: that event changed, so it is updated,
+    # and the plenary (its event unchanged) still keeps the time set here.
+    renamed = FEED.replace("SUMMARY:Ad hoc group on AI", "SUMMARY:Ad hoc group on AI, part 2")
+    third = run("import", ws, feed(tmp_path, renamed, "feed2.ics"))
+    assert third.exit_code == 0, third.output
+    assert f"{ad_hoc.id}: renamed" in third.stdout
+    assert "replan the days it touched (2018-10-29)" in third.stdout
+    now = meetings(ws)
+    assert now["ad-hoc-ai@conf.example"].title == "Ad hoc group on AI, part 2"
+    assert now["plenary-3@conf.example"].start != plenary.start

@@ -697,6 +697,10 @@ class Meeting(_Strict):
     # Where `rota import` found it: the event's UID (and RECURRENCE-ID), or `csv:<id>`. A
     # meeting with no source was added by hand, and no import touches it.
     source: Text | None = None
+    # What the source said of it when it was last imported (a digest of its times, title,
+    # room and status): an import leaves a meeting changed here as it is while its event
+    # has not changed since (a move typed at 2 a.m. is not undone by the next import).
+    source_digest: str | None = Field(None, pattern=r"^[0-9a-f]{16}$")
 
     @field_validator("source")
     @classmethod

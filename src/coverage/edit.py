@@ -38,7 +38,7 @@ from ruamel.yaml.scalarstring import (
 
 from coverage.domain import Attendee, Conference, Meeting, Workspace
 from coverage.errors import UsageError, WorkspaceError
-from coverage.importing import ImportPlan, Tagged, Update, local_text
+from coverage.importing import ImportPlan, Tagged, Update, digest_of, local_text
 from coverage.importing import Incoming as ImportedEvent
 from coverage.io import (
     ATTENDEES_CSV,
@@ -1089,6 +1089,8 @@ def import_meetings(folder: Path, plan: ImportPlan, conference: Conference) -> W
                     record["room"] = _styled(record.get("room"), u.room)
             if u.status is not None:
                 record["status"] = _styled(record.get("status"), u.status)
+            if u.digest is not None:
+                record["source_digest"] = DoubleQuotedScalarString(u.digest)
 
         edits[update.meeting] = change
     if edits:
@@ -1142,6 +1144,7 @@ def _record_text(
     if item.status != "confirmed":
         fields.append(("status", q(item.status)))
     fields.append(("source", q(item.source)))
+    fields.append(("source_digest", q(digest_of(item))))
     first = " " * offset + "- " + " " * max(0, sequence - offset - 2)
     lines = [f"{first}id: {q(meeting_id)}"]
     lines += [f"{' ' * sequence}{key}: {value}" for key, value in fields]

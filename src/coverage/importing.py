@@ -15,10 +15,11 @@ writes it."""
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -76,6 +77,21 @@ class Update:
     room: str | None = None
     room_changed: bool = False
     status: str | None = None
+    digest: str | None = None  # what the source says now (see `digest_of`), recorded
+
+
+def digest_of(item: Incoming) -> str:
+    """A digest of what an event says of its meeting (times as instants, title, room,
+    status): recorded with the meeting, so that a later import tells an event changed at
+    the source from a meeting changed here."""
+    said = [
+        item.start.astimezone(UTC).isoformat(),
+        item.end.astimezone(UTC).isoformat(),
+        item.title,
+        item.room or "",
+        item.status,
+    ]
+    return hashlib.sha256(json.dumps(said).encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass
@@ -88,6 +104,12 @@ class ImportPlan:
     skipped: list[Skipped] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # imported before, not in this source
     events: int = 0
+    # Meetings changed here (moved, cancelled by hand) whose event has not changed since
+    # they were imported: left as they are, by id.
+    kept: list[str] = field(default_factory=list)
+    # The conference days whose meetings the import adds or changes (a moved meeting's
+    # old day and new one): those to replan.
+    touched: set[date] = field(default_factory=set)
 
     def count(self, what: str) -> int:
         if what == "moved":
@@ -512,14 +534,26 @@ def plan_import(
     rules = workspace.conference.import_rules
     for source, item in latest.items():
         known = by_source.get(source)
+        day = workspace.conference.day_of
         if known is None:
             plan.added.append((item, tags_for(item, rules)))
+            plan.touched.add(day(item.start))
             continue
+        digest = digest_of(item)
         update = _update(known, item)
+        if known.source_digest == digest:
+            # The event is as it was when imported: what differs was changed here.
+            if update is None:
+                plan.unchanged += 1
+            else:
+                plan.kept.append(known.id)
+            continue
         if update is None:
             plan.unchanged += 1
+            plan.updates.append(Update(known.id, digest=digest))  # recorded, nothing else
         else:
-            plan.updates.append(update)
+            plan.updates.append(replace(update, digest=digest))
+            plan.touched |= {day(known.start), day(item.start)}
     # Gone from this source: meetings imported before from the same calendar system (the
     # part of their UID after "@", or a spreadsheet's rows) that the source no longer has
     # at all (an event skipped this time is still in it).

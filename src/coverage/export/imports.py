@@ -6,7 +6,7 @@ from pathlib import Path
 
 from coverage.domain import Conference
 from coverage.export.common import printable
-from coverage.importing import ImportPlan
+from coverage.importing import ImportPlan, Update
 from coverage.published import plural
 
 SHOWN = 20  # of each list, the first ones
@@ -39,6 +39,14 @@ def import_text(
             ],
         ),
         (
+            "changed at the source",
+            [f"{u.meeting}: {', '.join(_what(u))}" for u in plan.updates if _what(u)],
+        ),
+        (
+            "changed here and not at the source since they were imported (left as they are)",
+            plan.kept,
+        ),
+        (
             "imported before, not in this source"
             + ("" if any(u.status == "cancelled" for u in plan.updates) else
                " (left as they are; --cancel-missing cancels them)"),
@@ -52,8 +60,31 @@ def import_text(
                 lines.append(f"  ... and {len(items) - SHOWN} more")
     if dry_run:
         lines.append("dry run: nothing written")
+    elif written and plan.touched:
+        days = ", ".join(str(d) for d in sorted(plan.touched))
+        lines.append(
+            f"meetings.yaml updated; replan the days it touched ({days}) with `rota replan`"
+        )
     elif written:
-        lines.append("meetings.yaml updated; replan the days it touched with `rota replan`")
+        lines.append(
+            "meetings.yaml updated: what the source says of its meetings is recorded, nothing "
+            "else changed (no day to replan)"
+        )
     else:
         lines.append("nothing to change: nothing written")
     return "\n".join(lines) + "\n"
+
+
+def _what(update: Update) -> list[str]:
+    """What an update changes, in words ('moved', 'renamed', ...); none when it only
+    records what the source says."""
+    what = []
+    if update.start is not None:
+        what.append("moved")
+    if update.title is not None:
+        what.append("renamed")
+    if update.room_changed:
+        what.append("changed room")
+    if update.status is not None:
+        what.append(f"now {update.status}")
+    return what
