@@ -641,3 +641,19 @@ def test_a_person_away_during_a_started_meeting_is_told_so_in_their_day(tmp_path
     assert "Your day now: Side event, 14:00-15:00 (you are away from 14:30)" in done.stdout
     assert "! Ana leaves Side event 14:00-15:00 at 14:30 (away from 14:30)" in done.stdout
     assert "away 14:30-03:00" not in done.stdout
+
+
+def test_a_meeting_cancelled_once_it_had_started_is_told_to_the_group(tmp_path: Path) -> None:
+    """Found by an attacker: cancelling a meeting in progress said '0 people affected, 3 of 3
+    meetings covered' and nothing else: the person in the room was told nothing."""
+    folder = write_workspace(
+        tmp_path / "ws",
+        [person("ana", name="Ana")],
+        [meeting("m2", "10:30", "12:00", title="Drafting"), meeting("m3", "14:00", "15:00")],
+    )
+    assert run("plan", folder, "--day", DAY, "--quiet").exit_code == 0
+    done = run("update", folder, "--cancel", "m2", "--now", "11:00")
+    assert done.exit_code == 0, done.output
+    assert "Cancelled after it started (tell who is there):\n! Drafting 10:30-12:00: Ana" in (
+        done.stdout
+    )

@@ -147,6 +147,19 @@ def render_messages(rota: PublishedRota) -> Messages:
             f"({'and ' if actionable else ''}{plural(rest, 'uncovered meeting')} no one can "
             "go to now: over, closed, or started with no one there)"
         )
+    # A meeting cancelled once it had started is kept as published (someone is in the
+    # room): the group is told, so that they are told too.
+    stopped = [
+        m
+        for m in rota.meetings_on(day)
+        if m.meeting_status == "cancelled" and m.attendees and m.end > replan.now
+    ]
+    if stopped:
+        summary.append("Cancelled after it started (tell who is there):")
+        summary += [
+            f"! {m.title} {rota.span_in_day(m)}: {', '.join(rota.name(a) for a in m.attendees)}"
+            for m in stopped
+        ]
     leaving = [
         (assignment, away)
         for assignment, away in rota.away_during(day)
