@@ -657,3 +657,21 @@ def test_a_meeting_cancelled_once_it_had_started_is_told_to_the_group(tmp_path: 
     assert "Cancelled after it started (tell who is there):\n! Drafting 10:30-12:00: Ana" in (
         done.stdout
     )
+
+
+def test_a_named_pipe_no_one_writes_to_as_password_file_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by an attacker: `--password-file` a named pipe with no writer waited for ever."""
+    import os
+
+    import coverage.io as io_module
+
+    monkeypatch.setattr(io_module, "PASSWORD_WAIT", 0.3)
+    folder = workspace(tmp_path)
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    done = run("publish", folder, "--caldav", "http://127.0.0.1:1/", "--user", USER,
+               "--password-file", pipe)  # fmt: skip
+    assert done.exit_code == 2, done.output
+    assert f"--password-file {pipe}: nothing to read after 0.3 s (a pipe)" in done.stderr

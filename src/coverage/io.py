@@ -873,6 +873,24 @@ def dump_json(data: Any) -> str:
 
 
 MAX_PASSWORD = 4096
+PASSWORD_WAIT = 10.0  # seconds a pipe may take to give the password
+
+
+def _password_source(path: Path, label: str) -> _io.TextIOWrapper:
+    """The password file, open for reading. A pipe (`<(pass show rota)`) is opened without
+    waiting for a writer and read once something arrives, within PASSWORD_WAIT seconds: a
+    named pipe no one writes to was waited on for ever."""
+    import select
+
+    if not stat.S_ISFIFO(os.stat(path).st_mode):
+        return path.open(encoding="utf-8")
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    ready, _, _ = select.select([descriptor], [], [], PASSWORD_WAIT)
+    if not ready:
+        os.close(descriptor)
+        raise UsageError(f"{label}: nothing to read after {PASSWORD_WAIT:g} s (a pipe)")
+    os.set_blocking(descriptor, True)
+    return open(descriptor, encoding="utf-8")  # closed by the caller's `with`
 
 
 def read_password(path: Path, label: str | None = None) -> str:
@@ -882,7 +900,7 @@ def read_password(path: Path, label: str | None = None) -> str:
     (`--password-file PATH` by default)."""
     label = label or f"--password-file {path}"
     try:
-        with path.open(encoding="utf-8") as file:
+        with _password_source(path, label) as file:
             line = file.readline(MAX_PASSWORD + 1)
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or type(error).__name__
