@@ -4,6 +4,7 @@ a consistent state (with the command that finishes) when a step after the edit f
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -497,7 +498,8 @@ def test_a_replan_at_a_moment_before_the_last_one_is_refused(tmp_path: Path) -> 
     assert done.exit_code == 2, done.output
     assert (
         f"--now 10:00: version 2 of {DAY} was replanned at {DAY} 14:00, later: the meetings "
-        "that started by then are held as it says; nothing written; give --now 14:00 or later"
+        "that started by then are held as it says; nothing written; give --now '2018-11-05 "
+        "14:00' or later"
     ) in done.stderr
     assert versions(folder) == held
     assert run("replan", folder, "--day", DAY, "--now", "14:00").exit_code == 0
@@ -550,7 +552,7 @@ def test_an_update_before_the_last_replan_is_refused_before_the_edit(
     done = run("update", folder, *change, "--now", "10:00")
     assert done.exit_code == 2, done.output
     assert "was replanned at 2018-11-05 14:00, later" in done.stderr
-    assert "give --now 14:00 or later" in done.stderr
+    assert "give --now '2018-11-05 14:00' or later" in done.stderr
     assert files(folder) == before and versions(folder) == published
 
 
@@ -675,3 +677,38 @@ def test_a_named_pipe_no_one_writes_to_as_password_file_is_refused(
                "--password-file", pipe)  # fmt: skip
     assert done.exit_code == 2, done.output
     assert f"--password-file {pipe}: nothing to read after 0.3 s (a pipe)" in done.stderr
+
+
+def test_the_clock_time_check_holds_only_a_meeting_already_over(tmp_path: Path) -> None:
+    """Found in review: the check refused a meeting moved to 13:30 at 13:40 (it had just
+    started: a change like any other), missed `--now 2300`, gave the night of the day
+    before for `01:30`, and refused a change on a day never published."""
+    folder = workspace(tmp_path)  # the 5th planned: morning, noon, evening
+    assert run("plan", folder, "--day", "2018-11-06", "--quiet").exit_code == 0
+    started = run("update", folder, "--move", "evening", "--start", f"{DAY} 13:30", "--end",
+                  f"{DAY} 14:30", "--now", "13:40")  # fmt: skip
+    assert started.exit_code == 0, started.output
+    add = ["--add", "--title", "Brief", "--start", "2018-11-06 09:30", "--end", "2018-11-06 10:00"]
+    late = run("update", folder, *add, "--now", "2300")
+    assert late.exit_code == 2 and "--now 2300 is read on 2018-11-06" in late.stderr
+    night = run("update", folder, *add, "--now", "01:30")  # the night after the 6th
+    assert night.exit_code == 2 and "e.g. '2018-11-06 01:30' for the day before" in night.stderr
+    unplanned = run("update", folder, "--add", "--title", "Later", "--start", "2018-11-07 09:00",
+                    "--end", "2018-11-07 10:00", "--now", "23:00")  # fmt: skip
+    assert unplanned.exit_code == 0, unplanned.output
+    assert "2018-11-07 has no published rota yet" in unplanned.stderr
+
+
+def test_the_moment_a_too_early_replan_is_told_to_use_is_accepted(tmp_path: Path) -> None:
+    """Found in review: the refusal said 'give --now 23:30 or later' of a replan made at
+    23:30 the evening before, and 23:30 typed as told was read on the day itself."""
+    folder = workspace(tmp_path)
+    assert run("plan", folder, "--day", "2018-11-06", "--quiet").exit_code == 0
+    first = run("replan", folder, "--day", "2018-11-06", "--now", "2018-11-05 23:30")
+    assert first.exit_code == 0, first.output
+    early = run("replan", folder, "--day", "2018-11-06", "--now", "2018-11-05 23:10")
+    assert early.exit_code == 2
+    told = re.search(r"give --now '([^']+)' or later", early.stderr)
+    assert told is not None and told.group(1) == "2018-11-05 23:30"
+    again = run("replan", folder, "--day", "2018-11-06", "--now", told.group(1))
+    assert again.exit_code == 0, again.output

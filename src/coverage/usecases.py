@@ -410,7 +410,8 @@ def _not_before_the_last_replan(
     raise TooEarly(
         f"{said}: version {version.number} of {day} was replanned at "
         f"{local(last.now):%Y-%m-%d %H:%M}, later: the meetings that started by then are "
-        f"held as it says; nothing written; give --now {local(last.now):%H:%M} or later",
+        f"held as it says; nothing written; give --now '{local(last.now):%Y-%m-%d %H:%M}' "
+        "or later",
         f"{local(last.now):%Y-%m-%d %H:%M}",
     )
 
@@ -935,44 +936,69 @@ def _refuse_a_replan_before_the_last(
 ) -> None:
     """A `--now` before the moment the newest version of the change's day was replanned
     at is refused before the edit is written (`replan_day` refuses it too, but only after
-    the edit). The day is the one the edit reads `HH:MM` on (see `edit.apply`); when the
-    change's times do not parse, the edit says what is wrong with them."""
+    the edit), and so is a time of day that, read on the day of the change, comes after
+    the end of the meeting added or moved. The day is the one the edit reads `HH:MM` on
+    (see `edit.apply`); a day never published is not replanned, and when the change's
+    times do not parse, the edit says what is wrong with them."""
     from coverage.domain import parse_moment
     from coverage.edit import AbsentChange, AddChange, MoveChange
 
     if now_text is None:
         return
     conference = ws.conference
-    starts: datetime | None = None  # when the meeting added or moved will start
+    ends: datetime | None = None  # when the meeting added or moved will end
     try:
         if isinstance(change, AddChange):
-            starts = parse_moment(change.meeting.start, conference, "open")
-            day = conference.day_of(starts)
+            ends = parse_moment(change.meeting.end, conference, "close")
+            day = conference.day_of(parse_moment(change.meeting.start, conference, "open"))
         elif isinstance(change, AbsentChange):
             day = conference.day_of(parse_moment(change.start, conference, "open"))
         else:
-            day = conference.day_of(ws.meeting(change.meeting).start)
+            old = ws.meeting(change.meeting)
+            day = conference.day_of(old.start)
             if isinstance(change, MoveChange) and change.start is not None:
                 starts = parse_moment(change.start, conference, "open")
+                ends = (
+                    parse_moment(change.end, conference, "close")
+                    if change.end is not None
+                    else starts + (old.end - old.start)
+                )
                 day = min(day, conference.day_of(starts))
     except (ValueError, KeyError):
         return
     if not conference.start <= day <= conference.end:
         return
     store = RotaStore.open(folder, ws.name, out, create=False)
+    version = store.latest_for(day)
+    if version is None:
+        return  # a day never published is not replanned
     now, given = parse_now(now_text, conference, day)
-    clock_only = re.fullmatch(r"\s*\d{1,2}:\d{2}\s*", now_text) is not None
-    if clock_only and starts is not None and now >= starts:
-        # `23:00` typed the evening before, for a meeting of tomorrow morning, is read on
-        # tomorrow: the meeting would be planned as over, and tomorrow kept as it was.
+    if _a_time_of_day(now_text) and ends is not None and now >= ends:
+        # `23:00` typed the evening before, for tomorrow morning's meeting, is read on
+        # tomorrow: the meeting would be over before it is planned, and tomorrow kept as
+        # it was. (A meeting that has started, not ended, is a change like any other.)
         local = conference.localize
+        before = now - timedelta(days=1)
+        example = (
+            f" (e.g. '{local(before):%Y-%m-%d %H:%M}' for the day before)"
+            if conference.day_of(before) >= conference.start
+            else ""
+        )
         raise UsageError(
             f"--now {now_text} is read on {day} (the day of the change), after the meeting "
-            f"starts ({local(starts):%Y-%m-%d %H:%M}): it would be planned as over; nothing "
-            f"written; give the date too (e.g. '{day - timedelta(days=1)} {now_text.strip()}' "
-            "for the evening before)"
+            f"ends ({local(ends):%Y-%m-%d %H:%M}): it would be planned as over; nothing "
+            f"written; give the date too{example}"
         )
     _not_before_the_last_replan(store.latest_for(day), ws, day, now, now_text, given)
+
+
+def _a_time_of_day(text: str) -> bool:
+    """Whether `--now` was given as a time of day (`14:00`, `1400`, `14:00:00`), not a date."""
+    try:
+        time.fromisoformat(text.strip())
+    except ValueError:
+        return False
+    return True
 
 
 def _refuse_an_absence_over_a_pin(folder: Path, ws: Workspace, change: Change) -> None:
