@@ -10,6 +10,7 @@ located line."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -833,3 +834,17 @@ def test_a_change_made_here_survives_an_import_of_a_feed_that_did_not_change_it(
     now = meetings(ws)
     assert now["ad-hoc-ai@conf.example"].title == "Ad hoc group on AI, part 2"
     assert now["plenary-3@conf.example"].start != plenary.start
+
+
+def test_cancelling_the_missing_names_their_days_to_replan(tmp_path: Path) -> None:
+    """Found in review: `--cancel-missing` cancelled a meeting and then said 'nothing else
+    changed (no day to replan)', leaving its day staffed."""
+    ws = workspace(tmp_path)
+    assert run("import", ws, feed(tmp_path)).exit_code == 0
+    without = re.sub(r"BEGIN:VEVENT\nUID:plenary-3@conf.example.*?END:VEVENT\n", "", FEED,
+                     flags=re.S)  # fmt: skip
+    assert "plenary-3" not in without
+    done = run("import", ws, feed(tmp_path, without, "f2.ics"), "--cancel-missing")
+    assert done.exit_code == 0, done.output
+    assert "1 cancelled" in done.stdout
+    assert "replan the days it touched (2018-10-27)" in done.stdout

@@ -1323,8 +1323,10 @@ def import_source(
     incoming, skipped, events = reader(raw, label, workspace.conference)
     plan = plan_import(workspace, incoming, skipped, events)
     if cancel_missing:
-        live = {m.id for m in workspace.meetings if m.status != "cancelled"}
-        plan.updates += [Update(m, status="cancelled") for m in plan.missing if m in live]
+        live = {m.id: m for m in workspace.meetings if m.status != "cancelled"}
+        gone = [live[m] for m in plan.missing if m in live]
+        plan.updates += [Update(m.id, status="cancelled") for m in gone]
+        plan.touched |= {workspace.conference.day_of(m.start) for m in gone}  # to replan
     if dry_run or not plan.changes:
         return Imported(plan, False, source, workspace.conference)
     import_meetings(folder, plan, workspace.conference)
