@@ -774,7 +774,7 @@ def _fold(line: str) -> str:
 @pytest.mark.parametrize(
     "zone",
     ["localtime", "posixrules", "Factory", "right/Europe/Berlin",
-     "/usr/share/zoneinfo/Europe/Berlin", "Asia/" + "Dubai/" * 800 + "X", "A" * 5000],
+     "Asia/" + "Dubai/" * 800 + "X", "A" * 5000],
 )  # fmt: skip
 def test_an_event_in_a_zone_of_the_computers_own_files_is_skipped_named(
     tmp_path: Path, zone: str
@@ -848,3 +848,28 @@ def test_cancelling_the_missing_names_their_days_to_replan(tmp_path: Path) -> No
     assert done.exit_code == 0, done.output
     assert "1 cancelled" in done.stdout
     assert "replan the days it touched (2018-10-27)" in done.stdout
+
+
+def test_a_vendors_zone_the_feed_defines_is_read(tmp_path: Path) -> None:
+    """Found in review: Evolution's TZIDs (`/freeassociation.sourceforge.net/...`, defined
+    in the file's VTIMEZONE) were skipped as a path on the computer."""
+    ws = workspace(tmp_path)
+    zone = "/freeassociation.sourceforge.net/Europe/Berlin"
+    text = "\r\n".join([
+        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Ximian//NONSGML Evolution Calendar//EN",
+        "BEGIN:VTIMEZONE", f"TZID:{zone}", "X-LIC-LOCATION:Europe/Berlin",
+        "BEGIN:STANDARD", "TZNAME:CET", "DTSTART:19701025T030000", "TZOFFSETFROM:+0200",
+        "TZOFFSETTO:+0100", "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU", "END:STANDARD",
+        "BEGIN:DAYLIGHT", "TZNAME:CEST", "DTSTART:19700329T020000", "TZOFFSETFROM:+0100",
+        "TZOFFSETTO:+0200", "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU", "END:DAYLIGHT",
+        "END:VTIMEZONE", "BEGIN:VEVENT", "UID:e1@example.org", "DTSTAMP:20181001T000000Z",
+        f"DTSTART;TZID={zone}:20181029T100000", f"DTEND;TZID={zone}:20181029T120000",
+        "SUMMARY:Plenary one", "END:VEVENT", "END:VCALENDAR", "",
+    ])  # fmt: skip
+    path = tmp_path / "evolution.ics"
+    path.write_bytes(text.encode())
+    done = run("import", ws, path)
+    assert done.exit_code == 0 and "1 added" in done.stdout, done.output
+    assert meetings(ws)["e1@example.org"].start == datetime(
+        2018, 10, 29, 9, 0, tzinfo=ZoneInfo("UTC")
+    )

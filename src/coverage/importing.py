@@ -344,11 +344,14 @@ def _uid(event: Any) -> str:
     return "no-uid-" + hashlib.sha256(basis.encode()).hexdigest()[:16]
 
 
-# A TZID a feed may not use: the host's own zone files (`localtime`, `posixrules`,
-# `Factory`, `posix/...`, `right/...`, a path), which icalendar would read and so make the
-# times depend on the machine, or a name too long to be one (thousands of `Asia/` parts
-# sent the zone lookup into a RecursionError and the whole feed was refused).
-_HOST_ZONE = re.compile(r"(?i)(?:localtime|posixrules|factory|(?:posix|right)/.*|/.*|.{101,})")
+# A TZID a feed may not use: one of the host's own zone files (`localtime`, `posixrules`,
+# `Factory`, `posix/...`, `right/...`) the feed does not define (VTIMEZONE), which
+# icalendar would read and so make the times depend on the machine, or any name too long
+# to be one, over 100 characters (thousands of `Asia/` parts sent the zone lookup into a
+# RecursionError and the whole feed was refused). A vendor's prefixed name
+# (`/freeassociation.sourceforge.net/...`, `/mozilla.org/...`) is icalendar's to read.
+_HOST_ZONE = re.compile(r"(?i)(?:localtime|posixrules|factory|(?:posix|right)/.*)")
+_DEFINED_ZONE = re.compile(r"(?im)^TZID(?:;[^:\r\n]*)?:(.*?)\r?$")
 _TZID_PARAM = re.compile(r'(?i)(;TZID=)("?)([^";:\r\n]*)(\2)(?=[;:])')
 UNNAMED_ZONE = "X-ROTA-NOT-A-ZONE"
 
@@ -359,14 +362,17 @@ def _unnamed_zones(text: str) -> str:
     the file does not define."""
 
     def replaced(match: re.Match[str]) -> str:
-        if not _HOST_ZONE.fullmatch(match.group(3)):
+        name = match.group(3)
+        if len(name) <= 100 and (name in defined or not _HOST_ZONE.fullmatch(name)):
             return match.group(0)
         return f"{match.group(1)}{UNNAMED_ZONE}"
 
     if "TZID=" not in text.upper():
         return text
     # Unfolded first (RFC 5545 3.1), as icalendar reads it: a long name is folded.
-    return _TZID_PARAM.sub(replaced, re.sub(r"\r?\n[ \t]", "", text))
+    text = re.sub(r"\r?\n[ \t]", "", text)
+    defined = {name.strip() for name in _DEFINED_ZONE.findall(text)}
+    return _TZID_PARAM.sub(replaced, text)
 
 
 def _incoming(event: Any, recurring: set[str], conference: Conference) -> Incoming | Skipped:
