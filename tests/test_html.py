@@ -162,3 +162,22 @@ def test_my_day_says_when_the_person_is_away(tmp_path: Path) -> None:
     )
     assert '<p class="away-note">Away: 12:00–14:00</p>' in sections["ana"]
     assert "away-note" not in sections["ben"]
+
+
+def test_my_day_says_an_absence_past_the_close_runs_from_its_start(tmp_path: Path) -> None:
+    """Found in review: 'Away: 11:00–03:00' read as back at 03:00."""
+    from click.testing import CliRunner
+    from workspaces import meeting, person, write_workspace
+
+    from coverage.cli import main
+
+    away = [{"start": "2018-11-05 11:00", "end": "2018-11-06 18:00"}]
+    ws = write_workspace(
+        tmp_path / "ws",
+        [person("ana", name="Ana", unavailable=away)],
+        [meeting("a", "09:00", "10:00")],
+    )
+    done = CliRunner().invoke(main, ["plan", str(ws), "--day", "2018-11-05", "--quiet"])
+    assert done.exit_code == 0, done.output
+    page = (Path(done.output.strip()).parent / "rota.html").read_text()
+    assert '<p class="away-note">Away: from 11:00</p>' in page

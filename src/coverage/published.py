@@ -588,6 +588,16 @@ class PublishedRota(_Model):
                     break
         return sorted(found, key=lambda pair: (pair[0].start, pair[0].meeting, pair[0].attendee))
 
+    def away_span(self, away: Away, dash: str = "-") -> str:
+        """'12:00-14:00', 'all day', or 'from 01:00' for a stretch that runs to the day's
+        close (the rota knows the day only: the absence may go on after it, and
+        '01:00-03:00' read as back at 03:00)."""
+        if away.all_day:
+            return "all day"
+        if self.clock(away.end) == f"{self.day_window.end:%H:%M}":
+            return f"from {self.clock(away.start)}"
+        return self.span(away, dash)
+
     def counts(self, day: date | None = None, issue: str | None = None) -> DayCounts:
         """The meeting counts of a day (or of every planned day), optionally of one issue."""
         chosen = [
@@ -690,7 +700,8 @@ class _Located(ValueError):
 
 # A reason told to the person ("you are needed at ... instead"), said of them to the
 # group (on the page, in `rota diff`): the planner's own phrases, whole, so that a title
-# quoted in a reason ("you are needed at Ask your questions ...") is never rewritten.
+# quoted in a reason ("you are needed at Ask your questions ...") is not rewritten (but
+# for a title that holds one of these phrases itself).
 _OF_THEM = {
     "you are not available then": "{name} is not available then",
     "your delegation is no longer admitted": "their delegation is no longer admitted",

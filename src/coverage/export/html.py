@@ -227,7 +227,7 @@ class _Page:
         stretches = []
         for day in rota.days:
             for away in rota.away(attendee, day):
-                span = "all day" if away.all_day else rota.span(away, "–")
+                span = rota.away_span(away, "–")
                 stretches.append(span if len(rota.days) == 1 else f"{day_text(day)} {span}")
         if not stretches:
             return ""

@@ -172,14 +172,8 @@ def render_messages(rota: PublishedRota) -> Messages:
 
 
 def away_words(rota: PublishedRota, away: Away) -> str:
-    """'away 12:00-14:00', 'away all day', or 'away from 01:00' for a stretch that runs to
-    the day's close (the rota knows the day only: the absence may go on after it, and
-    '01:00-03:00' read as back at 03:00)."""
-    if away.all_day:
-        return "away all day"
-    if rota.clock(away.end) == f"{rota.day_window.end:%H:%M}":
-        return f"away from {rota.clock(away.start)}"
-    return f"away {rota.span(away)}"
+    """'away 12:00-14:00', 'away all day', or 'away from 01:00' (see `away_span`)."""
+    return f"away {rota.away_span(away)}"
 
 
 def away_text(rota: PublishedRota, assignment: Assignment, away: Away, day: date) -> str:
