@@ -827,6 +827,7 @@ def test_a_change_made_here_survives_an_import_of_a_feed_that_did_not_change_it(
     # The organisers change the ad hoc group's name: that event changed, so it is updated,
     # and the plenary (its event unchanged) still keeps the time set here.
     renamed = FEED.replace("SUMMARY:Ad hoc group on AI", "SUMMARY:Ad hoc group on AI, part 2")
+    assert run("plan", ws, "--day", "2018-10-29", "--quiet").exit_code == 0
     third = run("import", ws, feed(tmp_path, renamed, "feed2.ics"))
     assert third.exit_code == 0, third.output
     assert f"{ad_hoc.id}: renamed" in third.stdout
@@ -847,7 +848,12 @@ def test_cancelling_the_missing_names_their_days_to_replan(tmp_path: Path) -> No
     done = run("import", ws, feed(tmp_path, without, "f2.ics"), "--cancel-missing")
     assert done.exit_code == 0, done.output
     assert "1 cancelled" in done.stdout
-    assert "replan the days it touched (2018-10-27)" in done.stdout
+    assert "the days it touched with no rota yet: 2018-10-27" in done.stdout
+    # A published day is to be replanned: so it is said.
+    assert run("import", ws, feed(tmp_path)).exit_code == 0  # the plenary back
+    assert run("plan", ws, "--day", "2018-10-27", "--quiet").exit_code == 0
+    again = run("import", ws, feed(tmp_path, without, "f3.ics"), "--cancel-missing")
+    assert "replan the days it touched (2018-10-27) with `rota replan`" in again.stdout
 
 
 def test_a_vendors_zone_the_feed_defines_is_read(tmp_path: Path) -> None:

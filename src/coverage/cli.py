@@ -1160,5 +1160,7 @@ def import_(workspace: Path, source: Path, dry_run: bool, cancel_missing: bool) 
     from coverage.usecases import import_source
 
     done = import_source(workspace, source, dry_run, cancel_missing)
-    text = import_text(done.plan, done.source, done.written, dry_run, done.conference)
+    text = import_text(
+        done.plan, done.source, done.written, dry_run, done.conference, done.published
+    )
     _echo(text, nl=False)

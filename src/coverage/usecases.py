@@ -1293,6 +1293,9 @@ def _whole(text: str, where: str) -> int:
 # --- rota import ------------------------------------------------------------------------------
 
 
+GONE_DIGEST = "0" * 16  # what the source says of a meeting it no longer has
+
+
 @dataclass(frozen=True)
 class Imported:
     """What `rota import` found, and whether it wrote it."""
@@ -1301,6 +1304,7 @@ class Imported:
     written: bool
     source: Path
     conference: Conference
+    published: frozenset[date] = frozenset()  # the days touched that have a rota to replan
 
 
 def import_source(
@@ -1325,12 +1329,16 @@ def import_source(
     if cancel_missing:
         live = {m.id: m for m in workspace.meetings if m.status != "cancelled"}
         gone = [live[m] for m in plan.missing if m in live]
-        plan.updates += [Update(m.id, status="cancelled") for m in gone]
+        # Recorded as what the source says of them (nothing): when their event is back,
+        # it is a change at the source, and wins over the cancellation.
+        plan.updates += [Update(m.id, status="cancelled", digest=GONE_DIGEST) for m in gone]
         plan.touched |= {workspace.conference.day_of(m.start) for m in gone}  # to replan
     if dry_run or not plan.changes:
         return Imported(plan, False, source, workspace.conference)
     import_meetings(folder, plan, workspace.conference)
-    return Imported(plan, True, source, workspace.conference)
+    store = RotaStore.open(folder, workspace.name, None, create=False)
+    published = frozenset(d for d in plan.touched if store.latest_for(d) is not None)
+    return Imported(plan, True, source, workspace.conference, published)
 
 
 # --- rota init --------------------------------------------------------------------------------

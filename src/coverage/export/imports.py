@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from datetime import date
 from pathlib import Path
 
 from coverage.domain import Conference
@@ -13,7 +15,12 @@ SHOWN = 20  # of each list, the first ones
 
 
 def import_text(
-    plan: ImportPlan, source: Path, written: bool, dry_run: bool, conference: Conference
+    plan: ImportPlan,
+    source: Path,
+    written: bool,
+    dry_run: bool,
+    conference: Conference,
+    published: Collection[date] = (),
 ) -> str:
     """The summary line, then what was skipped and why, the new meetings no rule tagged,
     and the meetings imported before that this source no longer has."""
@@ -61,10 +68,12 @@ def import_text(
     if dry_run:
         lines.append("dry run: nothing written")
     elif written and plan.touched:
-        days = ", ".join(str(d) for d in sorted(plan.touched))
-        lines.append(
-            f"meetings.yaml updated; replan the days it touched ({days}) with `rota replan`"
-        )
+        # The days with a published rota are replanned; the others have none yet.
+        replan = ", ".join(str(d) for d in sorted(d for d in plan.touched if d in published))
+        fresh = ", ".join(str(d) for d in sorted(d for d in plan.touched if d not in published))
+        todo = [f"replan the days it touched ({replan}) with `rota replan`"] if replan else []
+        todo += [f"the days it touched with no rota yet: {fresh}"] if fresh else []
+        lines.append(f"meetings.yaml updated; {'; '.join(todo)}")
     elif written:
         lines.append(
             "meetings.yaml updated: what the source says of its meetings is recorded, nothing "
