@@ -538,9 +538,9 @@ def plan_import(
             plan.skipped.append(Skipped(item.where, "the same event twice: the last one is kept"))
         latest[item.source] = item
     rules = workspace.conference.import_rules
+    day = workspace.conference.day_of
     for source, item in latest.items():
         known = by_source.get(source)
-        day = workspace.conference.day_of
         if known is None:
             plan.added.append((item, tags_for(item, rules)))
             plan.touched.add(day(item.start))
