@@ -416,7 +416,15 @@ class Conference(_Strict):
         return {issue.id for issue in self.issues}
 
 
-_NOT_ZONES = {"Factory", "localtime", "posixrules"}
+_NOT_ZONES = {"factory", "localtime", "posixrules"}
+
+
+def host_zone_file(name: str) -> bool:
+    """Whether `name` is one of the tz database's files that are no zone of their own:
+    `localtime`, `posixrules`, `Factory` (the host's settings), or a zone under `posix/`
+    or `right/` (leap seconds counted); any case."""
+    lowered = name.lower()
+    return lowered in _NOT_ZONES or lowered.startswith(("posix/", "right/"))
 
 
 def shown(value: str, limit: int = 60) -> str:
@@ -433,7 +441,7 @@ _ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]{0,40}(?:/[A-Za-z0-9_+-]{1,40}){
 def known_timezone(name: str) -> bool:
     """Whether `name` is a real IANA time zone (not a tz database file such as
     `localtime`, `posixrules` or `Factory`, nor one under `posix/` or `right/`)."""
-    if name in _NOT_ZONES or name.startswith(("posix/", "right/")):
+    if host_zone_file(name):
         return False
     # The shape of an IANA name (`America/Argentina/Buenos_Aires`, `Etc/GMT+5`) before the
     # tz database is asked: a name of thousands of `a/` parts sent Python's resource

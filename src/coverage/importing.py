@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from coverage.domain import Conference, ImportRule, Meeting, Workspace
+from coverage.domain import Conference, ImportRule, Meeting, Workspace, host_zone_file
 from coverage.errors import WorkspaceError
 from coverage.export.common import printable
 
@@ -350,7 +350,6 @@ def _uid(event: Any) -> str:
 # to be one, over 100 characters (thousands of `Asia/` parts sent the zone lookup into a
 # RecursionError and the whole feed was refused). A vendor's prefixed name
 # (`/freeassociation.sourceforge.net/...`, `/mozilla.org/...`) is icalendar's to read.
-_HOST_ZONE = re.compile(r"(?i)(?:localtime|posixrules|factory|(?:posix|right)/.*)")
 _DEFINED_ZONE = re.compile(r"(?im)^TZID(?:;[^:\r\n]*)?:(.*?)\r?$")
 _TZID_PARAM = re.compile(r'(?i)(;TZID=)("?)([^";:\r\n]*)(\2)(?=[;:])')
 UNNAMED_ZONE = "X-ROTA-NOT-A-ZONE"
@@ -363,7 +362,7 @@ def _unnamed_zones(text: str) -> str:
 
     def replaced(match: re.Match[str]) -> str:
         name = match.group(3)
-        if len(name) <= 100 and (name in defined or not _HOST_ZONE.fullmatch(name)):
+        if len(name) <= 100 and (name in defined or not host_zone_file(name)):
             return match.group(0)
         return f"{match.group(1)}{UNNAMED_ZONE}"
 

@@ -738,19 +738,16 @@ def caldav_target(
     if setting is not None:
         url, user = setting.caldav, user or setting.user
         if password_file is None and setting.password_file:
+            label = (
+                f"{source.label(CONFERENCE_FILE)}: publish: field 'password_file' "
+                f"({setting.password_file})"
+            )
             # A path in conference.yaml is read from the workspace's folder, not from
             # wherever the command is run.
             try:
                 password_file = folder / Path(setting.password_file).expanduser()
             except RuntimeError:  # `~nobody/pw`: no such user's home
-                raise UsageError(
-                    f"{source.label(CONFERENCE_FILE)}: publish: field 'password_file' "
-                    f"({setting.password_file}): no such home folder"
-                ) from None
-            label = (
-                f"{source.label(CONFERENCE_FILE)}: publish: field 'password_file' "
-                f"({setting.password_file})"
-            )
+                raise UsageError(f"{label}: no such home folder") from None
     if not user:
         raise UsageError("--caldav needs --user")
     assert url is not None
@@ -989,7 +986,7 @@ def _refuse_a_replan_before_the_last(
             f"ends ({local(ends):%Y-%m-%d %H:%M}): it would be planned as over; nothing "
             f"written; give the date too{example}"
         )
-    _not_before_the_last_replan(store.latest_for(day), ws, day, now, now_text, given)
+    _not_before_the_last_replan(version, ws, day, now, now_text, given)
 
 
 def _a_time_of_day(text: str) -> bool:
@@ -1343,18 +1340,14 @@ def import_source(
 
 # --- rota init --------------------------------------------------------------------------------
 
-_INIT_OPTIONS = {"name": "--name", "timezone": "--timezone", "start": "--start", "end": "--end"}
-
 
 def init_workspace(folder: Path, name: str, timezone: str, start: date, end: date) -> list[Path]:
     """Write the files of a new workspace into `folder` (made if missing) and return their
     paths. Refused, with nothing written, when `folder` already holds a workspace file or
     the conference given is not valid (the message names the option)."""
     from coverage.io import (
-        ATTENDEES_CSV,
         CONFERENCE_FILE,
-        MEETINGS_CSV,
-        STATES_FILE,
+        INPUT_FILES,
         load_workspace,
         parse_conference,
         starter_files,
@@ -1364,7 +1357,7 @@ def init_workspace(folder: Path, name: str, timezone: str, start: date, end: dat
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder} is a file, not a folder: nothing written")
     files = starter_files(name, timezone, start, end)
-    taken = [f for f in [*files, ATTENDEES_CSV, MEETINGS_CSV, STATES_FILE] if (folder / f).exists()]
+    taken = [f for f in INPUT_FILES if (folder / f).exists()]
     if taken:
         raise UsageError(
             f"{folder} already holds {', '.join(sorted(taken))}: nothing written (rota init "
@@ -1374,11 +1367,13 @@ def init_workspace(folder: Path, name: str, timezone: str, start: date, end: dat
         parse_conference(files[CONFERENCE_FILE].encode("utf-8"), str(folder / CONFERENCE_FILE))
     except WorkspaceError as error:
         first = error.problems[0]
-        option = _INIT_OPTIONS.get((first.field or "").split(".")[0])
-        given = {"--name": name, "--timezone": timezone, "--start": start, "--end": end}
-        value = given[option] if option else None
-        shown_value = shown(value) if isinstance(value, str) else str(value)
-        where = f"{option} {shown_value}" if option else str(folder / CONFERENCE_FILE)
+        given = {"name": name, "timezone": timezone, "start": start, "end": end}
+        field = (first.field or "").split(".")[0]
+        if field in given:  # said of the option it was given as
+            value = given[field]
+            where = f"--{field} {shown(value) if isinstance(value, str) else value}"
+        else:
+            where = str(folder / CONFERENCE_FILE)
         raise UsageError(f"{where}: {first.message}: nothing written") from None
     try:
         folder.mkdir(parents=True, exist_ok=True)
