@@ -439,13 +439,13 @@ def _event(state: _State, alarm_minutes: int | None) -> icalendar.Event:
 
 def _published_order(versions: Sequence[PublishedRota]) -> list[PublishedRota]:
     """`versions` as they were published: by creation time (a version from before rota
-    recorded it first), versions made the same moment by day and number."""
-    given = {id(version): n for n, version in enumerate(versions)}
+    recorded it first), versions made the same moment by day and number, then as given
+    (the sort is stable)."""
 
     def made(version: PublishedRota) -> datetime:
         return _EPOCH if version.run is None else version.run.created_at.astimezone(UTC)
 
-    return sorted(versions, key=lambda v: (made(v), v.days[0], v.version or 0, given[id(v)]))
+    return sorted(versions, key=lambda v: (made(v), v.days[0], v.version or 0))
 
 
 def _created(version: PublishedRota) -> datetime:
