@@ -99,7 +99,8 @@ class StaffingProblem:
     `options` are the allowed (attendee, meeting) pairs; `overlap_groups[a]` lists groups of
     meetings of which attendee `a` may take at most one (changeover rule); `rest_pairs[a]`
     pairs of meetings on different days that `a` may not both take (rest rule);
-    `duty_caps[a]` the minutes `a` may sit in per day (`duty_used` those already spent in
+    `changeover` the minutes anyone needs between two meetings (two closer ones clash for
+    everyone); `duty_caps[a]` the minutes `a` may sit in per day (`duty_used` those already spent in
     frozen meetings of a planned day); `late_windows[a]` the runs of days
     with at most `max_late` late nights, each with the late nights already in history.
     """
@@ -113,6 +114,7 @@ class StaffingProblem:
     late_windows: dict[str, list[tuple[tuple[int, ...], int]]]
     max_late: int
     days: tuple[int, ...]
+    changeover: int = 0
     barriers: dict[tuple[str, str], Barrier] = field(default_factory=dict)
     blocked_by_history: dict[tuple[str, str], FixedAssignment] = field(default_factory=dict)
     duty_used: dict[tuple[str, int], int] = field(default_factory=dict)
@@ -326,6 +328,7 @@ def build_problem(
         },
         meetings_used=dict(meetings_used),
         days=tuple(sorted(planned)),
+        changeover=changeover,
         barriers=barriers,
         blocked_by_history=blocked,
     )

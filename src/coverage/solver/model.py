@@ -346,8 +346,8 @@ class StaffingModel:
                 second_bound = max(low, rest) if second.sense == "min" else min(high, rest)
             else:
                 second_bound = low if second.sense == "min" else high
-            if second.limit is not None:
-                limit = second.limit(self.problem)
+            limit = self._limit(second)  # (alone, or given the tiers held before the step)
+            if limit is not None:
                 second_bound = (
                     max(second_bound, limit) if second.sense == "min" else min(second_bound, limit)
                 )

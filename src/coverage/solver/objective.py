@@ -178,6 +178,64 @@ def continuity_limit(problem: StaffingProblem) -> int:
     return len(problem.base.threads)
 
 
+def least_attendees(problem: StaffingProblem, held: Mapping[str, int]) -> dict[str, int]:
+    """The fewest attendees each meeting has in every rota that holds coverage (and depth,
+    when given) at `held`, as the model holds them; meetings that may have none are left
+    out. Coverage is the weight of the covered meetings: a meeting weighing more than
+    coverage may fall short of its limit is covered. Coverage plus depth is the weight of
+    every seat taken, each meeting up to `k` seats (its seats or its candidates, whichever
+    are fewer): a meeting with `n` attendees leaves `weight x (k - n)` untaken, which
+    cannot exceed what the two may fall short of their limits together."""
+    if "coverage" not in held:
+        return {}
+    short = coverage_limit(problem) - held["coverage"]
+    seats_short = None if "depth" not in held else short + depth_limit(problem) - held["depth"]
+    least: dict[str, int] = {}
+    for meeting, candidates in _candidates(problem).items():
+        slot = problem.slots[meeting]
+        if slot.weight <= 0:
+            continue
+        fewest = 1 if slot.weight > short else 0
+        if seats_short is not None:
+            fewest = max(fewest, min(slot.seats, candidates) - seats_short // slot.weight)
+        if fewest > 0:
+            least[meeting] = fewest
+    return least
+
+
+def continuity_given(problem: StaffingProblem, held: Mapping[str, int]) -> int:
+    """No fewer threads than a rota holding the earlier tiers at `held` must have. Each
+    (day, issue) has a thread for every person in one of its meetings, so at least as
+    many as the meetings on it that clash for everyone (closer than the changeover, one
+    sweep over their times: an interval graph) must seat at once (`least_attendees`),
+    and at least one for each person who already follows it (a thread begun, a pin)."""
+    followers: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for attendee, day, issue in problem.base.threads:
+        followers[day, issue].add(attendee)
+    for attendee, meeting in problem.required & problem.options.keys():
+        slot = problem.slots[meeting]
+        for issue in slot.issues:
+            followers[slot.day, issue].add(attendee)
+    # Times as (minute, +/- attendees): a meeting holds its people until the changeover
+    # after its end, and one that leaves is gone before one that arrives at that minute.
+    events: dict[tuple[int, str], list[tuple[int, int]]] = defaultdict(list)
+    for meeting, fewest in least_attendees(problem, held).items():
+        slot = problem.slots[meeting]
+        for issue in slot.issues:
+            events[slot.day, issue] += [
+                (slot.start, fewest),
+                (slot.end + problem.changeover, -fewest),
+            ]
+    total = 0
+    for key in followers.keys() | events.keys():
+        at_once = peak = 0
+        for _, change in sorted(events.get(key, [])):
+            at_once += change
+            peak = max(peak, at_once)
+        total += max(peak, len(followers.get(key, ())))
+    return max(total, continuity_limit(problem))
+
+
 def depth(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) -> Expression:
     """Sum of weight(m) x (attendees - 1) over covered meetings (seats cap attendees)."""
     attending = [(var, problem.slots[m].weight) for (_, m), var in v.covers.items()]
@@ -481,5 +539,6 @@ TIERS: tuple[Tier, ...] = (
         thorough=False,
         ceiling=continuity_ceiling,
         limit=continuity_limit,
+        given=continuity_given,
     ),
 )
