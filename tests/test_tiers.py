@@ -363,6 +363,48 @@ def test_no_rota_holding_coverage_and_depth_has_fewer_threads_than_their_bound(
         assert solver.solve(fewer) == cp_model.INFEASIBLE, meeting_id
 
 
+def test_a_plan_proven_from_its_limits_never_builds_the_model(tmp_path: Path) -> None:
+    # Two meetings at different times, each with its own expert: every tier's warm value
+    # is its limit (fairness: two hours shared by two; continuity: one thread per issue),
+    # so no search is needed, and the CP-SAT model (142k pairs on the 200-person whole
+    # conference, 3.5 s to build with its tiers) is never built.
+    ws = workspace(
+        tmp_path,
+        [
+            person("ana", expertise={"privacy": 3}),
+            person("ben", expertise={"ai": 3}, leads=["ai"]),
+        ],
+        [meeting("p", "09:00", "10:00"), meeting("a", "11:00", "12:00", issues=["ai"])],
+    )
+    model = StaffingModel(build_problem(ws, [DAY]))
+    solution = model.solve(SolveParams(time_limit=5))
+    assert solution.optimal and all(t.seconds == 0.0 for t in solution.tiers)
+    assert model._model is None
+
+
+def test_a_model_built_when_first_searched_is_the_model_built_at_once(tmp_path: Path) -> None:
+    # Coverage and depth are proven from their limits, expertise is searched (ana is the
+    # best for both meetings at 09:00): the model built then, with coverage and depth held
+    # as it is built, is the one built before the first step, and gives the same rota.
+    ws = workspace(
+        tmp_path,
+        [person("ana", expertise={"privacy": 3}), person("ben"), person("cy")],
+        [
+            meeting("p1", "09:00", "10:00", priority=2),
+            meeting("p2", "09:00", "10:00"),
+            meeting("p3", "11:00", "12:00", issues=["ai"]),
+        ],
+    )
+    problem = build_problem(ws, [DAY])
+    late, early = StaffingModel(problem), StaffingModel(problem)
+    assert early.model is not None  # built at once
+    solutions = [m.solve(SolveParams(time_limit=5, deterministic=True)) for m in (late, early)]
+    seconds = {t.name: t.seconds for t in solutions[0].tiers}
+    assert seconds["coverage"] == seconds["depth"] == 0.0 and seconds["expertise"] > 0
+    assert solutions[0].assignments == solutions[1].assignments
+    assert str(late.model.proto) == str(early.model.proto)  # (hints and objective too)
+
+
 def test_expertise_at_its_limit_is_proven_without_a_search(tmp_path: Path) -> None:
     # Two meetings at different times, each with its own expert: each meeting's best
     # candidate in its one seat is the best expertise any rota can have.

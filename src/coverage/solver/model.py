@@ -112,13 +112,20 @@ class Solution:
 
 
 class StaffingModel:
-    """The CP-SAT model of one staffing problem: variables, constraints, objective tiers."""
+    """The CP-SAT model of one staffing problem: variables, constraints, objective tiers.
+
+    The model is built when a search first needs it: a plan whose tiers are all proven
+    from their limits, or solved day by day, never builds it (on the 200-person whole
+    conference, 142k pairs, building it and its tiers' expressions took about 3.5 s of
+    the plan's 30 s). The tiers held before then are added to it as it is built, in
+    their order, so that it is the same model as one built at once."""
 
     def __init__(self, problem: StaffingProblem) -> None:
         self.problem = problem
-        self.model = cp_model.CpModel()
-        self.variables: Variables = create_variables(self.model, problem)
-        Constraints(self.model, problem, self.variables).add_all()
+        self._model: cp_model.CpModel | None = None
+        self._variables: Variables | None = None
+        # Steps held before the model was built: (step, objective held, scale).
+        self._pending: list[tuple[list[Tier], int, int]] = []
         self._hinted: frozenset[tuple[str, str]] = frozenset()
         self._held: dict[str, int] = {}  # tier -> the value later steps hold it at
         # A plan of several days, its tiers summed over days solved day by day first: each
@@ -129,12 +136,39 @@ class StaffingModel:
         self._index: by_day.DayIndex | None = None
         self._known: dict[str, int] = {}  # bounds given by the caller (SolveParams.bounds)
 
+    @property
+    def model(self) -> cp_model.CpModel:
+        """The CP-SAT model, built on first use."""
+        if self._model is None:
+            self._build()
+        assert self._model is not None
+        return self._model
+
+    @property
+    def variables(self) -> Variables:
+        """The model's variables, built on first use."""
+        if self._variables is None:
+            self._build()
+        assert self._variables is not None
+        return self._variables
+
+    def _build(self) -> None:
+        """Variables and hard rules, then the steps held so far, then the hint."""
+        self._model = cp_model.CpModel()
+        self._variables = create_variables(self._model, self.problem)
+        Constraints(self._model, self.problem, self._variables).add_all()
+        pending, self._pending = self._pending, []
+        for step, objective, scale in pending:
+            self._add_hold(self._expression(step, scale), step[0].sense, objective)
+        self._hint_into(self._model, self._hinted)
+
     def hint(self, assignments: Iterable[tuple[str, str]]) -> None:
         """Suggest a rota (attendee, meeting pairs) as the starting point, replacing any
         earlier hint; the derived variables are hinted at the values that rota gives them."""
-        chosen = frozenset(assignments) & self.variables.covers.keys()
+        chosen = frozenset(assignments) & self.problem.options.keys()
         self._hinted = chosen
-        self._hint_into(self.model, chosen)
+        if self._model is not None:
+            self._hint_into(self._model, chosen)
 
     def _hint_into(self, model: cp_model.CpModel, chosen: frozenset[tuple[str, str]]) -> None:
         """Write a rota into the hint of `model` (this model or a copy of it)."""
@@ -292,7 +326,7 @@ class StaffingModel:
                 chosen = run.chosen
                 if interrupted:
                     break
-                self._hold(run.expression, step[0].sense, run.objective)
+                self._hold(step, run)
                 self._held[step[0].name] = run.objective // run.scale
                 self._note_day_optima(step)
         for step, run in runs:
@@ -383,17 +417,12 @@ class StaffingModel:
         values): the rota found, or the incumbent when the search found nothing better.
         The search is hinted with `start_from` when given, else with the incumbent. Without
         `search`, the incumbent with the step's limit as its bound."""
-        expressions = [tier.build(self.model, self.problem, self.variables) for tier in step]
         scale = 1
-        expression: Expression
         if len(step) == 2:
             # Lexicographic in one solve: the second tier ranges over [0, ceiling].
             ceiling = step[1].ceiling
             assert ceiling is not None, f"tier {step[1].name} cannot be solved jointly"
-            scale = ceiling(self.problem, self.variables) + 1
-            expression = cp_model.LinearExpr.weighted_sum(expressions, [scale, 1])
-        else:
-            (expression,) = expressions
+            scale = ceiling(self.problem) + 1
         tier = step[0]
         maximise = tier.sense == "max"
         scores = [t.score(self.problem, incumbent) for t in step]
@@ -408,9 +437,10 @@ class StaffingModel:
             reporter.start(start_value, best)
         if best is not None and start_value == best:
             # The warm start is as good as this step can be: proven without a search.
-            return _Run(expression, "OPTIMAL", start_value, best, 0.0, incumbent, scale)
+            return _Run(None, "OPTIMAL", start_value, best, 0.0, incumbent, scale)
         if not search:
-            return _Run(expression, "FEASIBLE", start_value, best, 0.0, incumbent, scale)
+            return _Run(None, "FEASIBLE", start_value, best, 0.0, incumbent, scale)
+        expression = self._expression(step, scale)
         # (Hinted again each step: the tiers may have added helpers to hint.)
         self.hint(incumbent if start_from is None else start_from)
         if maximise:
@@ -436,7 +466,7 @@ class StaffingModel:
         solver.parameters.max_time_in_seconds = limit.wall
         # A large model leaves part of its search to neighbourhoods of the rota found
         # (coverage.solver.neighbourhoods), when CP-SAT's own search has not proven it.
-        pairs = len(self.variables.covers)
+        pairs = len(self.problem.options)
         # Each part loads its model again: charged even in a deterministic solve, where it
         # decides how many parts the budget allows.
         part_load = LOAD_WORK_PER_PAIR * pairs
@@ -752,7 +782,26 @@ class StaffingModel:
         better = rank(self.problem, candidate) > rank(self.problem, chosen)
         return (candidate if better else chosen), found.work
 
-    def _hold(self, expression: Expression, sense: str, value: int) -> None:
+    def _expression(self, step: list[Tier], scale: int) -> Expression:
+        """The step's objective in the model (its tiers' helpers added to it): one tier's
+        expression, or two tiers' as `first x scale + second`."""
+        expressions = [tier.build(self.model, self.problem, self.variables) for tier in step]
+        if len(step) == 2:
+            return cp_model.LinearExpr.weighted_sum(expressions, [scale, 1])
+        (expression,) = expressions
+        return expression
+
+    def _hold(self, step: list[Tier], run: _Run) -> None:
+        """Hold the step at the objective it reached, in the model (when it is built)."""
+        if self._model is None:
+            self._pending.append((step, run.objective, run.scale))
+            return
+        expression = run.expression
+        if expression is None:  # proven or kept without a search: not built yet
+            expression = self._expression(step, run.scale)
+        self._add_hold(expression, step[0].sense, run.objective)
+
+    def _add_hold(self, expression: Expression, sense: str, value: int) -> None:
         if isinstance(expression, int):
             return  # nothing to decide in this tier
         if sense == "max":
@@ -790,9 +839,10 @@ def _bound(
 
 @dataclass(frozen=True)
 class _Run:
-    """One tier's solve: its expression, status, objective, bound, time and rota."""
+    """One tier's solve: its expression (None when it was not searched), status,
+    objective, bound, time and rota."""
 
-    expression: Expression
+    expression: Expression | None
     status: str
     objective: int
     bound: int | None

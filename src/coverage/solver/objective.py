@@ -40,7 +40,7 @@ class Tier:
     # still lexicographic, one presolve and one proof fewer.
     solve_with_next: bool = False
     # The largest value the tier can take (needed to be solved jointly after another).
-    ceiling: Callable[[StaffingProblem, Variables], int] | None = None
+    ceiling: Callable[[StaffingProblem], int] | None = None
     # Whether the tier means anything for this problem (stability needs a published rota).
     applies: Callable[[StaffingProblem], bool] = lambda problem: True
     # The best value the tier could take at all (an upper bound of a max tier, a lower
@@ -317,7 +317,7 @@ def messaged_score(problem: StaffingProblem, chosen: Assignments) -> int:
     return len(changed | set(problem.told))
 
 
-def messaged_ceiling(problem: StaffingProblem, v: Variables) -> int:
+def messaged_ceiling(problem: StaffingProblem) -> int:
     """At most everyone."""
     return len(problem.attendees)
 
@@ -418,9 +418,16 @@ def continuity(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) 
     return cp_model.LinearExpr.sum(list(v.threads.values())) + len(started)
 
 
-def continuity_ceiling(problem: StaffingProblem, v: Variables) -> int:
-    """At most one thread per helper variable, and those already begun."""
-    return len(v.threads) + len(problem.base.threads)
+def continuity_ceiling(problem: StaffingProblem) -> int:
+    """Every thread a rota could have: one per (person, day, issue) of an option not begun
+    (as many as `continuity` makes helpers), and those already begun."""
+    started = problem.base.threads
+    could = {
+        (a, problem.slots[m].day, issue)
+        for a, m in problem.options
+        for issue in problem.slots[m].issues
+    }
+    return len(could - started) + len(started)
 
 
 def continuity_score(problem: StaffingProblem, chosen: Assignments) -> int:
