@@ -177,7 +177,8 @@ def scaling() -> None:
             ws = load_workspace(folder)
             started = time.perf_counter()
             problem = build_problem(ws, ws.conference.days())
-            StaffingModel(problem)
+            built = StaffingModel(problem).model  # (built when first used)
+            assert built is not None
             took = time.perf_counter() - started
             points.append((len(problem.options), took))
             print(f"| {factor}x | {60 * factor} x {45 * factor * 19} | {len(problem.options)} | "
