@@ -316,6 +316,8 @@ class StaffingModel:
                 else:
                     # A large plan: no search that would cost more to load than it searches.
                     search = not several or limit.search >= max(MIN_SEARCH, limit.load)
+                    if not search and step[0].unsearched is not None:
+                        chosen = step[0].unsearched(self.problem, chosen)
                     run = self._solve_step(
                         step, params, limit, where, ctrl_c, chosen, start_from, search
                     )

@@ -14,6 +14,7 @@ from typing import Literal
 from ortools.sat.python import cp_model
 
 from coverage.problem import LEAD_BONUS, StaffingProblem
+from coverage.solver import spread
 from coverage.solver.variables import Variables
 
 Expression = cp_model.LinearExprT
@@ -61,6 +62,11 @@ class Tier:
     # against 36 with coverage's alone (its parts, holding coverage, found nothing better,
     # and CP-SAT's own search had half the time).
     neighbourhoods: bool = False
+    # What improves a rota in this tier, keeping every earlier tier's value, when the step
+    # gets no search (a plan too large to load for what is left): `coverage.solver.spread`.
+    unsearched: (
+        Callable[[StaffingProblem, frozenset[tuple[str, str]]], frozenset[tuple[str, str]]] | None
+    ) = None
 
 
 def improves(value: int, than: int, maximise: bool) -> bool:
@@ -536,6 +542,7 @@ TIERS: tuple[Tier, ...] = (
         solve_with_next=True,
         limit=fairness_limit,
         given=fairness_given,
+        unsearched=spread.spread_load,
     ),
     Tier(
         "continuity",
