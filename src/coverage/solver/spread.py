@@ -15,9 +15,12 @@ pass hands seats of the most loaded person to someone as good there and less loa
   but seats concern one person's own meetings, and a seat passed on leaves the count
   as it was);
 - it is taken only when it lowers the heaviest load, or the number of people who carry
-  it: the new attendee ends below what the most loaded carried.
+  it: the new attendee ends below what the most loaded carried; and the pass is kept
+  only when, in the end, the heaviest load is lower (fewer people carrying the same
+  load is no better a fairness, and the seats passed on may cost continuity threads).
 
-So every tier before fairness keeps its value exactly and fairness never gets worse. The
+So every tier before fairness keeps its value exactly, and fairness is lower or the rota
+is returned as it was. The
 moves are tried in a fixed order (the heaviest meetings of the most loaded first, each to
 the least loaded who may take it), at most `moves` of them: the same rota every run.
 """
@@ -97,9 +100,14 @@ def spread_load(
                     return True
         return False
 
+    start = max(load.values())
     for _ in range(moves):
         if not move():
             break
+    if max(load.values()) >= start:
+        # Fewer people at the same heaviest load is no better a fairness, and the seats
+        # passed on may have cost threads (continuity, the tier after it).
+        return frozenset(rota)
     return frozenset((a, m) for a, taken in meetings_of.items() for m in taken)
 
 
