@@ -100,8 +100,8 @@ class StaffingProblem:
     meetings of which attendee `a` may take at most one (changeover rule); `rest_pairs[a]`
     pairs of meetings on different days that `a` may not both take (rest rule);
     `changeover` the minutes anyone needs between two meetings (two closer ones clash for
-    everyone); `duty_caps[a]` the minutes `a` may sit in per day (`duty_used` those already spent in
-    frozen meetings of a planned day); `late_windows[a]` the runs of days
+    everyone); `duty_caps[a]` the minutes `a` may sit in per day (`duty_used` those
+    already spent in frozen meetings of a planned day); `late_windows[a]` the runs of days
     with at most `max_late` late nights, each with the late nights already in history.
     """
 

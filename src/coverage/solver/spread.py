@@ -20,9 +20,9 @@ pass hands seats of the most loaded person to someone as good there and less loa
   load is no better a fairness, and the seats passed on may cost continuity threads).
 
 So every tier before fairness keeps its value exactly, and fairness is lower or the rota
-is returned as it was. The
-moves are tried in a fixed order (the heaviest meetings of the most loaded first, each to
-the least loaded who may take it), at most `moves` of them: the same rota every run.
+is returned as it was. The moves are tried in a fixed order (the heaviest meetings of the
+most loaded first, each to the least loaded who may take it), at most `moves` of them:
+the same rota every run.
 """
 
 from __future__ import annotations
@@ -36,8 +36,9 @@ from coverage.problem import StaffingProblem
 Pair = tuple[str, str]
 
 
-# The most seats passed on in one pass: each costs under a millisecond on the 200-person
-# whole conference (measured 2026-12-04).
+# The most seats passed on in one pass (measured 2026-12-04: 191 seats passed on from the
+# 60-person conference's warm start in 0.11 s; the pass over the 200-person conference's
+# rota, three seats, 0.1 s).
 MOVES = 2000
 
 
