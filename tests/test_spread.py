@@ -73,6 +73,21 @@ def test_no_seat_passes_that_a_commitment_puts_there_or_a_rule_forbids(tmp_path:
     assert spread_load(problem, rota) == {("ben", "p1"), ("ana", "p2"), ("ben", "a1")}
 
 
+def test_no_seat_passes_to_someone_a_commitment_would_put_there(tmp_path: Path) -> None:
+    # Ben is committed to p1 (`assigned`) but Ana holds it, in a rota given as it is:
+    # passing it to Ben would spare Ana and raise the commitments, a tier before fairness
+    # that the pass must leave as it is. Only p2 may go to Ben.
+    people = [person("ana"), person("ben")]
+    agenda = [meeting("p1", "09:00", "11:00", assigned=["ben"]), meeting("p2", "12:00", "13:00")]
+    ws = workspace(tmp_path, people, agenda)
+    problem = build_problem(ws, [DAY])
+    rota = frozenset({("ana", "p1"), ("ana", "p2")})
+    spread = spread_load(problem, rota)
+    assert spread == {("ana", "p1"), ("ben", "p2")}
+    before, after = scores(ws, rota), scores(ws, spread)
+    assert all(before[t.name] == after[t.name] for t in BEFORE_FAIRNESS if t.name in before)
+
+
 def test_no_seat_passes_when_the_heaviest_load_stays(tmp_path: Path) -> None:
     # Ana (privacy) and Ben (AI) each carry two hours; Cy could take one hour from Ana,
     # but Ben would still carry two: the same fairness, one thread more. Kept as it was.

@@ -4,6 +4,7 @@ objective")."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -301,6 +302,24 @@ def test_continuity_is_bounded_by_the_people_its_meetings_need_at_once(tmp_path:
     fairness, continuity = rota.score("fairness"), rota.score("continuity")
     assert fairness is not None and (fairness.value, fairness.optimal) == (120, True)
     assert continuity is not None and (continuity.value, continuity.optimal) == (5, True)
+
+
+def test_an_issue_named_twice_on_a_meeting_is_one_thread(tmp_path: Path) -> None:
+    # `issues: [privacy, privacy]` loads as privacy once: one meeting, one person, one
+    # thread. Counted twice, continuity's bound was 2 above a value of 1 (reported as
+    # proven), and the joint step's bound on fairness above its value.
+    ws = workspace(
+        tmp_path, [person("ana")], [meeting("p1", "09:00", "10:00", issues=["privacy", "privacy"])]
+    )
+    assert ws.meetings[0].issues == ("privacy",)
+    problem = build_problem(ws, [DAY])
+    full = {"coverage": coverage_limit(problem), "depth": depth_limit(problem)}
+    assert continuity_given(problem, full) == 1
+    twice = dataclasses.replace(problem.slots["p1"], issues=("privacy", "privacy"))
+    doubled = dataclasses.replace(problem, slots={**problem.slots, "p1": twice})
+    assert continuity_given(doubled, full) == 1
+    for tier in plan(ws, [DAY], [], OPTIONS).tiers:
+        assert tier.optimal and tier.value == tier.bound, tier
 
 
 def test_a_joint_step_cut_short_bounds_continuity_by_the_tiers_held(tmp_path: Path) -> None:

@@ -724,6 +724,11 @@ class Meeting(_Strict):
             raise ValueError("a meeting needs a time as well as a date")
         return parse_moment(value, _conference(info), "open")
 
+    @field_validator("issues")
+    @classmethod
+    def _each_issue_once(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(value))  # `[privacy, privacy]`: one issue, one thread
+
     @field_validator("delegations", mode="before")
     @classmethod
     def _read_delegations(cls, value: Any) -> Any:

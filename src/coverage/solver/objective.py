@@ -227,7 +227,7 @@ def continuity_given(problem: StaffingProblem, held: Mapping[str, int]) -> int:
     events: dict[tuple[int, str], list[tuple[int, int]]] = defaultdict(list)
     for meeting, fewest in least_attendees(problem, held).items():
         slot = problem.slots[meeting]
-        for issue in slot.issues:
+        for issue in dict.fromkeys(slot.issues):  # (once each, however often it is named)
             events[slot.day, issue] += [
                 (slot.start, fewest),
                 (slot.end + problem.changeover, -fewest),

@@ -9,8 +9,9 @@ pass hands seats of the most loaded person to someone as good there and less loa
 - the new attendee is worth exactly as much there (the same expertise levels, lead bonus
   and delegation stance, so the same expertise) and wishes the same (the same
   preference);
-- nothing a commitment or a pin puts there is moved, and in a replan nothing is (every
-  change would be a change to a published rota);
+- nothing a commitment or a pin puts there is moved, no seat goes to someone a
+  commitment would put there (that would raise the commitments), and in a replan nothing
+  is moved (every change would be a change to a published rota);
 - the new attendee may take it on top of their own rota by every hard rule (all of them
   but seats concern one person's own meetings, and a seat passed on leaves the count
   as it was);
@@ -83,8 +84,8 @@ def spread_load(
                 for other in sorted(candidates[meeting], key=lambda a: (load[a], a)):
                     if load[other] + cost >= peak:
                         break  # (sorted by load: no one after is lighter)
-                    if other in attending[meeting]:
-                        continue
+                    if other in attending[meeting] or (other, meeting) in fixed:
+                        continue  # (a commitment there: passing it would raise commitments)
                     alternative = problem.options[other, meeting]
                     if (alternative.quality_levels, alternative.preference) != (
                         option.quality_levels,
