@@ -64,12 +64,15 @@ def spread_load(
     for attendee, meeting in problem.options:
         candidates[meeting].append(attendee)
     fixed = problem.required | problem.pinned
-    rules = Keeper(problem)  # each check starts from it, sharing each person's clashes
+    rules = Keeper(problem)  # each person's starts from it, sharing each person's clashes
+    keepers: dict[str, Keeper] = {}  # each person's own rota, until it changes
 
     def may_take(attendee: str, meeting: str) -> bool:
-        keeper = rules.empty()
-        for taken in sorted(meetings_of[attendee]):
-            keeper.add(attendee, taken)
+        keeper = keepers.get(attendee)
+        if keeper is None:
+            keeper = keepers[attendee] = rules.empty()
+            for taken in sorted(meetings_of[attendee]):
+                keeper.add(attendee, taken)
         return keeper.allows(attendee, meeting)
 
     def move() -> bool:
@@ -96,6 +99,8 @@ def spread_load(
                         continue
                     load[heavy] -= cost
                     load[other] += cost
+                    keepers.pop(heavy, None)
+                    keepers.pop(other, None)
                     meetings_of[heavy].discard(meeting)
                     meetings_of[other].add(meeting)
                     attending[meeting] = (attending[meeting] - {heavy}) | {other}
