@@ -206,8 +206,9 @@ def test_no_rota_goes_beyond_a_tier_s_limit(ws: Workspace) -> None:
         if isinstance(expression, int):
             assert (expression <= limit) if tier.sense == "max" else (expression >= limit)
             continue
-        if tier.narrow is not None:  # (depth's: a meeting attended counts as covered)
-            tier.narrow(model.model, problem, model.variables)
+        for constrain in (tier.narrow, tier.tighten):  # (as the tier's own solve has them)
+            if constrain is not None:  # (depth's: a meeting attended counts as covered)
+                constrain(model.model, problem, model.variables)
         status, best = optimised(model.model, tier.sense, expression)
         if status == cp_model.INFEASIBLE:
             return  # pins no rota can keep
@@ -320,6 +321,35 @@ def test_an_issue_named_twice_on_a_meeting_is_one_thread(tmp_path: Path) -> None
     assert continuity_given(doubled, full) == 1
     for tier in plan(ws, [DAY], [], OPTIONS).tiers:
         assert tier.optimal and tier.value == tier.bound, tier
+
+
+def test_a_rota_that_covers_more_than_held_cannot_pass_coverage_off_as_depth(
+    tmp_path: Path,
+) -> None:
+    # Two people; m1 (two seats) and m2 at the same time. Coverage held at one meeting's
+    # weight (a search stopped short of two) and depth at one second seat: both on m1.
+    # Ana on m1 and Ben on m2 covers more but has no second seat; the later steps must
+    # not take it with m2 counted as uncovered (its weight passed off as depth), which
+    # would report a depth below the one held.
+    ws = workspace(
+        tmp_path,
+        [person("ana"), person("ben")],
+        [meeting("m1", "09:00", "10:00", seats=2), meeting("m2", "09:00", "10:00")],
+    )
+    problem = build_problem(ws, [DAY])
+    weight = problem.slots["m1"].weight
+    both = frozenset({("ana", "m1"), ("ben", "m1")})
+    model = StaffingModel(problem)
+    for name, value in (("coverage", weight), ("depth", weight)):
+        step = [t for t in TIERS if t.name == name]
+        model._hold(step, solver_model._Run(None, "FEASIBLE", value, None, 0.0, both))
+    split = model.model.clone()
+    var = split.get_bool_var_from_proto_index
+    for pair, covers in model.variables.covers.items():
+        split.add(var(covers.index) == int(pair in {("ana", "m1"), ("ben", "m2")}))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(split) == cp_model.INFEASIBLE
 
 
 def test_a_joint_step_cut_short_bounds_continuity_by_the_tiers_held(tmp_path: Path) -> None:
