@@ -166,6 +166,13 @@ def test_add_meeting_appends_a_record_like_the_others(ws: Path) -> None:
     assert meeting.priority == 2
 
 
+def test_add_meeting_writes_an_issue_named_twice_once(ws: Path) -> None:
+    args = ["add-meeting", ws, "--title", "Informal", "--start", "2018-11-06 17:00"]
+    _ok(_run([*args, "--end", "2018-11-06 18:00", "--issues", "privacy,ai,privacy"]))
+    written = (ws / "meetings.yaml").read_text(encoding="utf-8")
+    assert written.endswith('end: "2018-11-06 18:00"\n    issues: [privacy, ai]\n')
+
+
 def test_add_meeting_with_delegations_and_an_explicit_id(ws: Path) -> None:
     out = _ok(
         _run(

@@ -635,6 +635,16 @@ def test_a_rule_keeps_the_spaces_it_was_given(tmp_path: Path) -> None:
         assert found.issues == tagged, title
 
 
+def test_a_rule_that_names_an_issue_twice_writes_it_once(tmp_path: Path) -> None:
+    rules = [{"match": "cybersecurity", "fields": ["title"], "issues": ["privacy", "privacy"]}]
+    ws = workspace(tmp_path, import_rules=rules)
+    done = run("import", ws, feed(tmp_path, HOSTILE_TITLE))
+    assert done.exit_code == 0, done.output
+    (found,) = meetings(ws).values()
+    assert found.issues == ("privacy",)
+    assert 'issues: ["privacy"]\n' in (ws / "meetings.yaml").read_text(encoding="utf-8")
+
+
 def test_an_empty_source_is_a_meeting_added_by_hand(tmp_path: Path) -> None:
     # `source: ""` (a coordinator clearing a copied meeting's source) means what no
     # source means, as an import already read it; two of them were refused as one

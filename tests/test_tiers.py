@@ -9,6 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from checker import check_rota
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,7 +19,7 @@ from workspaces import meeting, person, workspace
 
 from coverage.domain import Workspace
 from coverage.plan import FixedAssignment, PlanOptions, plan, replan
-from coverage.problem import build_problem
+from coverage.problem import StaffingProblem, build_problem
 from coverage.solver import model as solver_model
 from coverage.solver.model import SolveParams, StaffingModel
 from coverage.solver.objective import (
@@ -27,6 +28,7 @@ from coverage.solver.objective import (
     continuity_score,
     coverage_limit,
     depth_limit,
+    depth_score,
     fairness_given,
     fairness_score,
     least_attendees,
@@ -323,23 +325,32 @@ def test_an_issue_named_twice_on_a_meeting_is_one_thread(tmp_path: Path) -> None
         assert tier.optimal and tier.value == tier.bound, tier
 
 
-def test_a_rota_that_covers_more_than_held_cannot_pass_coverage_off_as_depth(
-    tmp_path: Path,
-) -> None:
-    # Two people; m1 (two seats) and m2 at the same time. Coverage held at one meeting's
-    # weight (a search stopped short of two) and depth at one second seat: both on m1.
-    # Ana on m1 and Ben on m2 covers more but has no second seat; the later steps must
-    # not take it with m2 counted as uncovered (its weight passed off as depth), which
-    # would report a depth below the one held.
+def one_seat_short(tmp_path: Path) -> tuple[StaffingProblem, int]:
+    """Two meetings at the same time, m1 with two seats; Ana, Ben and Cy. The problem and
+    one meeting's weight."""
     ws = workspace(
         tmp_path,
-        [person("ana"), person("ben")],
+        [person("ana"), person("ben"), person("cy")],
         [meeting("m1", "09:00", "10:00", seats=2), meeting("m2", "09:00", "10:00")],
     )
     problem = build_problem(ws, [DAY])
-    weight = problem.slots["m1"].weight
+    return problem, problem.slots["m1"].weight
+
+
+@pytest.mark.parametrize("built", [False, True], ids=["built-later", "built-first"])
+def test_a_rota_that_covers_more_than_held_cannot_pass_coverage_off_as_depth(
+    tmp_path: Path, built: bool
+) -> None:
+    # Coverage held at one meeting's weight (a search stopped short of two) and depth at
+    # one second seat: Ana and Ben on m1. Ana on m1 and Ben on m2 covers more but has no
+    # second seat; the later steps must not take it with m2 counted as uncovered (its
+    # weight passed off as depth), which would report a depth below the one held. The
+    # model built after the holds (they are replayed into it) or before them.
+    problem, weight = one_seat_short(tmp_path)
     both = frozenset({("ana", "m1"), ("ben", "m1")})
     model = StaffingModel(problem)
+    if built:
+        assert model.model is not None
     for name, value in (("coverage", weight), ("depth", weight)):
         step = [t for t in TIERS if t.name == name]
         model._hold(step, solver_model._Run(None, "FEASIBLE", value, None, 0.0, both))
@@ -350,6 +361,26 @@ def test_a_rota_that_covers_more_than_held_cannot_pass_coverage_off_as_depth(
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     assert solver.solve(split) == cp_model.INFEASIBLE
+
+
+def test_depth_searched_with_coverage_held_short_scores_the_rota_s_own_depth(
+    tmp_path: Path,
+) -> None:
+    # Depth's own search, coverage held at one meeting's weight: its objective is the
+    # depth of the rota it returns (counted with m2 as uncovered, a rota covering both
+    # would claim m2's weight as depth).
+    problem, weight = one_seat_short(tmp_path)
+    model = StaffingModel(problem)
+    coverage_step = [t for t in TIERS if t.name == "coverage"]
+    start = frozenset({("ana", "m1"), ("ben", "m2")})
+    model._hold(coverage_step, solver_model._Run(None, "FEASIBLE", weight, None, 0.0, start))
+    model._held["coverage"] = weight
+    params = SolveParams(time_limit=5, race=False, by_day=False, deterministic=True)
+    limit = solver_model._Limit(5.0, 5.0, 5.0, 0.0)
+    depth_step = [t for t in TIERS if t.name == "depth"]
+    with solver_model._CtrlC(None) as ctrl_c:
+        run = model._solve_step(depth_step, params, limit, (0, 1, 0.0), ctrl_c, start)
+    assert run.objective == depth_score(problem, run.chosen) == weight
 
 
 def test_a_joint_step_cut_short_bounds_continuity_by_the_tiers_held(tmp_path: Path) -> None:

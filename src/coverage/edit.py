@@ -451,7 +451,7 @@ def _meeting_record(new: NewMeeting, meeting_id: str, like: CommentedMap | None)
     if new.room is not None:
         record["room"] = _styled(neighbour.get("room"), new.room)
     if new.issues is not None:
-        record["issues"] = _flow(new.issues)
+        record["issues"] = _flow(tuple(dict.fromkeys(new.issues)))  # each once
     if new.access is not None:
         record["access"] = _styled(neighbour.get("access"), new.access)
     if new.delegations is not None:

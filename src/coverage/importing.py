@@ -516,7 +516,7 @@ def tags_for(item: Incoming, rules: Sequence[ImportRule]) -> Tagged:
     for rule in rules:
         if not rule.matches(item.text):
             continue
-        issues += [i for i in rule.issues if i not in issues]
+        issues += [i for i in dict.fromkeys(rule.issues) if i not in issues]
         for name in ("access", "delegations", "kind", "priority", "seats"):
             value = getattr(rule, name)
             if value is not None and name not in found:
