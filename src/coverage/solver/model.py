@@ -128,7 +128,6 @@ class StaffingModel:
         self._pending: list[tuple[list[Tier], int, int]] = []
         self._hinted: frozenset[tuple[str, str]] = frozenset()
         self._held: dict[str, int] = {}  # tier -> the value later steps hold it at
-        self._tightened: set[str] = set()  # tiers whose `tighten` the model has
         # A plan of several days, its tiers summed over days solved day by day first: each
         # day's proven optimum of those tiers so far, and a tier's bound on each day.
         self._day_optima: dict[int, dict[str, int]] | None = None
@@ -160,16 +159,8 @@ class StaffingModel:
         Constraints(self._model, self.problem, self._variables).add_all()
         pending, self._pending = self._pending, []
         for step, objective, scale in pending:
-            self._tighten(step)
             self._add_hold(self._expression(step, scale), step[0].sense, objective)
         self._hint_into(self._model, self._hinted)
-
-    def _tighten(self, step: list[Tier]) -> None:
-        """The step's tiers' `tighten` constraints, in the model once (see `Tier`)."""
-        for tier in step:
-            if tier.tighten is not None and tier.name not in self._tightened:
-                self._tightened.add(tier.name)
-                tier.tighten(self.model, self.problem, self.variables)
 
     def hint(self, assignments: Iterable[tuple[str, str]]) -> None:
         """Suggest a rota (attendee, meeting pairs) as the starting point, replacing any
@@ -369,9 +360,16 @@ class StaffingModel:
         bound divided by the scale; once the first tier is proven at its value `v`, the
         second's bound is the step's bound less `v x scale` (every rota keeping the first
         at `v` is worth at least, or at most, that in the second), else it has none beyond
-        its own range."""
-        optimal = run.status == "OPTIMAL"
+        its own range.
+
+        A later step holds this step's expression, not each tier's value on the rota:
+        depth's, with a meeting attended but not counted as covered, lets a rota with more
+        coverage than a search cut short found pass its weight off as depth. When a later
+        step changed the step's values, its proof is of other values: a tier is then
+        proven only where its value reaches its bound (which still holds)."""
         values = [tier.score(self.problem, chosen) for tier in step]
+        moved = chosen != run.chosen and values != [t.score(self.problem, run.chosen) for t in step]
+        optimal = run.status == "OPTIMAL" and not moved
         bounds: list[int | None]
         first_proven = optimal
         if len(step) == 1:
@@ -452,7 +450,6 @@ class StaffingModel:
         if not search:
             return _Run(None, "FEASIBLE", start_value, best, 0.0, incumbent, scale)
         expression = self._expression(step, scale)
-        self._tighten(step)
         # (Hinted again each step: the tiers may have added helpers to hint.)
         self.hint(incumbent if start_from is None else start_from)
         if maximise:
@@ -811,7 +808,6 @@ class StaffingModel:
         expression = run.expression
         if expression is None:  # proven or kept without a search: not built yet
             expression = self._expression(step, run.scale)
-        self._tighten(step)
         self._add_hold(expression, step[0].sense, run.objective)
 
     def _add_hold(self, expression: Expression, sense: str, value: int) -> None:
