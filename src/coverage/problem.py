@@ -48,6 +48,12 @@ class Slot:
         """Real elapsed length."""
         return self.end - self.start
 
+    @property
+    def load(self) -> int:
+        """What sitting in it weighs on a person (fairness): its minutes, night minutes
+        counted twice."""
+        return self.minutes + self.night_minutes
+
 
 LEAD_BONUS = 3  # expertise levels a lead counts more, reporting on their own issue
 

@@ -162,7 +162,7 @@ def fairness_given(problem: StaffingProblem, held: Mapping[str, int]) -> int:
         return floor
     candidates = _candidates(problem)
     cheapest = sorted(
-        (Fraction(_load(problem, m), problem.slots[m].weight), m)
+        (Fraction(problem.slots[m].load, problem.slots[m].weight), m)
         for m in candidates
         if problem.slots[m].weight > 0
     )
@@ -382,16 +382,11 @@ def preferences_limit(problem: StaffingProblem) -> int:
     return problem.base.preference + sum(max(0, o.preference) for o in problem.options.values())
 
 
-def _load(problem: StaffingProblem, meeting: str) -> int:
-    slot = problem.slots[meeting]
-    return slot.minutes + slot.night_minutes
-
-
 def fairness(model: cp_model.CpModel, problem: StaffingProblem, v: Variables) -> Expression:
     """The heaviest load of anyone: minutes in meetings, night minutes counted twice."""
     by_attendee: dict[str, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
     for (a, m), var in v.covers.items():
-        by_attendee[a].append((var, _load(problem, m)))
+        by_attendee[a].append((var, problem.slots[m].load))
     already = problem.base.load
     floor = max(already.values(), default=0)
     ceiling = max(
@@ -407,7 +402,7 @@ def fairness_score(problem: StaffingProblem, chosen: Assignments) -> int:
     """The heaviest load of anyone."""
     load: dict[str, int] = defaultdict(int, problem.base.load)
     for a, m in chosen:
-        load[a] += _load(problem, m)
+        load[a] += problem.slots[m].load
     return max(load.values(), default=0)
 
 

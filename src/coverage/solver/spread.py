@@ -55,7 +55,7 @@ def spread_load(
     meetings_of: dict[str, set[str]] = defaultdict(set)
     attending: dict[str, set[str]] = defaultdict(set)
     for attendee, meeting in rota:
-        load[attendee] += _load(problem, meeting)
+        load[attendee] += problem.slots[meeting].load
         meetings_of[attendee].add(meeting)
         attending[meeting].add(attendee)
     if not load:
@@ -79,11 +79,11 @@ def spread_load(
         """One seat passed on from someone carrying the heaviest load, if any can be."""
         peak = max(load.values())
         for heavy in sorted(a for a, n in load.items() if n == peak):
-            for meeting in sorted(meetings_of[heavy], key=lambda m: (-_load(problem, m), m)):
+            for meeting in sorted(meetings_of[heavy], key=lambda m: (-problem.slots[m].load, m)):
                 if (heavy, meeting) in fixed:
                     continue
                 option = problem.options[heavy, meeting]
-                cost = _load(problem, meeting)
+                cost = problem.slots[meeting].load
                 for other in sorted(candidates[meeting], key=lambda a: (load[a], a)):
                     if load[other] + cost >= peak:
                         break  # (sorted by load: no one after is lighter)
@@ -116,8 +116,3 @@ def spread_load(
         # passed on may have cost threads (continuity, the tier after it).
         return frozenset(rota)
     return frozenset((a, m) for a, taken in meetings_of.items() for m in taken)
-
-
-def _load(problem: StaffingProblem, meeting: str) -> int:
-    slot = problem.slots[meeting]
-    return slot.minutes + slot.night_minutes
