@@ -216,6 +216,23 @@ def test_no_rota_goes_beyond_a_tier_s_limit(ws: Workspace) -> None:
         assert (best <= limit) if tier.sense == "max" else (best >= limit), tier.name
 
 
+def held_at_random(
+    problem: StaffingProblem, data: st.DataObject
+) -> tuple[StaffingModel, dict[str, int]]:
+    """The model with coverage and depth held at values drawn from their ranges, as the
+    later steps hold them; the values."""
+    held = {
+        "coverage": data.draw(st.integers(0, coverage_limit(problem)), label="coverage"),
+        "depth": data.draw(st.integers(0, depth_limit(problem)), label="depth"),
+    }
+    model = StaffingModel(problem)
+    for tier in TIERS:
+        if tier.name in held:
+            expression = tier.build(model.model, problem, model.variables)
+            model.model.add(expression >= held[tier.name])
+    return model, held
+
+
 @settings(max_examples=60)
 @given(tiny_workspaces(), st.data())
 def test_no_rota_holding_coverage_and_depth_is_fairer_than_their_bound(
@@ -226,15 +243,8 @@ def test_no_rota_holding_coverage_and_depth_is_fairer_than_their_bound(
     any values in the model (as the later steps hold them), the fairest rota the model
     allows carries at least that heaviest load."""
     problem = build_problem(ws, ws.conference.days())
-    held = {
-        "coverage": data.draw(st.integers(0, coverage_limit(problem)), label="coverage"),
-        "depth": data.draw(st.integers(0, depth_limit(problem)), label="depth"),
-    }
-    model = StaffingModel(problem)
+    model, held = held_at_random(problem, data)
     tiers = {tier.name: tier for tier in TIERS}
-    for name in ("coverage", "depth"):
-        expression = tiers[name].build(model.model, problem, model.variables)
-        model.model.add(expression >= held[name])
     fairness = tiers["fairness"].build(model.model, problem, model.variables)
     status, best = optimised(model.model, "min", fairness)
     if status == cp_model.INFEASIBLE:
@@ -406,15 +416,8 @@ def test_no_rota_holding_coverage_and_depth_has_fewer_threads_than_their_bound(
     any values in the model, as the later steps hold them, no rota the model allows has
     fewer threads, and every meeting has at least the attendees `least_attendees` says."""
     problem = build_problem(ws, ws.conference.days())
-    held = {
-        "coverage": data.draw(st.integers(0, coverage_limit(problem)), label="coverage"),
-        "depth": data.draw(st.integers(0, depth_limit(problem)), label="depth"),
-    }
-    model = StaffingModel(problem)
+    model, held = held_at_random(problem, data)
     tiers = {tier.name: tier for tier in TIERS}
-    for name in ("coverage", "depth"):
-        expression = tiers[name].build(model.model, problem, model.variables)
-        model.model.add(expression >= held[name])
     continuity = tiers["continuity"].build(model.model, problem, model.variables)
     status, best = optimised(model.model, "min", continuity)
     if status == cp_model.INFEASIBLE:
