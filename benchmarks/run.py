@@ -29,6 +29,10 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 EXAMPLE = ROOT / "examples" / "plenipot2018"
 sys.path.insert(0, str(HERE))
+# Each `rota` run here runs as an installed one does, its compiled bytecode cached after
+# the first run (an environment that sets PYTHONDONTWRITEBYTECODE, as the development
+# machine's does, would have every run compile the package again: 0.1-0.2 s).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 from baseline import greedy_rota  # noqa: E402
 from synthetic import generate  # noqa: E402

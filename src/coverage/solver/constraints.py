@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ortools.sat.python import cp_model
-
 from coverage.hard_rules import HARD_RULES, Decisions
 from coverage.problem import StaffingProblem
+from coverage.solver.cpsat import cp_model
 from coverage.solver.variables import Variables
 
 

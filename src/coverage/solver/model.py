@@ -11,11 +11,10 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ortools.sat.python import cp_model
-
 from coverage.problem import StaffingProblem
 from coverage.solver import by_day, neighbourhoods
 from coverage.solver.constraints import Constraints
+from coverage.solver.cpsat import cp_model
 from coverage.solver.objective import (
     TIERS,
     Expression,

@@ -21,8 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ortools.sat.python import cp_model
-
+from coverage.solver.cpsat import cp_model
 from coverage.solver.objective import improves
 from coverage.solver.variables import seated
 

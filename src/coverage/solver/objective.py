@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
-from ortools.sat.python import cp_model
-
 from coverage.problem import LEAD_BONUS, StaffingProblem
 from coverage.solver import spread
+from coverage.solver.cpsat import cp_model
 from coverage.solver.variables import Variables
 
 Expression = cp_model.LinearExprT

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ortools.sat.python import cp_model
-
 from coverage.hard_rules import late_night_keys
 from coverage.problem import StaffingProblem
+from coverage.solver.cpsat import cp_model
 
 
 @dataclass
