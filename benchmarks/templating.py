@@ -13,6 +13,7 @@ for `&quot;`).
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
@@ -24,6 +25,9 @@ from typing import Any
 
 import jinja2
 from markupsafe import Markup
+
+# Each `rota` run here runs as an installed one does, its bytecode cached (see run.py).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 from coverage.export.html import (
     AXIS_EVERY,

@@ -28,33 +28,61 @@ def test_the_solver_loads_no_pandas_and_still_solves() -> None:
         import coverage.solver
         from coverage.solver.cpsat import cp_model
         assert "pandas" not in sys.modules, "pandas loaded"
+        # What the solver asks of CP-SAT: variables, constraints, hints, a copy, a
+        # callback.
         model = cp_model.CpModel()
-        x = model.new_bool_var("x")
-        y = model.new_bool_var("y")
+        x, y, z = (model.new_bool_var(n) for n in "xyz")
         model.add_at_most_one(x, y)
-        model.maximize(2 * x + y)
+        model.add_bool_or([y, z])
+        model.add_implication(x, z)
+        model.add(cp_model.LinearExpr.weighted_sum([x, y, z], [1, 1, 1]) <= 2)
+        model.add_hint(x, 1)
+        copy = model.clone()
+        copy.maximize(2 * x + y + z)
+
+        class Seen(cp_model.CpSolverSolutionCallback):
+            def __init__(self):
+                super().__init__()
+                self.values = []
+
+            def on_solution_callback(self):
+                self.values.append(round(self.objective_value))
+
         solver = cp_model.CpSolver()
-        assert solver.solve(model) == cp_model.OPTIMAL
-        print(solver.value(x), solver.value(y))
+        seen = Seen()
+        assert solver.solve(copy, seen) == cp_model.OPTIMAL
+        print(solver.value(x), solver.value(y), solver.value(z), seen.values[-1])
+        assert "pandas" not in sys.modules, "pandas loaded by a solve"
+        # The pandas helpers still work, with the real pandas, loaded when first used.
         import pandas
         assert hasattr(pandas, "DataFrame"), "the stand-in is still there"
+        index = pandas.Index(["a", "b"])
+        series = copy.new_bool_var_series("s", index)
+        assert isinstance(series, pandas.Series)
+        print(list(solver.values([x, y])))
         """
     )
-    assert out.split() == ["1", "0"]
+    assert out.split() == ["1", "0", "1", "3", "[1,", "0]"]
 
 
 def test_a_module_that_asks_more_of_pandas_is_imported_the_usual_way(tmp_path: Path) -> None:
-    (tmp_path / "needs_pandas.py").write_text(
-        "import pandas as pd\nFRAME = pd.DataFrame\nINDEX = pd.Index\n"
+    # A helper that takes the stand-in as it is imported, and a module that then asks
+    # for more than the stand-in has: both must end with the real pandas.
+    package = tmp_path / "needs"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "helper.py").write_text("import pandas as pd\nINDEX = pd.Index\n")
+    (package / "main.py").write_text(
+        "import pandas as pd\nfrom needs import helper\nFRAME = pd.DataFrame\n"
     )
     out = run(
         """
-        import sys
-        sys.path.insert(0, ".")
         from coverage.solver.cpsat import import_without_pandas
-        module = import_without_pandas("needs_pandas")
+        module = import_without_pandas("needs.main")
         import pandas
-        assert module.FRAME is pandas.DataFrame and module.INDEX is pandas.Index
+        from needs import helper
+        assert module.FRAME is pandas.DataFrame, "main"
+        assert helper.INDEX is pandas.Index and helper.pd is pandas, "helper"
         print("real")
         """,
         cwd=tmp_path,
