@@ -312,6 +312,40 @@ def test_a_window_that_costs_more_to_load_than_it_would_search_is_not_solved(
     assert seen[1.0] and 3 not in seen[1.0]
 
 
+def test_a_window_of_more_pairs_than_the_largest_is_not_solved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Measured on the 200-person whole conference: windows of three days of 22,500 pairs
+    and more found nothing, for 2 s of wall time each. A window of more eligible pairs
+    than `LARGEST_WINDOW` is not solved, whatever its share; the rota keeps every rule
+    either way."""
+    ws = generated(tmp_path, 12, 50, 3, 3)
+    problem = build_problem(ws, ws.conference.days())
+    index = by_day.DayIndex.of(problem)
+    window = sum(len(index.options.get(d, {})) for d in problem.days)
+    seen: dict[int, list[int]] = {}
+    real = by_day.solve_by_day
+
+    def recording(*args: Any, **kwargs: Any) -> by_day.DayByDay:
+        solve_part = args[6]
+
+        def recorded(part: StaffingProblem, *rest: Any) -> by_day.PartSolved | None:
+            seen[largest].append(len(part.days))
+            return solve_part(part, *rest)
+
+        return real(*args[:6], recorded, *args[7:], **kwargs)
+
+    monkeypatch.setattr(by_day, "solve_by_day", recording)
+    for largest in (window, window - 1):
+        seen[largest] = []
+        monkeypatch.setattr(by_day, "LARGEST_WINDOW", largest)
+        params = SolveParams(time_limit=20, tiers=("coverage",))
+        solution = StaffingModel(problem).solve(params)
+        assert keeps_the_rules(problem, solution.assignments)
+    assert 3 in seen[window]  # the window of all three days, at the largest allowed
+    assert seen[window - 1] and 3 not in seen[window - 1]
+
+
 def test_a_day_that_costs_more_to_load_than_it_would_search_is_repaired_not_searched(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -77,6 +77,14 @@ AGAIN_SHARE = 0.15
 # costs at the cheapest measured (2.4e-5 deterministic seconds per eligible pair, against
 # the 5e-5 each search is charged, see `model.LOAD_WORK_PER_PAIR`).
 FRUITLESS_SHARE = 0.48
+# The most eligible pairs a window of three days may have to be solved. Measured on the
+# whole conferences of `benchmarks/scale.py` (2026-12-04): on the 200-person one, windows
+# of 22,500-23,700 pairs found nothing, each stopped in its presolve by its share (1.2-1.7
+# deterministic seconds, 2 s of wall time; with the presolve pass that took 1.7 of it
+# turned off, 4.5-5 s of wall time for 0.5-0.6 deterministic seconds of search, still
+# nothing); on the scarce 40-person one, windows of 4,400 pairs raised depth by 20 and
+# 120. Between the two.
+LARGEST_WINDOW = 10_000
 # The days with their links relaxed are independent: this many are solved at once, each in
 # a thread of its own (CP-SAT releases the interpreter while it searches). Two cores: two.
 PARALLEL = 2
@@ -232,7 +240,8 @@ def solve_by_day(
     at a time around a day short of what it could do alone). What the relaxed days leave
     goes to the days after them, and what every day leaves to the windows of three days;
     a window whose model costs more to load (`load` per eligible pair, counted in each
-    part's work) than its share would search is not solved. `score` ranks a rota of a part
+    part's work) than its share would search, or of more eligible pairs than
+    `LARGEST_WINDOW`, is not solved. `score` ranks a rota of a part
     over `tiers`.
 
     For the first tier (nothing known), each day is solved again with only the days before
@@ -355,7 +364,8 @@ def solve_by_day(
             return cut()
         window = [d for d in days if abs(d - day) <= 1]
         window_time = max(0.05, (work - math.fsum(spent)) / (len(short) - position))
-        if window_time < load * sum(len(index.options.get(d, {})) for d in window):
+        pairs = sum(len(index.options.get(d, {})) for d in window)
+        if pairs > LARGEST_WINDOW or window_time < load * pairs:
             continue
         part = part_problem(problem, window, chosen, index)
         current = of_days(chosen, window)
