@@ -497,3 +497,70 @@ def test_expertise_at_its_limit_is_proven_without_a_search(tmp_path: Path) -> No
         ("ana", "p"),
         ("ben", "a"),
     }
+
+
+def _fixed_to_one(model: StaffingModel) -> set[int]:
+    """The variables the model sets to 1 by a constraint of their own."""
+    fixed = set()
+    for constraint in model.model.proto.constraints:
+        linear = constraint.linear
+        has = getattr(constraint, "has_linear", None)  # ortools 9.13 on; a protobuf before
+        is_linear = has() if has else constraint.HasField("linear")
+        alone = is_linear and len(linear.vars) == 1
+        if alone and list(linear.coeffs) == [1] and list(linear.domain) == [1, 1]:
+            fixed.add(linear.vars[0])
+    return fixed
+
+
+def test_coverage_at_its_limit_is_held_meeting_by_meeting(tmp_path: Path) -> None:
+    # Three people for three meetings: every meeting is covered, so the later tiers search
+    # with each meeting's `covered` set to 1 (the same rotas as holding the sum, measured
+    # faster on a large day) rather than with the one weighted sum held at its limit.
+    ws = workspace(
+        tmp_path,
+        [person("ana", expertise={"privacy": 3}), person("ben"), person("cy")],
+        [
+            meeting("p1", "09:00", "10:00", priority=2),
+            meeting("p2", "09:00", "10:00"),
+            meeting("p3", "11:00", "12:00", issues=["ai"]),
+        ],
+    )
+    problem = build_problem(ws, [DAY])
+    model = StaffingModel(problem)
+    solution = model.solve(SolveParams(time_limit=5, deterministic=True))
+    assert solution.tiers[0].value == coverage_limit(problem)
+    covered = {m: var.index for m, var in model.variables.covered.items()}
+    assert set(covered) == {"p1", "p2", "p3"}
+    assert set(covered.values()) <= _fixed_to_one(model)
+
+
+def test_coverage_short_of_its_limit_is_held_as_a_sum(tmp_path: Path) -> None:
+    # One person, two meetings at once: which one is covered is left to the later tiers.
+    ws = workspace(
+        tmp_path,
+        [person("ana")],
+        [meeting("p1", "09:00", "10:00"), meeting("p2", "09:00", "10:00")],
+    )
+    problem = build_problem(ws, [DAY])
+    model = StaffingModel(problem)
+    solution = model.solve(SolveParams(time_limit=5, deterministic=True))
+    assert solution.tiers[0].value < coverage_limit(problem)
+    covered = {var.index for var in model.variables.covered.values()}
+    assert not covered & _fixed_to_one(model)
+
+
+@settings(max_examples=30)
+@given(tiny_workspaces())
+def test_holding_coverage_meeting_by_meeting_keeps_every_tier_s_optimum(ws: Workspace) -> None:
+    """Coverage held meeting by meeting says the same as its sum held at its limit: every
+    tier reaches the same proven value either way."""
+    problem = build_problem(ws, ws.conference.days())
+    params = SolveParams(time_limit=5, deterministic=True)
+    by_meeting = StaffingModel(problem).solve(params)
+    as_sum = StaffingModel(problem)
+    as_sum._hold_meetings = lambda tier, value: False  # type: ignore[method-assign]
+    summed = as_sum.solve(params)
+    assert by_meeting.optimal and summed.optimal
+    assert [(t.name, t.value) for t in by_meeting.tiers] == [
+        (t.name, t.value) for t in summed.tiers
+    ]
