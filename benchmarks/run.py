@@ -45,7 +45,9 @@ from coverage.solver.objective import coverage_score  # noqa: E402
 
 def rota_command() -> list[str]:
     found = Path(sys.executable).with_name("rota")
-    return [str(found)] if found.exists() else [sys.executable, "-m", "coverage.cli"]
+    # (`python -m coverage.cli` would import the module and run nothing: it has no main)
+    runner = "from coverage.cli import main; main()"
+    return [str(found)] if found.exists() else [sys.executable, "-c", runner]
 
 
 def timed_rota(args: list[str]) -> tuple[float, subprocess.CompletedProcess[str]]:
