@@ -61,6 +61,20 @@ def two_issues_two_people(tmp_path: Path) -> Workspace:
     )
 
 
+def three_people_three_meetings(tmp_path: Path) -> Workspace:
+    """Two meetings at 09:00 (ana, the privacy expert, is the best for both) and one at
+    11:00: everyone needed, every meeting covered."""
+    return workspace(
+        tmp_path,
+        [person("ana", expertise={"privacy": 3}), person("ben"), person("cy")],
+        [
+            meeting("p1", "09:00", "10:00", priority=2),
+            meeting("p2", "09:00", "10:00"),
+            meeting("p3", "11:00", "12:00", issues=["ai"]),
+        ],
+    )
+
+
 def optimised(
     model: cp_model.CpModel, sense: str, expression: Any
 ) -> tuple[cp_model.CpSolverStatus, int]:
@@ -459,15 +473,7 @@ def test_a_model_built_when_first_searched_is_the_model_built_at_once(tmp_path: 
     # Coverage and depth are proven from their limits, expertise is searched (ana is the
     # best for both meetings at 09:00): the model built then, with coverage and depth held
     # as it is built, is the one built before the first step, and gives the same rota.
-    ws = workspace(
-        tmp_path,
-        [person("ana", expertise={"privacy": 3}), person("ben"), person("cy")],
-        [
-            meeting("p1", "09:00", "10:00", priority=2),
-            meeting("p2", "09:00", "10:00"),
-            meeting("p3", "11:00", "12:00", issues=["ai"]),
-        ],
-    )
+    ws = three_people_three_meetings(tmp_path)
     problem = build_problem(ws, [DAY])
     late, early = StaffingModel(problem), StaffingModel(problem)
     assert early.model is not None  # built at once
@@ -516,15 +522,7 @@ def test_coverage_at_its_limit_is_held_meeting_by_meeting(tmp_path: Path) -> Non
     # Three people for three meetings: every meeting is covered, so the later tiers search
     # with each meeting's `covered` set to 1 (the same rotas as holding the sum, measured
     # faster on a large day) rather than with the one weighted sum held at its limit.
-    ws = workspace(
-        tmp_path,
-        [person("ana", expertise={"privacy": 3}), person("ben"), person("cy")],
-        [
-            meeting("p1", "09:00", "10:00", priority=2),
-            meeting("p2", "09:00", "10:00"),
-            meeting("p3", "11:00", "12:00", issues=["ai"]),
-        ],
-    )
+    ws = three_people_three_meetings(tmp_path)
     problem = build_problem(ws, [DAY])
     model = StaffingModel(problem)
     solution = model.solve(SolveParams(time_limit=5, deterministic=True))
