@@ -106,10 +106,15 @@ def keeps_own_rules(slots: Sequence[Slot], cap: int, changeover: int) -> bool:
 
 @dataclass(frozen=True)
 class Bound:
+    """An upper bound on coverage: the best Lagrangian bound of the column generation
+    (the master's value plus every person-day's best reduced cost above zero), which is
+    the Dantzig-Wolfe bound itself once `converged` (no column left to add)."""
+
     value: float
     iterations: int
     columns: int
     seconds: float
+    converged: bool
 
 
 def _person_days(problem: StaffingProblem) -> dict[tuple[str, int], list[str]]:
@@ -120,18 +125,28 @@ def _person_days(problem: StaffingProblem) -> dict[tuple[str, int], list[str]]:
 
 
 def _check_clashes(problem: StaffingProblem, person_days: dict[tuple[str, int], list[str]]) -> None:
-    """The pricing's clash rule must be the problem's own: every pair of a person's
-    meetings of a day that `best_day` lets go together shares no overlap group."""
+    """The pricing's clash rule must be the problem's own, both ways: two of a person's
+    meetings of a day share an overlap group exactly when their times clash (closer than
+    the changeover). Otherwise the bound could be too low (or too high) to be exact."""
+    grouped: set[tuple[str, str, str]] = set()
     for attendee, groups in problem.overlap_groups.items():
         for group in groups:
             for n, first in enumerate(group):
                 for second in group[n + 1 :]:
-                    a, b = problem.slots[first], problem.slots[second]
-                    if a.day == b.day and keeps_own_rules([a, b], 10**9, problem.changeover):
-                        raise ValueError(
-                            f"{attendee}: {first} and {second} clash in the problem but "
-                            "not by their times: the pricing would not be exact"
-                        )
+                    grouped.add((attendee, *sorted((first, second))))
+    for (attendee, _), found in person_days.items():
+        for n, first in enumerate(found):
+            for second in found[n + 1 :]:
+                apart = keeps_own_rules(
+                    [problem.slots[first], problem.slots[second]], 10**9, problem.changeover
+                )
+                if apart == ((attendee, first, second) in grouped):
+                    raise ValueError(
+                        f"{attendee}: {first} and {second} clash "
+                        f"{'in the problem but not' if apart else 'by their times but not'} "
+                        f"{'by their times' if apart else 'in the problem'}: the pricing "
+                        "would not be exact"
+                    )
 
 
 def dantzig_wolfe_bound(problem: StaffingProblem, limit: float = 600.0) -> Bound:
@@ -158,7 +173,7 @@ def dantzig_wolfe_bound(problem: StaffingProblem, limit: float = 600.0) -> Bound
         seats[m] = lp.Constraint(-infinity, float(problem.slots[m].seats))
     one = {key: lp.Constraint(-infinity, 1.0) for key in person_days}
     columns = iterations = 0
-    value = 0.0
+    best = math.inf
     while True:
         iterations += 1
         if lp.Solve() != pywraplp.Solver.OPTIMAL:
@@ -169,6 +184,7 @@ def dantzig_wolfe_bound(problem: StaffingProblem, limit: float = 600.0) -> Bound
         price = {m: cover[m].dual_value() - seats[m].dual_value() for m in meetings}
         rent = {key: row.dual_value() for key, row in one.items()}
         added = 0
+        above = 0.0  # the person-days' best reduced costs above zero
         for (attendee, day), found in person_days.items():
             slots = [problem.slots[m] for m in found]
             gain, taken = best_day(
@@ -178,6 +194,7 @@ def dantzig_wolfe_bound(problem: StaffingProblem, limit: float = 600.0) -> Bound
                 problem.changeover,
                 unit,
             )
+            above += max(0.0, gain - rent[attendee, day])
             if gain - rent[attendee, day] > 1e-6:
                 column = lp.NumVar(0.0, infinity, f"rota[{attendee},{day},{columns}]")
                 for i in taken:
@@ -186,9 +203,10 @@ def dantzig_wolfe_bound(problem: StaffingProblem, limit: float = 600.0) -> Bound
                 one[attendee, day].SetCoefficient(column, 1.0)
                 columns += 1
                 added += 1
+        best = min(best, value + above)
         if not added or time.perf_counter() - started > limit:
             break
-    return Bound(value, iterations, columns, time.perf_counter() - started)
+    return Bound(best, iterations, columns, time.perf_counter() - started, not added)
 
 
 def lp_bound(problem: StaffingProblem) -> float:
@@ -259,7 +277,8 @@ def main() -> None:
             value, bound, proven = highs(problem, args.seconds)
             mip = f"{value} proven" if proven else f"{value} / {bound:.1f}"
             print(
-                f"| {case.name} | {len(problem.options)} | {relaxed:.2f} | {hull.value:.2f} "
+                f"| {case.name} | {len(problem.options)} | {relaxed:.2f} | {hull.value:.2f}"
+                f"{'' if hull.converged else ' (not converged)'} "
                 f"({hull.columns}; {hull.seconds:.1f} s) | {default[0]} / {default[1]} | "
                 f"{tree[0]} / {tree[1]} | {mip} |",
                 flush=True,

@@ -4,6 +4,7 @@ proven optimum and the plain LP bound."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import random
 
@@ -61,4 +62,19 @@ def test_the_dantzig_wolfe_bound_lies_between_the_optimum_and_the_lp_bound(
     relaxed = lp_bound(problem)
     assert coverage.value - 1e-6 <= bound.value <= relaxed + 1e-6
     assert (bound.value < relaxed - 1) == tighter
-    assert bound.columns > 0
+    assert bound.converged and bound.columns > 0
+    # Stopped after its first master LP, the Lagrangian bound still holds.
+    early = dantzig_wolfe_bound(problem, limit=0.0)
+    assert not early.converged
+    assert early.value >= coverage.value - 1e-6
+
+
+def test_the_bound_refuses_a_problem_whose_clashes_are_not_its_meetings_times(
+    tmp_path,
+) -> None:
+    folder = conference(tmp_path / "day", 6, 36, 1, 2)
+    workspace = load_workspace(folder)
+    problem = build_problem(workspace, workspace.conference.days())
+    dantzig_wolfe_bound(problem)  # the problem's own clashes: accepted
+    with pytest.raises(ValueError, match="by their times but not in the problem"):
+        dantzig_wolfe_bound(dataclasses.replace(problem, overlap_groups={}))
