@@ -54,6 +54,7 @@ from coverage.problem import Slot, StaffingProblem, build_problem  # noqa: E402
 from coverage.solver.constraints import Constraints  # noqa: E402
 from coverage.solver.cpsat import cp_model  # noqa: E402
 from coverage.solver.mip import CoverageMip  # noqa: E402
+from coverage.solver.objective import coverage  # noqa: E402
 from coverage.solver.variables import create_variables  # noqa: E402
 from coverage.solver.warm import warm_start  # noqa: E402
 
@@ -160,9 +161,13 @@ def dantzig_wolfe_bound(problem: StaffingProblem, limit: float = 600.0) -> Bound
     person_days = _person_days(problem)
     _check_clashes(problem, person_days)
     meetings = sorted({m for _, m in problem.options})
+    # Each person-day's meetings and duty cap, the same at every pricing.
+    own = {
+        (a, d): ([problem.slots[m] for m in found], max(0, problem.duty_left(a, d)))
+        for (a, d), found in person_days.items()
+    }
     lengths = [problem.slots[m].minutes for m in meetings]
-    caps = [max(0, problem.duty_left(a, d)) for a, d in person_days]
-    unit = reduce(math.gcd, [*lengths, *caps]) or 1
+    unit = reduce(math.gcd, [*lengths, *(cap for _, cap in own.values())]) or 1
     lp = pywraplp.Solver.CreateSolver("GLOP")
     infinity = lp.infinity()
     objective = lp.Objective()
@@ -191,14 +196,8 @@ def dantzig_wolfe_bound(problem: StaffingProblem, limit: float = 600.0) -> Bound
         added = 0
         above = 0.0  # the person-days' best reduced costs above zero
         for (attendee, day), found in person_days.items():
-            slots = [problem.slots[m] for m in found]
-            gain, taken = best_day(
-                slots,
-                [price[m] for m in found],
-                max(0, problem.duty_left(attendee, day)),
-                problem.changeover,
-                unit,
-            )
+            slots, cap = own[attendee, day]
+            gain, taken = best_day(slots, [price[m] for m in found], cap, problem.changeover, unit)
             above += max(0.0, gain - rent[attendee, day])
             if gain - rent[attendee, day] > 1e-6:
                 if ((attendee, day), tuple(taken)) in priced:
@@ -242,7 +241,7 @@ def cp_sat(problem: StaffingProblem, seconds: float, best_bound_first: bool) -> 
         model.add_hint(var, key in chosen)
     for meeting, var in variables.covered.items():
         model.add_hint(var, meeting in seated)
-    model.maximize(sum(problem.slots[m].weight * v for m, v in variables.covered.items()))
+    model.maximize(coverage(model, problem, variables))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.linearization_level = 2

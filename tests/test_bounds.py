@@ -15,8 +15,14 @@ from ortools.linear_solver import pywraplp
 from synthetic import conference
 
 from coverage.io import load_workspace
-from coverage.problem import Slot, build_problem
+from coverage.problem import Slot, StaffingProblem, build_problem
 from coverage.solver.model import SolveParams, StaffingModel
+
+
+def _day(tmp_path, seed: int) -> StaffingProblem:  # type: ignore[no-untyped-def]
+    """A generated day of 6 people and 36 meetings, as a staffing problem."""
+    workspace = load_workspace(conference(tmp_path / "day", 6, 36, 1, seed))
+    return build_problem(workspace, workspace.conference.days())
 
 
 def _slot(n: int, start: int, minutes: int) -> Slot:
@@ -52,9 +58,7 @@ def test_best_day_is_the_best_set_brute_force_finds(seed: int) -> None:
 def test_the_dantzig_wolfe_bound_lies_between_the_optimum_and_the_lp_bound(
     tmp_path, seed: int, tighter: bool
 ) -> None:
-    folder = conference(tmp_path / "day", 6, 36, 1, seed)
-    workspace = load_workspace(folder)
-    problem = build_problem(workspace, workspace.conference.days())
+    problem = _day(tmp_path, seed)
     solution = StaffingModel(problem).solve(
         SolveParams(time_limit=20, tiers=("coverage",), race=False)
     )
@@ -119,18 +123,14 @@ def _every_rota_bound(problem) -> float:  # type: ignore[no-untyped-def]
 def test_the_dantzig_wolfe_bound_is_the_lp_over_every_rota_of_every_person_day(
     tmp_path, seed: int
 ) -> None:
-    folder = conference(tmp_path / "day", 6, 36, 1, seed)
-    workspace = load_workspace(folder)
-    problem = build_problem(workspace, workspace.conference.days())
+    problem = _day(tmp_path, seed)
     assert dantzig_wolfe_bound(problem).value == pytest.approx(_every_rota_bound(problem))
 
 
 def test_the_bound_refuses_a_problem_whose_clashes_are_not_its_meetings_times(
     tmp_path,
 ) -> None:
-    folder = conference(tmp_path / "day", 6, 36, 1, 2)
-    workspace = load_workspace(folder)
-    problem = build_problem(workspace, workspace.conference.days())
+    problem = _day(tmp_path, 2)
     dantzig_wolfe_bound(problem)  # the problem's own clashes: accepted
     with pytest.raises(ValueError, match="by their times but not in the problem"):
         dantzig_wolfe_bound(dataclasses.replace(problem, overlap_groups={}))
